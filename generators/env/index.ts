@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
+import { renderEnvFile, localEnvValues } from '../../lib/env-files.js';
+import { mergeLines, SECRET_FILES } from '../../lib/ignore-files.js';
+
+/** `yo py-docker:env`: `.env` (local secrets, written once), `.env.example` and one file per environment. */
+export default class EnvGenerator extends PyDockerGenerator {
+  constructor(args: string[], options: PyDockerOptions) {
+    super(args, options, 'env');
+  }
+
+  writing(): void {
+    const m = this.model;
+    const uid = typeof process.getuid === 'function' ? process.getuid() : 1000;
+    const gid = typeof process.getgid === 'function' ? process.getgid() : 1000;
+    // Never replaced once it exists: it holds the real secrets of this machine.
+    this.writeGenerated(
+      '.env',
+      renderEnvFile(
+        m,
+        'local',
+        localEnvValues(m, (n) => randomBytes(n), { uid, gid }),
+      ),
+      {
+        once: true,
+      },
+    );
+    this.writeGenerated('.env.example', renderEnvFile(m, 'example'));
+    for (const environment of ['development', 'staging', 'production'] as const) {
+      this.writeGenerated(`env.${environment}`, renderEnvFile(m, environment));
+    }
+    const gitignore = this.fs.read(this.destinationPath('.gitignore'), { defaults: '' });
+    this.writeGenerated(
+      '.gitignore',
+      mergeLines(gitignore, [
+        ...SECRET_FILES,
+        '__pycache__/',
+        '*.py[cod]',
+        '.venv/',
+        'node_modules/',
+        'staticfiles/',
+        `${this.settings.assetsDir}/`,
+        '*.py-docker-new',
+      ]),
+    );
+  }
+}

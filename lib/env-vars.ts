@@ -1,0 +1,201 @@
+/**
+ * The one catalogue of environment variables the generated setup uses. Env files, compose files,
+ * Kubernetes ConfigMaps/Secrets and README.Docker.md all render from it, so a variable cannot be used in
+ * one place and missing from another.
+ */
+import type { Model } from './model.js';
+
+export const ENVIRONMENTS = ['development', 'test', 'staging', 'production'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export interface EnvVar {
+  name: string;
+  description: string;
+  /** Secret values never appear in committed files; they come from `.env` or a secret store. */
+  secret: boolean;
+  /** Value per environment (for secrets: the placeholder shown in committed files). */
+  values: Record<Environment, string>;
+}
+
+const same = (value: string): Record<Environment, string> => ({
+  development: value,
+  test: value,
+  staging: value,
+  production: value,
+});
+
+/** Placeholder for a secret in committed files: obviously not a value, and rejected by Django's checks. */
+export const secretPlaceholder = (name: string): string =>
+  `change-me-${name.toLowerCase().replace(/_/g, '-')}`;
+
+export function envCatalog(m: Model): EnvVar[] {
+  const { s } = m;
+  const dbName = s.projectName.replace(/-/g, '_');
+  const host = s.ingressHost;
+  const vars: EnvVar[] = [
+    {
+      name: 'DJANGO_SETTINGS_MODULE',
+      description: 'Settings module Django loads',
+      secret: false,
+      values: same(s.settingsModule),
+    },
+    {
+      name: 'DJANGO_SECRET_KEY',
+      description: 'Django SECRET_KEY: 50+ random characters, different per environment',
+      secret: true,
+      values: same(secretPlaceholder('DJANGO_SECRET_KEY')),
+    },
+    {
+      name: 'DJANGO_DEBUG',
+      description: 'Debug mode; never on outside development',
+      secret: false,
+      values: { development: 'true', test: 'false', staging: 'false', production: 'false' },
+    },
+    {
+      name: 'DJANGO_ALLOWED_HOSTS',
+      description:
+        'Comma-separated host names Django serves; the first is the Host header health checks send',
+      secret: false,
+      values: {
+        development: `localhost,127.0.0.1,[::1]`,
+        test: 'localhost,testserver',
+        staging: `staging.${host},localhost`,
+        production: `${host},localhost`,
+      },
+    },
+    {
+      name: 'DJANGO_CSRF_TRUSTED_ORIGINS',
+      description: 'Comma-separated origins (with scheme) trusted for unsafe requests behind a proxy',
+      secret: false,
+      values: {
+        development: `http://localhost:${s.port},http://127.0.0.1:${s.port}`,
+        test: `http://localhost:${s.port}`,
+        staging: `https://staging.${host}`,
+        production: `https://${host}`,
+      },
+    },
+    {
+      name: 'DJANGO_SECURE_SSL_REDIRECT',
+      description: 'Redirect plain HTTP to HTTPS (the proxy sets X-Forwarded-Proto)',
+      secret: false,
+      values: { development: 'false', test: 'false', staging: 'true', production: 'true' },
+    },
+    {
+      name: 'DJANGO_LOG_LEVEL',
+      description: 'Level of the console log handler',
+      secret: false,
+      values: { development: 'DEBUG', test: 'WARNING', staging: 'INFO', production: 'INFO' },
+    },
+    {
+      name: 'DJANGO_MIGRATE',
+      description:
+        'Run migrations in the entrypoint before the app starts (off where a migrate job runs them)',
+      secret: false,
+      values: { development: 'true', test: 'true', staging: 'false', production: 'false' },
+    },
+    {
+      name: 'WEB_CONCURRENCY',
+      description: 'gunicorn worker processes',
+      secret: false,
+      values: { development: '2', test: '1', staging: '2', production: '4' },
+    },
+  ];
+  if (s.postgres) {
+    vars.push(
+      { name: 'POSTGRES_DB', description: 'Database name', secret: false, values: same(dbName) },
+      { name: 'POSTGRES_USER', description: 'Database user', secret: false, values: same(dbName) },
+      {
+        name: 'POSTGRES_PASSWORD',
+        description: 'Database password',
+        secret: true,
+        values: same(secretPlaceholder('POSTGRES_PASSWORD')),
+      },
+      {
+        name: 'POSTGRES_HOST',
+        description: 'Database host (the compose service, or your managed database in Kubernetes)',
+        secret: false,
+        values: {
+          development: m.services.db,
+          test: m.services.db,
+          staging: `postgres.${s.namespace}-staging.svc`,
+          production: `postgres.${s.namespace}-production.svc`,
+        },
+      },
+      { name: 'POSTGRES_PORT', description: 'Database port', secret: false, values: same('5432') },
+    );
+  }
+  if (s.redis) {
+    vars.push({
+      name: 'REDIS_URL',
+      description: 'Redis URL for the cache',
+      secret: false,
+      values: {
+        development: `redis://${m.services.redis}:6379/0`,
+        test: `redis://${m.services.redis}:6379/0`,
+        staging: `redis://redis.${s.namespace}-staging.svc:6379/0`,
+        production: `redis://redis.${s.namespace}-production.svc:6379/0`,
+      },
+    });
+  }
+  if (s.celery) {
+    vars.push({
+      name: 'CELERY_BROKER_URL',
+      description: 'Celery broker URL',
+      secret: false,
+      values: {
+        development: `redis://${m.services.redis}:6379/1`,
+        test: `redis://${m.services.redis}:6379/1`,
+        staging: `redis://redis.${s.namespace}-staging.svc:6379/1`,
+        production: `redis://redis.${s.namespace}-production.svc:6379/1`,
+      },
+    });
+  }
+  vars.push({
+    name: 'WAIT_FOR',
+    description: 'Comma-separated host:port list the entrypoint waits for before starting',
+    secret: false,
+    values: (() => {
+      const local = [s.postgres ? `${m.services.db}:5432` : '', s.redis ? `${m.services.redis}:6379` : '']
+        .filter(Boolean)
+        .join(',');
+      return { development: local, test: local, staging: '', production: '' };
+    })(),
+  });
+  return vars;
+}
+
+export const secretVars = (m: Model): EnvVar[] => envCatalog(m).filter((v) => v.secret);
+export const configVars = (m: Model): EnvVar[] => envCatalog(m).filter((v) => !v.secret);
+
+/**
+ * Variables that only compose reads (interpolation from `.env`), never the app. They belong in
+ * `.env.example` too, so every `${VAR}` in a compose file is documented.
+ */
+export function composeVars(m: Model): EnvVar[] {
+  return [
+    {
+      name: 'HOST_UID',
+      description: 'Your user id: the development image runs as it, so files in the bind mount stay yours',
+      secret: false,
+      values: same('1000'),
+    },
+    {
+      name: 'HOST_GID',
+      description: 'Your group id (see HOST_UID)',
+      secret: false,
+      values: same('1000'),
+    },
+    {
+      name: 'WEB_BIND',
+      description: 'Host interface the web port is published on',
+      secret: false,
+      values: same('127.0.0.1'),
+    },
+    {
+      name: 'WEB_PORT',
+      description: 'Host port the web service is published on',
+      secret: false,
+      values: same(String(m.s.port)),
+    },
+  ];
+}

@@ -1,0 +1,78 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The read-only view of a project that detection works on. Detection is pure over this interface, so
+ * unit tests hand it an in-memory tree and the generator hands it the real folder.
+ */
+export interface FileTree {
+  /** File contents, or undefined when there is no such file. Throws when the file exists but cannot be read. */
+  read(path: string): string | undefined;
+  /** Names directly inside a folder (folders end with "/"), or [] when there is no such folder. */
+  list(dir: string): string[];
+}
+
+/** Folders never worth descending into while detecting. */
+export const SKIPPED_DIRS = new Set([
+  '.git',
+  'node_modules',
+  '.venv',
+  'venv',
+  'env',
+  '__pycache__',
+  '.tox',
+  '.mypy_cache',
+  '.pytest_cache',
+  'dist',
+  'build',
+  'staticfiles',
+]);
+
+export class DiskTree implements FileTree {
+  constructor(private readonly root: string) {}
+
+  read(path: string): string | undefined {
+    const full = join(this.root, path);
+    let isFile: boolean;
+    try {
+      isFile = statSync(full).isFile();
+    } catch {
+      return undefined;
+    }
+    if (!isFile) return undefined;
+    return readFileSync(full, 'utf8');
+  }
+
+  list(dir: string): string[] {
+    try {
+      return readdirSync(join(this.root, dir), { withFileTypes: true }).map((entry) =>
+        entry.isDirectory() ? `${entry.name}/` : entry.name,
+      );
+    } catch {
+      return [];
+    }
+  }
+}
+
+/** In-memory tree from a `{ "path/to/file": "contents" }` map. */
+export class MemoryTree implements FileTree {
+  constructor(private readonly files: Record<string, string>) {}
+
+  read(path: string): string | undefined {
+    return this.files[normalize(path)];
+  }
+
+  list(dir: string): string[] {
+    const prefix = normalize(dir) === '' ? '' : `${normalize(dir)}/`;
+    const names = new Set<string>();
+    for (const path of Object.keys(this.files)) {
+      if (!path.startsWith(prefix)) continue;
+      const rest = path.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      names.add(slash === -1 ? rest : `${rest.slice(0, slash)}/`);
+    }
+    return [...names].sort();
+  }
+}
+
+const normalize = (path: string): string => path.replace(/^\.\/?/, '').replace(/\/+$/, '');

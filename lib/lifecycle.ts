@@ -1,0 +1,148 @@
+/**
+ * End-of-life dates of what the generated images run, as data. Sources: endoflife.date and the projects'
+ * own release pages (python.org PEP 596/619/664/693/719/745, nodejs/Release, djangoproject.com
+ * download#supported-versions, alpinelinux.org/releases, postgresql.org/support/versioning,
+ * wiki.debian.org/DebianReleases). Update this table when a release line is added.
+ */
+import { compareVersions } from './validate.js';
+
+export type Product = 'Python' | 'Node.js' | 'Django' | 'Alpine Linux' | 'PostgreSQL' | 'Debian';
+
+interface Cycle {
+  /** Release line, matched against the chosen version's leading parts ("3.9", "18", "4.2", "bookworm"). */
+  cycle: string;
+  /** Last day of security support, ISO date. */
+  eol: string;
+}
+
+export const LIFECYCLES: Record<Product, { cycles: Cycle[]; recommended: string }> = {
+  Python: {
+    recommended: '3.13',
+    cycles: [
+      { cycle: '3.8', eol: '2024-10-07' },
+      { cycle: '3.9', eol: '2025-10-31' },
+      { cycle: '3.10', eol: '2026-10-31' },
+      { cycle: '3.11', eol: '2027-10-31' },
+      { cycle: '3.12', eol: '2028-10-31' },
+      { cycle: '3.13', eol: '2029-10-31' },
+      { cycle: '3.14', eol: '2030-10-31' },
+    ],
+  },
+  'Node.js': {
+    recommended: '22',
+    cycles: [
+      { cycle: '16', eol: '2023-09-11' },
+      { cycle: '18', eol: '2025-04-30' },
+      { cycle: '20', eol: '2026-04-30' },
+      { cycle: '22', eol: '2027-04-30' },
+      { cycle: '24', eol: '2028-04-30' },
+      { cycle: '26', eol: '2029-04-30' },
+    ],
+  },
+  Django: {
+    recommended: '5.2',
+    cycles: [
+      { cycle: '3.2', eol: '2024-04-01' },
+      { cycle: '4.0', eol: '2023-04-01' },
+      { cycle: '4.1', eol: '2023-12-01' },
+      { cycle: '4.2', eol: '2026-04-30' },
+      { cycle: '5.0', eol: '2025-04-30' },
+      { cycle: '5.1', eol: '2025-12-31' },
+      { cycle: '5.2', eol: '2028-04-30' },
+      { cycle: '6.0', eol: '2027-04-30' },
+    ],
+  },
+  'Alpine Linux': {
+    recommended: '3.22',
+    cycles: [
+      { cycle: '3.18', eol: '2025-05-09' },
+      { cycle: '3.19', eol: '2025-11-01' },
+      { cycle: '3.20', eol: '2026-04-01' },
+      { cycle: '3.21', eol: '2026-11-01' },
+      { cycle: '3.22', eol: '2027-05-01' },
+      { cycle: '3.23', eol: '2027-11-01' },
+    ],
+  },
+  PostgreSQL: {
+    recommended: '17',
+    cycles: [
+      { cycle: '13', eol: '2025-11-13' },
+      { cycle: '14', eol: '2026-11-12' },
+      { cycle: '15', eol: '2027-11-11' },
+      { cycle: '16', eol: '2028-11-09' },
+      { cycle: '17', eol: '2029-11-08' },
+      { cycle: '18', eol: '2030-11-14' },
+    ],
+  },
+  Debian: {
+    recommended: 'trixie',
+    cycles: [
+      { cycle: 'bookworm', eol: '2026-06-10' },
+      { cycle: 'trixie', eol: '2028-08-09' },
+    ],
+  },
+};
+
+/** How close to the end of life a warning starts. */
+export const NEAR_EOL_DAYS = 180;
+
+export interface LifecycleWarning {
+  product: Product;
+  version: string;
+  eol: string;
+  past: boolean;
+  message: string;
+}
+
+function cycleOf(product: Product, version: string): Cycle | undefined {
+  const { cycles } = LIFECYCLES[product];
+  return cycles.find(
+    (c) => c.cycle === version || (/^[0-9.]+$/.test(c.cycle) && version.startsWith(`${c.cycle}.`)),
+  );
+}
+
+/** A warning when `version` is past its end of life, or within NEAR_EOL_DAYS of it, on `today`. */
+export function checkLifecycle(product: Product, version: string, today: Date): LifecycleWarning | undefined {
+  const cycle = cycleOf(product, version);
+  if (!cycle) return undefined;
+  const eol = new Date(`${cycle.eol}T23:59:59Z`);
+  const days = Math.floor((eol.getTime() - today.getTime()) / 86_400_000);
+  if (days > NEAR_EOL_DAYS) return undefined;
+  const past = days < 0;
+  const { recommended } = LIFECYCLES[product];
+  const alternative =
+    /^[0-9.]+$/.test(recommended) && compareVersions(recommended, cycle.cycle) <= 0
+      ? 'a newer release line'
+      : `${product} ${recommended}`;
+  const message = past
+    ? `${product} ${version} reached its end of life on ${cycle.eol} and gets no security fixes; consider ${alternative}.`
+    : `${product} ${version} reaches its end of life on ${cycle.eol} (in ${days} days); plan a move to ${alternative}.`;
+  return { product, version, eol: cycle.eol, past, message };
+}
+
+export interface LifecycleInput {
+  pythonVersion: string;
+  nodeVersion: string;
+  djangoVersion: string;
+  variant: 'alpine' | 'slim';
+  alpineVersion: string;
+  debianRelease: string;
+  postgres: boolean;
+  postgresVersion: string;
+}
+
+/** Every warning for a set of chosen versions. */
+export function lifecycleWarnings(s: LifecycleInput, today: Date): LifecycleWarning[] {
+  const checks: [Product, string | undefined][] = [
+    ['Python', s.pythonVersion],
+    ['Node.js', s.nodeVersion],
+    ['Django', s.djangoVersion],
+    ['Alpine Linux', s.variant === 'alpine' ? s.alpineVersion : undefined],
+    ['Debian', s.variant === 'slim' ? s.debianRelease : undefined],
+    ['PostgreSQL', s.postgres ? s.postgresVersion : undefined],
+  ];
+  return checks.flatMap(([product, version]) => {
+    const warning = version ? checkLifecycle(product, version, today) : undefined;
+    return warning ? [warning] : [];
+  });
+}

@@ -1,0 +1,111 @@
+/**
+ * Values derived from the settings that more than one artifact needs: image names, paths inside the
+ * image, user ids, timeouts. Every sub-generator reads them from here, so the Dockerfile, compose files,
+ * Kubernetes manifests and structure tests cannot drift apart.
+ */
+import type { Settings } from './settings.js';
+
+/** gunicorn's graceful timeout; everything that stops the app waits longer than this. */
+export const GRACEFUL_TIMEOUT_S = 30;
+/** compose stop_grace_period: above gunicorn's graceful timeout. */
+export const STOP_GRACE_PERIOD_S = 40;
+/** Kubernetes terminationGracePeriodSeconds: above the graceful timeout plus the preStop sleep. */
+export const TERMINATION_GRACE_PERIOD_S = 45;
+/** preStop sleep so endpoints drop the pod before gunicorn stops accepting. */
+export const PRE_STOP_SLEEP_S = 5;
+
+export interface Model {
+  s: Settings;
+  /** Python package of the settings module ("config" for "config.settings.production"). */
+  pythonPackage: string;
+  /** Tags of the base images. */
+  pythonImage: string;
+  nodeImage: string;
+  postgresImage: string;
+  redisImage: string;
+  /** Where things live inside the image. */
+  workdir: string;
+  venv: string;
+  staticRoot: string;
+  scriptsDir: string;
+  /** Path of manage.py relative to the workdir. */
+  managePy: string;
+  /** Folder of manage.py inside the image (PYTHONPATH and the gunicorn --chdir). */
+  appRoot: string;
+  uid: number;
+  gid: number;
+  user: string;
+  /** Compose service names. */
+  services: {
+    web: string;
+    db: string;
+    redis: string;
+    worker: string;
+    beat: string;
+    migrate: string;
+    assets: string;
+  };
+  /** Local image name compose builds (`<project>:dev` and the like). */
+  localImage: string;
+  /** Host header that health checks send (a name Django's ALLOWED_HOSTS accepts). */
+  healthHost: string;
+  gracefulTimeout: number;
+  stopGracePeriod: number;
+  terminationGracePeriod: number;
+  preStopSleep: number;
+  /** Python major.minor, e.g. "3.9". */
+  pythonMinor: string;
+  nodeMajor: string;
+}
+
+const majorMinor = (version: string): string => version.split('.').slice(0, 2).join('.');
+
+export function pythonImageTag(s: Settings): string {
+  return s.variant === 'alpine'
+    ? `python:${s.pythonVersion}-alpine${s.alpineVersion}`
+    : `python:${s.pythonVersion}-slim-${s.debianRelease}`;
+}
+
+export function nodeImageTag(s: Settings): string {
+  return s.variant === 'alpine'
+    ? `node:${s.nodeVersion}-alpine${s.alpineVersion}`
+    : `node:${s.nodeVersion}-${s.debianRelease}-slim`;
+}
+
+export function buildModel(s: Settings): Model {
+  const appRoot = s.appDir === '.' ? '/app' : `/app/${s.appDir}`;
+  return {
+    s,
+    pythonPackage: s.settingsModule.split('.')[0]!,
+    pythonImage: pythonImageTag(s),
+    nodeImage: nodeImageTag(s),
+    postgresImage: `postgres:${s.postgresVersion}-alpine`,
+    redisImage: `redis:${s.redisVersion}-alpine`,
+    workdir: '/app',
+    venv: '/opt/venv',
+    staticRoot: '/app/staticfiles',
+    scriptsDir: '/app/docker',
+    managePy: s.appDir === '.' ? 'manage.py' : `${s.appDir}/manage.py`,
+    appRoot,
+    uid: s.appUid,
+    gid: s.appUid,
+    user: 'app',
+    services: {
+      web: 'web',
+      db: 'db',
+      redis: 'redis',
+      worker: 'worker',
+      beat: 'beat',
+      migrate: 'migrate',
+      assets: 'assets',
+    },
+    localImage: s.projectName,
+    healthHost: 'localhost',
+    gracefulTimeout: GRACEFUL_TIMEOUT_S,
+    stopGracePeriod: STOP_GRACE_PERIOD_S,
+    terminationGracePeriod: TERMINATION_GRACE_PERIOD_S,
+    preStopSleep: PRE_STOP_SLEEP_S,
+    pythonMinor: majorMinor(s.pythonVersion),
+    nodeMajor: s.nodeVersion.split('.')[0]!,
+  };
+}

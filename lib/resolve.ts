@@ -1,0 +1,122 @@
+/**
+ * Turns flags, stored answers, detection and defaults into one validated Settings object.
+ * Pure apart from the injected `ask` callback, so the precedence rules are unit-tested without Yeoman.
+ */
+import type { Detection } from './detect.js';
+import { crossCheck, SETTINGS, type SettingDef, type SettingKey, type Settings } from './settings.js';
+
+export class SettingError extends Error {
+  constructor(
+    /** Where the bad value came from: `--flag-name`, or `.yo-rc.json (key)`. */
+    readonly where: string,
+    readonly problem: string,
+  ) {
+    super(`${where}: ${problem}`);
+    this.name = 'SettingError';
+  }
+}
+
+export type Origin = 'flag' | 'stored' | 'detected' | 'default' | 'answer';
+
+export interface Resolved {
+  settings: Settings;
+  origins: Record<SettingKey, Origin>;
+  /** Where each detected value came from, for the summary. */
+  sources: Partial<Record<SettingKey, string>>;
+}
+
+type Value = Settings[SettingKey];
+
+/** Converts a raw value (flag text, stored JSON, prompt answer) to the setting's type, or a message. */
+export function coerce(setting: SettingDef, raw: unknown): { value: Value } | { error: string } {
+  switch (setting.type) {
+    case 'boolean':
+      if (typeof raw === 'boolean') return { value: raw };
+      if (raw === 'true' || raw === 'false') return { value: raw === 'true' };
+      return {
+        error: `${JSON.stringify(raw)} is not a yes/no value; allowed: --${setting.flag} or --no-${setting.flag}`,
+      };
+    case 'integer': {
+      const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
+      if (!/^[0-9]{1,9}$/.test(text)) {
+        return { error: `${JSON.stringify(raw)} is not a whole number; allowed: digits only` };
+      }
+      return { value: Number(text) };
+    }
+    default:
+      if (typeof raw === 'string') return { value: raw.trim() };
+      if (typeof raw === 'number') return { value: String(raw) };
+      return { error: `${JSON.stringify(raw)} is not text` };
+  }
+}
+
+/** Coerces and validates; throws a SettingError naming `where`. */
+export function checkValue(setting: SettingDef, raw: unknown, where: string): Value {
+  const result = coerce(setting, raw);
+  if ('error' in result) throw new SettingError(where, result.error);
+  const valid = (setting.validate as (v: Value) => true | string)(result.value);
+  if (valid !== true) throw new SettingError(where, valid);
+  return result.value;
+}
+
+export interface ResolveInput {
+  /** Raw flag values by setting key; undefined where the flag was not given. */
+  flags: Partial<Record<SettingKey, unknown>>;
+  /** Stored answers from .yo-rc.json. */
+  stored: Record<string, unknown>;
+  detection: Detection;
+  /** Settings that may be asked (the part's own, not --yes); others fall through to detection/default. */
+  askable: ReadonlySet<SettingKey>;
+  ask?: (setting: SettingDef, defaultValue: Value, partial: Partial<Settings>) => Promise<unknown>;
+}
+
+/**
+ * Validates every flag first (so a bad flag fails before any question is asked), then resolves each
+ * setting in declaration order: flag > stored > detected > (answer to a question) > default.
+ */
+export async function resolveSettings(input: ResolveInput): Promise<Resolved> {
+  const flagValues = new Map<SettingKey, Value>();
+  for (const setting of SETTINGS) {
+    const raw = input.flags[setting.key];
+    if (raw !== undefined) flagValues.set(setting.key, checkValue(setting, raw, `--${setting.flag}`));
+  }
+  const settings: Partial<Settings> = {};
+  const origins = {} as Record<SettingKey, Origin>;
+  const sources: Partial<Record<SettingKey, string>> = {};
+  const set = (key: SettingKey, value: Value, origin: Origin): void => {
+    (settings as Record<string, Value>)[key] = value;
+    origins[key] = origin;
+  };
+  for (const setting of SETTINGS) {
+    const { key } = setting;
+    if (flagValues.has(key)) {
+      set(key, flagValues.get(key)!, 'flag');
+      continue;
+    }
+    if (input.stored[key] !== undefined) {
+      set(key, checkValue(setting, input.stored[key], `.yo-rc.json (generator-py-docker.${key})`), 'stored');
+      continue;
+    }
+    const detected = setting.detect?.(input.detection);
+    if (detected !== undefined) {
+      const valid = (setting.validate as (v: Value) => true | string)(detected.value);
+      if (valid !== true)
+        throw new SettingError(detected.source, `detected ${setting.flag} ${valid}; pass --${setting.flag}`);
+      set(key, detected.value, 'detected');
+      sources[key] = detected.source;
+      continue;
+    }
+    const fallback = setting.default(settings, input.detection);
+    const relevant = setting.relevant?.(settings) ?? true;
+    if (input.ask && setting.prompt && relevant && input.askable.has(key)) {
+      const answer = await input.ask(setting, fallback, settings);
+      set(key, checkValue(setting, answer, setting.flag), 'answer');
+      continue;
+    }
+    set(key, fallback, 'default');
+  }
+  const complete = settings as Settings;
+  const conflict = crossCheck(complete);
+  if (conflict) throw new SettingError(`--${conflict.flag}`, conflict.message);
+  return { settings: complete, origins, sources };
+}

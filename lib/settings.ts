@@ -1,0 +1,571 @@
+/**
+ * Every setting of the generator, declared once: CLI flag, prompt, default, detection, validation and
+ * the parts (sub-generators) that need it. Storage is `.yo-rc.json` under "generator-py-docker", keyed
+ * by `key`. Precedence: flag > stored answer > detected value > default.
+ */
+import type { Detection } from './detect.js';
+import * as v from './validate.js';
+
+export const PARTS = [
+  'docker',
+  'compose',
+  'env',
+  'scripts',
+  'devcontainer',
+  'k8s',
+  'ci',
+  'testing',
+  'verify',
+] as const;
+export type Part = (typeof PARTS)[number];
+
+export const VARIANTS = ['alpine', 'slim'] as const;
+export const DEBIAN_RELEASES = ['bookworm', 'trixie'] as const;
+export const PROCESS_MANAGERS = ['gunicorn', 'supervisord'] as const;
+export const PYTHON_DEPS = ['requirements', 'pyproject', 'uv'] as const;
+export const TLS_MODES = ['none', 'secret', 'cert-manager'] as const;
+
+export interface Settings {
+  projectName: string;
+  variant: (typeof VARIANTS)[number];
+  alpineVersion: string;
+  debianRelease: (typeof DEBIAN_RELEASES)[number];
+  pythonVersion: string;
+  nodeVersion: string;
+  npmVersion: string;
+  djangoVersion: string;
+  appDir: string;
+  settingsModule: string;
+  wsgiApplication: string;
+  pythonDeps: (typeof PYTHON_DEPS)[number];
+  requirementsFile: string;
+  devRequirementsFile: string;
+  buildScript: string;
+  assetsDir: string;
+  port: number;
+  healthPath: string;
+  appUid: number;
+  postgres: boolean;
+  postgresVersion: string;
+  redis: boolean;
+  redisVersion: string;
+  celery: boolean;
+  processManager: (typeof PROCESS_MANAGERS)[number];
+  imageRepository: string;
+  namespace: string;
+  ingressHost: string;
+  ingressClass: string;
+  tls: (typeof TLS_MODES)[number];
+  tlsIssuer: string;
+  replicas: number;
+  cpuRequest: string;
+  cpuLimit: string;
+  memoryRequest: string;
+  memoryLimit: string;
+  registry: string;
+  platforms: string;
+  deployJob: boolean;
+}
+
+export type SettingKey = keyof Settings;
+export type SettingType = 'string' | 'integer' | 'boolean';
+
+type Value = Settings[SettingKey];
+
+/** One setting. Values are typed per key in `Settings`; the declaration table is checked by `def`. */
+export interface SettingDef {
+  key: SettingKey;
+  /** kebab-case CLI flag without the dashes. */
+  flag: string;
+  type: SettingType;
+  description: string;
+  /** Sub-generators whose output depends on the setting; `app` needs all of them. */
+  parts: readonly Part[];
+  default: (settings: Partial<Settings>, detection: Detection) => Value;
+  detect?: (detection: Detection) => { value: Value; source: string } | undefined;
+  validate: (value: never) => v.Validation;
+  choices?: readonly string[];
+  /** Question text; settings without one are flag-only (advanced) and never prompted. */
+  prompt?: string;
+  /** The setting matters only when this holds (e.g. the PostgreSQL version only with PostgreSQL on). */
+  relevant?: (settings: Partial<Settings>) => boolean;
+}
+
+/** Declares a setting with its value type tied to its key. */
+function def<K extends SettingKey>(
+  setting: Omit<SettingDef, 'key' | 'default' | 'detect' | 'validate'> & {
+    key: K;
+    default: (settings: Partial<Settings>, detection: Detection) => Settings[K];
+    detect?: (detection: Detection) => { value: Settings[K]; source: string } | undefined;
+    validate: v.Validator<Settings[K]>;
+  },
+): SettingDef {
+  return setting as unknown as SettingDef;
+}
+
+const slugOrApp = (name: string | undefined): string => name || 'app';
+const pyIdent = (name: string): string => name.replace(/-/g, '_');
+
+const ALL: readonly Part[] = PARTS;
+const IMAGE_PARTS: readonly Part[] = ['docker', 'compose', 'devcontainer', 'testing', 'k8s', 'ci', 'verify'];
+
+/** The single declaration of every setting, in dependency order (defaults may read earlier settings). */
+export const SETTINGS: readonly SettingDef[] = [
+  def({
+    key: 'projectName',
+    flag: 'project-name',
+    type: 'string',
+    description: 'Project name: compose project, image and Kubernetes object names',
+    parts: ALL,
+    default: (_s, d) => slugOrApp(d.projectName?.value),
+    validate: v.dnsLabel(40),
+    prompt: 'Project name (lowercase letters, digits and -)',
+  }),
+  def({
+    key: 'variant',
+    flag: 'variant',
+    type: 'string',
+    description: 'Base image variant: alpine (Alpine Linux) or slim (Debian)',
+    parts: IMAGE_PARTS,
+    default: () => 'alpine' as const,
+    validate: v.oneOf(VARIANTS),
+    choices: VARIANTS,
+    prompt: 'Base image variant',
+  }),
+  def({
+    key: 'alpineVersion',
+    flag: 'alpine-version',
+    type: 'string',
+    description: 'Alpine Linux release of the alpine variant',
+    parts: IMAGE_PARTS,
+    default: () => '3.21',
+    validate: v.versionInRange(2, 2, '3.21', '3.18', '3.23'),
+    relevant: (s) => s.variant === 'alpine',
+  }),
+  def({
+    key: 'debianRelease',
+    flag: 'debian-release',
+    type: 'string',
+    description: 'Debian release of the slim variant',
+    parts: IMAGE_PARTS,
+    default: () => 'bookworm' as const,
+    validate: v.oneOf(DEBIAN_RELEASES),
+    choices: DEBIAN_RELEASES,
+    relevant: (s) => s.variant === 'slim',
+  }),
+  def({
+    key: 'pythonVersion',
+    flag: 'python-version',
+    type: 'string',
+    description: 'Python version of the images',
+    parts: ['docker', 'testing', 'devcontainer', 'ci', 'verify'],
+    default: () => '3.9.21',
+    detect: (d) => d.pythonVersion,
+    validate: v.versionInRange(2, 3, '3.9.21', '3.8', '3.14'),
+    prompt: 'Python version',
+  }),
+  def({
+    key: 'nodeVersion',
+    flag: 'node-version',
+    type: 'string',
+    description: 'Node.js version that builds the front-end assets',
+    parts: ['docker', 'compose', 'devcontainer', 'verify'],
+    default: () => '18.20.7',
+    detect: (d) => d.nodeVersion,
+    validate: v.versionInRange(3, 3, '18.20.7', '16', '26'),
+    prompt: 'Node.js version',
+  }),
+  def({
+    key: 'npmVersion',
+    flag: 'npm-version',
+    type: 'string',
+    description: 'npm version installed in the assets and development stages',
+    parts: ['docker', 'devcontainer'],
+    default: () => '10.8.2',
+    detect: (d) => d.npmVersion,
+    validate: v.versionInRange(3, 3, '10.8.2', '8', '12'),
+    prompt: 'npm version',
+  }),
+  def({
+    key: 'djangoVersion',
+    flag: 'django-version',
+    type: 'string',
+    description: 'Django version pinned in a scaffolded requirements.txt (an existing pin wins)',
+    parts: ['docker', 'testing', 'verify'],
+    default: () => '4.2.20',
+    detect: (d) => d.djangoVersion,
+    validate: v.versionInRange(2, 3, '4.2.20', '3.2', '6.0'),
+    prompt: 'Django version',
+  }),
+  def({
+    key: 'appDir',
+    flag: 'app-dir',
+    type: 'string',
+    description: 'Folder holding manage.py, relative to the project root',
+    parts: ALL,
+    default: () => '.',
+    detect: (d) => d.appDir,
+    validate: (value) => (value === '.' ? true : v.relativePath(value)),
+  }),
+  def({
+    key: 'settingsModule',
+    flag: 'settings-module',
+    type: 'string',
+    description: 'DJANGO_SETTINGS_MODULE of the project',
+    parts: ALL,
+    default: (s) => `${pyIdent(slugOrApp(s.projectName))}.settings`,
+    detect: (d) => d.settingsModule,
+    validate: v.pythonModule,
+  }),
+  def({
+    key: 'wsgiApplication',
+    flag: 'wsgi-application',
+    type: 'string',
+    description: 'WSGI application that gunicorn serves',
+    parts: ['docker', 'scripts', 'testing', 'verify'],
+    default: (s) => `${(s.settingsModule ?? 'app.settings').split('.')[0]}.wsgi:application`,
+    detect: (d) => d.wsgiApplication,
+    validate: v.pythonAppRef,
+  }),
+  def({
+    key: 'pythonDeps',
+    flag: 'python-deps',
+    type: 'string',
+    description: 'How Python dependencies are declared: requirements (pip), pyproject (pip) or uv (uv.lock)',
+    parts: ['docker', 'testing', 'devcontainer', 'ci'],
+    default: () => 'requirements' as const,
+    detect: (d) =>
+      d.pythonDeps.kind === 'none'
+        ? undefined
+        : { value: d.pythonDeps.kind, source: d.pythonDeps.file ?? '' },
+    validate: v.oneOf(PYTHON_DEPS),
+    choices: PYTHON_DEPS,
+  }),
+  def({
+    key: 'requirementsFile',
+    flag: 'requirements-file',
+    type: 'string',
+    description: 'Runtime requirements file (requirements mode)',
+    parts: ['docker', 'testing', 'devcontainer', 'ci'],
+    default: () => 'requirements.txt',
+    detect: (d) =>
+      d.pythonDeps.kind === 'requirements' && d.pythonDeps.file
+        ? { value: d.pythonDeps.file, source: d.pythonDeps.file }
+        : undefined,
+    validate: v.relativePath,
+    relevant: (s) => s.pythonDeps === 'requirements',
+  }),
+  def({
+    key: 'devRequirementsFile',
+    flag: 'dev-requirements-file',
+    type: 'string',
+    description: 'Development/test requirements file (requirements mode; "none" for none)',
+    parts: ['docker', 'testing', 'devcontainer', 'ci'],
+    default: (_s, d) => (d.django ? 'none' : 'requirements-dev.txt'),
+    detect: (d) =>
+      d.pythonDeps.kind === 'requirements' && d.pythonDeps.devFile
+        ? { value: d.pythonDeps.devFile, source: d.pythonDeps.devFile }
+        : undefined,
+    validate: (value) => (value === 'none' ? true : v.relativePath(value)),
+    relevant: (s) => s.pythonDeps === 'requirements',
+  }),
+  def({
+    key: 'buildScript',
+    flag: 'build-script',
+    type: 'string',
+    description: 'npm script that builds the front-end assets',
+    parts: ['docker', 'compose', 'devcontainer'],
+    default: () => 'build',
+    detect: (d) =>
+      d.node?.buildScript ? { value: d.node.buildScript, source: `${d.node.dir}/package.json` } : undefined,
+    validate: (value) =>
+      /^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$/.test(value)
+        ? true
+        : `${JSON.stringify(value)} is not an npm script name; allowed: letters, digits, ":", ".", "_" and "-"`,
+  }),
+  def({
+    key: 'assetsDir',
+    flag: 'assets-dir',
+    type: 'string',
+    description: 'Folder the build script writes assets to, relative to the project root',
+    parts: ['docker', 'compose', 'env', 'devcontainer'],
+    default: () => 'frontend/dist',
+    validate: v.relativePath,
+    prompt: 'Folder the npm build writes static assets to',
+  }),
+  def({
+    key: 'port',
+    flag: 'port',
+    type: 'integer',
+    description: 'Port the app listens on in the container',
+    parts: ALL,
+    default: () => 8000,
+    validate: v.integerRange(1024, 65535),
+    prompt: 'App port',
+  }),
+  def({
+    key: 'healthPath',
+    flag: 'health-path',
+    type: 'string',
+    description: 'HTTP path of the health check view',
+    parts: ALL,
+    default: () => '/health/',
+    validate: v.urlPath,
+  }),
+  def({
+    key: 'appUid',
+    flag: 'app-uid',
+    type: 'integer',
+    description: 'Numeric UID and GID of the non-root user in the production image',
+    parts: ['docker', 'testing', 'k8s', 'verify'],
+    default: () => 10001,
+    validate: v.integerRange(10000, 65533),
+  }),
+  def({
+    key: 'postgres',
+    flag: 'postgres',
+    type: 'boolean',
+    description: 'PostgreSQL database service (--no-postgres for none)',
+    parts: ['compose', 'env', 'scripts', 'k8s', 'testing', 'devcontainer', 'docker'],
+    default: () => true,
+    validate: () => true,
+    prompt: 'Use PostgreSQL?',
+  }),
+  def({
+    key: 'postgresVersion',
+    flag: 'postgres-version',
+    type: 'string',
+    description: 'PostgreSQL major version',
+    parts: ['compose', 'testing'],
+    default: () => '17',
+    validate: v.versionInRange(1, 1, '17', '13', '18'),
+    relevant: (s) => s.postgres === true,
+    prompt: 'PostgreSQL version',
+  }),
+  def({
+    key: 'celery',
+    flag: 'celery',
+    type: 'boolean',
+    description: 'Celery worker and beat services (on when the project depends on celery)',
+    parts: ['compose', 'env', 'scripts', 'k8s', 'docker'],
+    default: () => false,
+    detect: (d) =>
+      d.pythonPackages.has('celery') ? { value: true, source: 'dependencies (celery)' } : undefined,
+    validate: () => true,
+    prompt: 'Run Celery worker and beat?',
+  }),
+  def({
+    key: 'redis',
+    flag: 'redis',
+    type: 'boolean',
+    description: 'Redis service (cache and Celery broker; on with Celery)',
+    parts: ['compose', 'env', 'scripts', 'k8s', 'testing'],
+    default: (s) => s.celery === true,
+    detect: (d) =>
+      d.pythonPackages.has('redis') ? { value: true, source: 'dependencies (redis)' } : undefined,
+    validate: () => true,
+    prompt: 'Use Redis?',
+  }),
+  def({
+    key: 'redisVersion',
+    flag: 'redis-version',
+    type: 'string',
+    description: 'Redis version (image tag)',
+    parts: ['compose'],
+    default: () => '7.4',
+    validate: v.versionInRange(2, 2, '7.4', '6.2', '8.9'),
+    relevant: (s) => s.redis === true,
+  }),
+  def({
+    key: 'processManager',
+    flag: 'process-manager',
+    type: 'string',
+    description: 'What the image runs: gunicorn alone, or supervisord (gunicorn + Celery in one container)',
+    parts: ['docker', 'scripts', 'testing'],
+    default: () => 'gunicorn' as const,
+    validate: v.oneOf(PROCESS_MANAGERS),
+    choices: PROCESS_MANAGERS,
+  }),
+  def({
+    key: 'imageRepository',
+    flag: 'image',
+    type: 'string',
+    description: 'Image repository without tag (detected from the git remote)',
+    parts: ['compose', 'k8s', 'ci', 'testing'],
+    default: (s) => `ghcr.io/example/${slugOrApp(s.projectName)}`,
+    detect: (d) => d.imageRepository,
+    validate: v.imageRepository,
+    prompt: 'Image repository (registry/owner/name)',
+  }),
+  def({
+    key: 'namespace',
+    // Not plain --namespace: yeoman uses that option for the generator's own namespace.
+    flag: 'k8s-namespace',
+    type: 'string',
+    description: 'Kubernetes namespace prefix (overlays use <namespace>-staging and <namespace>-production)',
+    parts: ['k8s', 'ci'],
+    default: (s) => slugOrApp(s.projectName),
+    validate: (value) => {
+      const ok = v.namespace(value);
+      return ok !== true
+        ? ok
+        : value.length > 52
+          ? `is ${value.length} characters long; allowed: at most 52`
+          : true;
+    },
+  }),
+  def({
+    key: 'ingressHost',
+    flag: 'ingress-host',
+    type: 'string',
+    description: 'Public host name of the production ingress (staging uses staging.<host>)',
+    parts: ['k8s', 'env', 'ci'],
+    default: (s) => `${slugOrApp(s.projectName)}.example.com`,
+    validate: v.hostname,
+    prompt: 'Public host name',
+  }),
+  def({
+    key: 'ingressClass',
+    flag: 'ingress-class',
+    type: 'string',
+    description: 'Kubernetes IngressClass name',
+    parts: ['k8s'],
+    default: () => 'nginx',
+    validate: v.dnsLabel(63),
+  }),
+  def({
+    key: 'tls',
+    flag: 'tls',
+    type: 'string',
+    description: 'Ingress TLS: cert-manager (issuer annotation), secret (existing TLS secret) or none',
+    parts: ['k8s'],
+    default: () => 'cert-manager' as const,
+    validate: v.oneOf(TLS_MODES),
+    choices: TLS_MODES,
+  }),
+  def({
+    key: 'tlsIssuer',
+    flag: 'tls-issuer',
+    type: 'string',
+    description: 'cert-manager ClusterIssuer name',
+    parts: ['k8s'],
+    default: () => 'letsencrypt',
+    validate: v.dnsLabel(63),
+    relevant: (s) => s.tls === 'cert-manager',
+  }),
+  def({
+    key: 'replicas',
+    flag: 'replicas',
+    type: 'integer',
+    description: 'Web replicas in production (staging runs 1 to max(1, replicas/2))',
+    parts: ['k8s'],
+    default: () => 2,
+    validate: v.integerRange(2, 50),
+  }),
+  def({
+    key: 'cpuRequest',
+    flag: 'cpu-request',
+    type: 'string',
+    description: 'CPU request of a web pod',
+    parts: ['k8s', 'compose'],
+    default: () => '250m',
+    validate: v.cpuQuantity,
+  }),
+  def({
+    key: 'cpuLimit',
+    flag: 'cpu-limit',
+    type: 'string',
+    description: 'CPU limit of a web pod and of the production web container',
+    parts: ['k8s', 'compose'],
+    default: () => '1',
+    validate: v.cpuQuantity,
+  }),
+  def({
+    key: 'memoryRequest',
+    flag: 'memory-request',
+    type: 'string',
+    description: 'Memory request of a web pod',
+    parts: ['k8s', 'compose'],
+    default: () => '256Mi',
+    validate: v.memoryQuantity,
+  }),
+  def({
+    key: 'memoryLimit',
+    flag: 'memory-limit',
+    type: 'string',
+    description: 'Memory limit of a web pod and of the production web container',
+    parts: ['k8s', 'compose'],
+    default: () => '512Mi',
+    validate: v.memoryQuantity,
+  }),
+  def({
+    key: 'registry',
+    flag: 'registry',
+    type: 'string',
+    description: 'Registry the CI pipeline pushes to (from the image repository when it names one)',
+    parts: ['ci'],
+    default: (s) => {
+      const first = (s.imageRepository ?? '').split('/')[0] ?? '';
+      return first.includes('.') || first.includes(':') ? first : 'ghcr.io';
+    },
+    validate: v.registryHost,
+  }),
+  def({
+    key: 'platforms',
+    flag: 'platforms',
+    type: 'string',
+    description: 'Platforms the CI pipeline builds and pushes',
+    parts: ['ci'],
+    default: () => 'linux/amd64,linux/arm64',
+    validate: v.platforms,
+  }),
+  def({
+    key: 'deployJob',
+    flag: 'deploy-job',
+    type: 'boolean',
+    description: 'CI job that applies the staging overlay after a push to main (behind a GitHub environment)',
+    parts: ['ci'],
+    default: () => false,
+    validate: () => true,
+  }),
+];
+
+export const settingByKey = new Map(SETTINGS.map((s) => [s.key, s]));
+
+/** Settings whose values depend on one another, checked once all are resolved. */
+export function crossCheck(settings: Settings): { flag: string; message: string } | undefined {
+  if (settings.celery && !settings.redis) {
+    return {
+      flag: 'redis',
+      message: 'Celery needs Redis as its broker; allowed: --redis with --celery, or --no-celery',
+    };
+  }
+  const limits: [SettingKey, SettingKey, (a: string) => number][] = [
+    ['cpuRequest', 'cpuLimit', cpuToMilli],
+    ['memoryRequest', 'memoryLimit', memoryToBytes],
+  ];
+  for (const [req, lim, toNumber] of limits) {
+    if (toNumber(String(settings[req])) > toNumber(String(settings[lim]))) {
+      return {
+        flag: settingByKey.get(req)!.flag,
+        message: `${settings[req]} is above the limit ${settings[lim]}; allowed: a request at most --${settingByKey.get(lim)!.flag}`,
+      };
+    }
+  }
+  return undefined;
+}
+
+export function cpuToMilli(value: string): number {
+  return value.endsWith('m') ? Number(value.slice(0, -1)) : Math.round(Number(value) * 1000);
+}
+
+export function memoryToBytes(value: string): number {
+  const units: Record<string, number> = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, K: 1e3, M: 1e6, G: 1e9 };
+  const match = /^([0-9]+)([A-Za-z]+)$/.exec(value);
+  return match ? Number(match[1]) * (units[match[2]!] ?? 1) : Number(value);
+}
+
+/** The settings a part needs (all of them for `app`). */
+export function settingsFor(part: Part | 'app'): readonly SettingDef[] {
+  return part === 'app' ? SETTINGS : SETTINGS.filter((s) => s.parts.includes(part));
+}

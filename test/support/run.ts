@@ -1,0 +1,77 @@
+/**
+ * Running the built generators (dist/) with yeoman-test. Every sub-generator is registered under its
+ * real namespace (`py-docker:<name>`), whatever folder the repository was cloned into.
+ */
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import helpers, { type RunResult } from 'yeoman-test';
+
+/** dist/ of this build (tests run from dist/test/...). */
+export const DIST = fileURLToPath(new URL('../../', import.meta.url));
+export const ALL_GENERATORS = [
+  'app',
+  'docker',
+  'compose',
+  'env',
+  'scripts',
+  'devcontainer',
+  'k8s',
+  'ci',
+  'testing',
+  'verify',
+];
+
+export const generatorPath = (name: string): string => join(DIST, 'generators', name, 'index.js');
+
+/** A fixed date so lifecycle warnings do not change with the clock. */
+export const TODAY = '2026-11-25';
+
+export interface RunOptions {
+  options?: Record<string, unknown>;
+  answers?: Record<string, unknown>;
+  /** Run in this existing folder (a re-run); otherwise in a fresh temporary one. */
+  cwd?: string;
+  /** Files to create before running, in a fresh folder. */
+  files?: Record<string, string>;
+}
+
+export async function runGenerator(name: string, run: RunOptions = {}): Promise<RunResult> {
+  const context = helpers
+    .run(generatorPath(name), { namespace: `py-docker:${name}` })
+    .withOptions({ today: TODAY, skipInstall: true, ...run.options } as never)
+    .withAnswers(run.answers ?? {}, { throwOnMissingAnswer: false });
+  if (run.cwd) {
+    context.cd(run.cwd);
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'py-docker-'));
+    context.inDir(dir, () => undefined);
+    if (run.files) context.withFiles(run.files);
+  }
+  return context;
+}
+
+/** Runs and returns the error the generator failed with (or throws if it succeeded). */
+export async function runExpectingError(name: string, run: RunOptions = {}): Promise<Error> {
+  try {
+    await runGenerator(name, run);
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error(`py-docker:${name} succeeded, but an error was expected`);
+}
+
+/** Every file below `dir` (relative path -> contents and mode), for byte-for-byte comparisons. */
+export function snapshotFolder(dir: string): Record<string, { content: string; mode: number }> {
+  const out: Record<string, { content: string; mode: number }> = {};
+  const walk = (folder: string): void => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const full = join(folder, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else out[relative(dir, full)] = { content: readFileSync(full, 'latin1'), mode: statSync(full).mode };
+    }
+  };
+  walk(dir);
+  return out;
+}
