@@ -3,13 +3,22 @@
  * before anything is written, prompting for what is missing, storage in .yo-rc.json, and one write path
  * (`emit`) for every generated file.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { createTwoFilesPatch } from 'diff';
 import ejs from 'ejs';
 import chalk from 'chalk';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { DetectionError, detectProject, type Detection } from './detect.js';
 import { DiskTree } from './file-tree.js';
+import {
+  decideRemoval,
+  decideWrite,
+  hashOf,
+  SIDE_BY_SIDE_SUFFIX,
+  type FileRecord,
+  type FileRecords,
+} from './drift.js';
 import { lifecycleWarnings } from './lifecycle.js';
 import { buildModel, type Model } from './model.js';
 import { checkValue, resolveSettings, SettingError, type Resolved } from './resolve.js';
@@ -28,14 +37,23 @@ export type PyDockerOptions = BaseOptions & {
   composed?: boolean;
   /** Fixed clock for lifecycle warnings (ISO date), for tests and reproducible output. */
   today?: string;
+  restore?: boolean;
+  force?: boolean;
   [key: string]: unknown;
 };
 
 const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 
+/** The version recorded with every generated file, read once from our package.json. */
+const GENERATOR_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
 export abstract class PyDockerGenerator extends Generator<Record<string, unknown>, PyDockerOptions> {
   protected detection!: Detection;
   protected resolution!: Resolved;
+  /** Every path this run generated (kept, side-by-side or written), so stale ones can be removed. */
+  private readonly generated = new Set<string>();
 
   /** `part` says which sub-generator this is (`app` for the whole set): it picks flags, questions, storage. */
   constructor(
@@ -55,6 +73,11 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
       description: 'Date for lifecycle warnings (YYYY-MM-DD)',
     });
     this.option('composed', { type: Boolean, hide: true, description: 'Composed by py-docker:app' });
+    this.option('restore', { type: Boolean, description: 'Recreate generated files you deleted' });
+    this.option('dry-run', {
+      type: Boolean,
+      description: 'Print a unified diff of every change; write nothing',
+    });
     // The settings model registers its flags with the sub-generator's help (app: all of them).
     for (const setting of settingsFor(part)) {
       const shown = ` (default: ${String(setting.default({}, emptyDetection()))})`;
@@ -76,8 +99,15 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
 
   /** The options a composed part should see: our flags and switches, never yeoman's internal ones. */
   protected forwardedOptions(): Record<string, unknown> {
-    const forwarded: Record<string, unknown> = { yes: true, composed: true };
-    for (const name of ['today', 'force', 'skip-install', ...SETTINGS.map((s) => s.flag)]) {
+    const forwarded: Record<string, unknown> = { yes: Boolean(this.options.yes), composed: true };
+    for (const name of [
+      'today',
+      'force',
+      'restore',
+      'dry-run',
+      'skip-install',
+      ...SETTINGS.map((s) => s.flag),
+    ]) {
       const value = this.options[name] ?? this.options[camel(name)];
       if (value !== undefined) forwarded[name] = value;
     }
@@ -173,6 +203,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
   }
 
   configuring(): void {
+    if (this.dryRun) return;
     // Store what this part depends on, so the next run (of any part) reuses it.
     for (const setting of settingsFor(this.part)) {
       if (setting.relevant && !setting.relevant(this.settings)) continue;
@@ -190,21 +221,121 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     );
   }
 
+  /** yo passes --force and --dry-run to the environment (its conflicter) rather than to us. */
+  private get envOptions(): Record<string, unknown> {
+    return (this.env as unknown as { options?: Record<string, unknown> }).options ?? {};
+  }
+
+  protected get dryRun(): boolean {
+    return Boolean(this.options['dry-run'] ?? this.options.dryRun ?? this.envOptions.dryRun);
+  }
+
+  /** Only the user's own --force (yo passes it to us too); test environments force the conflicter. */
+  private get force(): boolean {
+    return Boolean(this.options.force);
+  }
+
+  private records(): FileRecords {
+    return { ...((this.config.get('files') as FileRecords | undefined) ?? {}) };
+  }
+
+  private saveRecord(path: string, record: FileRecord | undefined): void {
+    if (this.dryRun) return;
+    const records = this.records();
+    if (record) records[path] = record;
+    else delete records[path];
+    this.config.set('files', records as never);
+  }
+
   /**
-   * The single write path for generated files. `executable` sets mode 0755; `once` never replaces an
-   * existing file (used for `.env`, which holds real secrets).
+   * The single write path for generated files, with the safe re-run rules of lib/drift.ts: untouched
+   * files are updated, edited ones are never overwritten silently, deleted ones are not recreated,
+   * `.env` (`once`) is never replaced, and --dry-run prints a diff instead of writing.
+   * `merge`: the content was computed from the file on disk (ignore files), so it is never a conflict.
    */
   protected writeGenerated(
     path: string,
     content: string,
-    opts: { executable?: boolean; once?: boolean } = {},
+    opts: { executable?: boolean; once?: boolean; merge?: boolean } = {},
   ): void {
     const target = this.destinationPath(path);
-    if (opts.once && this.fs.exists(target)) {
-      this.log.info(`${path} exists; kept as it is`);
+    const onDisk = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
+    const record = this.records()[path];
+    this.generated.add(path);
+    const action = decideWrite({
+      onDisk,
+      content,
+      record,
+      once: opts.once,
+      merge: opts.merge,
+      force: this.force,
+      restore: Boolean(this.options.restore),
+      // Composed parts keep the user's --yes: an interactive `yo py-docker` still asks about edited files.
+      interactive: !this.options.yes,
+    });
+    if (this.dryRun) {
+      if (action !== 'identical' && action !== 'keep' && action !== 'skip-deleted') {
+        const from = onDisk === undefined ? '/dev/null' : `a/${path}`;
+        this.log(createTwoFilesPatch(from, `b/${path}`, onDisk ?? '', content, '', '', { context: 3 }));
+      }
       return;
     }
-    this.fs.write(target, content, opts.executable ? { stat: { mode: 0o755 } as never } : undefined);
+    const stat = opts.executable ? { stat: { mode: 0o755 } as never } : undefined;
+    const newRecord: FileRecord = { hash: hashOf(content), version: GENERATOR_VERSION, part: this.part };
+    switch (action) {
+      case 'keep':
+        this.log.info(`${path} exists; kept as it is`);
+        return;
+      case 'skip-deleted':
+        this.log.info(`${path} was deleted after it was generated; not recreated (--restore recreates it)`);
+        return;
+      case 'side-by-side': {
+        const aside = `${path}${SIDE_BY_SIDE_SUFFIX}`;
+        this.fs.write(this.destinationPath(aside), content, stat);
+        this.markForced(aside);
+        this.log.info(`${path} has your changes; kept it and wrote the new version to ${aside}`);
+        return;
+      }
+      case 'write':
+      case 'overwrite':
+        this.fs.write(target, content, stat);
+        // Untouched by the user (or --force): no question; the conflicter shows it as "force".
+        if (onDisk !== undefined) this.markForced(path);
+        break;
+      default:
+        // identical, or ask: the conflicter compares and (interactively) shows the diff and asks.
+        this.fs.write(target, content, stat);
+    }
+    this.saveRecord(path, newRecord);
+  }
+
+  private markForced(path: string): void {
+    const file = this.env.sharedFs.get(this.destinationPath(path)) as { conflicter?: string };
+    file.conflicter = 'force';
+  }
+
+  /**
+   * Files this part generated on an earlier run but not on this one (a service turned off): removed when
+   * the user never touched them, kept with a note when they did.
+   */
+  conflicts(): void {
+    for (const [path, record] of Object.entries(this.records())) {
+      if (record.part !== this.part || this.generated.has(path)) continue;
+      const target = this.destinationPath(path);
+      const onDisk = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
+      const action = decideRemoval(onDisk, record);
+      if (this.dryRun) {
+        if (action === 'delete')
+          this.log(createTwoFilesPatch(`a/${path}`, '/dev/null', onDisk ?? '', '', '', ''));
+        continue;
+      }
+      if (action === 'keep-edited') {
+        this.log.info(`${path} is no longer generated but has your changes; kept it`);
+        continue;
+      }
+      if (action === 'delete') this.fs.delete(target);
+      this.saveRecord(path, undefined);
+    }
   }
 }
 

@@ -42,6 +42,7 @@ export default class EnvGenerator extends PyDockerGenerator {
         `${this.settings.assetsDir}/`,
         '*.py-docker-new',
       ]),
+      { merge: true },
     );
   }
 }

@@ -40,7 +40,8 @@ export interface RunOptions {
 export async function runGenerator(name: string, run: RunOptions = {}): Promise<RunResult> {
   const context = helpers
     .run(generatorPath(name), { namespace: `py-docker:${name}` })
-    .withOptions({ today: TODAY, skipInstall: true, ...run.options } as never)
+    // yeoman-test forces every write by default; the safe re-run rules need the user's real --force.
+    .withOptions({ today: TODAY, skipInstall: true, force: false, ...run.options } as never)
     .withAnswers(run.answers ?? {}, { throwOnMissingAnswer: false });
   if (run.cwd) {
     context.cd(run.cwd);

@@ -1,0 +1,72 @@
+/**
+ * Safe re-runs: what to do with each generated file, given what is on disk and what the generator wrote
+ * last time (a content hash recorded in .yo-rc.json). Pure, so every rule is unit-tested.
+ */
+import { createHash } from 'node:crypto';
+
+export interface FileRecord {
+  /** sha256 of the content this generator last wrote. */
+  hash: string;
+  /** Version of generator-py-docker that wrote it. */
+  version: string;
+  /** Sub-generator that owns the file. */
+  part: string;
+}
+
+export type FileRecords = Record<string, FileRecord>;
+
+export type WriteAction =
+  /** New file, or a file the user never touched: written without a question. */
+  | 'write'
+  /** Same content already on disk. */
+  | 'identical'
+  /** Kept as it is (`.env`: it holds real secrets). */
+  | 'keep'
+  /** The user deleted a file we generated: not recreated unless asked (--restore). */
+  | 'skip-deleted'
+  /** The user edited it, --yes: keep theirs, write ours next to it as `<name>.py-docker-new`. */
+  | 'side-by-side'
+  /** The user edited it, interactive: show the diff and ask. */
+  | 'ask'
+  /** The user edited it, --force: overwrite. */
+  | 'overwrite';
+
+export interface WriteInput {
+  /** Content on disk, undefined when there is no file. */
+  onDisk: string | undefined;
+  content: string;
+  record: FileRecord | undefined;
+  /** Never replace an existing file (`.env`). */
+  once?: boolean;
+  /** The new content was computed from the file on disk (merged ignore files): never an edit conflict. */
+  merge?: boolean;
+  force?: boolean;
+  restore?: boolean;
+  interactive?: boolean;
+}
+
+export const SIDE_BY_SIDE_SUFFIX = '.py-docker-new';
+
+export const hashOf = (content: string): string => createHash('sha256').update(content, 'utf8').digest('hex');
+
+export function decideWrite(input: WriteInput): WriteAction {
+  const { onDisk, content, record } = input;
+  if (onDisk === undefined) return record && !input.restore ? 'skip-deleted' : 'write';
+  if (onDisk === content) return 'identical';
+  if (input.once) return 'keep';
+  if (input.merge) return 'write';
+  if (record && hashOf(onDisk) === record.hash) return 'write';
+  if (input.force) return 'overwrite';
+  return input.interactive ? 'ask' : 'side-by-side';
+}
+
+export type RemoveAction = 'delete' | 'keep-edited' | 'gone';
+
+/**
+ * A file this part generated before but no longer generates (a service was turned off): deleted when
+ * the user never touched it, kept (with a note) when they did.
+ */
+export function decideRemoval(onDisk: string | undefined, record: FileRecord): RemoveAction {
+  if (onDisk === undefined) return 'gone';
+  return hashOf(onDisk) === record.hash ? 'delete' : 'keep-edited';
+}
