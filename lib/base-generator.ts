@@ -10,6 +10,7 @@ import ejs from 'ejs';
 import chalk from 'chalk';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { DetectionError, detectProject, type Detection } from './detect.js';
+import { emptyDetection } from './detect-empty.js';
 import { DiskTree } from './file-tree.js';
 import {
   decideRemoval,
@@ -337,8 +338,4 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
       this.saveRecord(path, undefined);
     }
   }
-}
-
-export function emptyDetection(): Detection {
-  return { django: false, pythonDeps: { kind: 'none' }, pythonPackages: new Set(), notes: [] };
 }

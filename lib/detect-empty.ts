@@ -1,0 +1,6 @@
+import type { Detection } from './detect.js';
+
+/** What detection returns for an empty folder (used to show plain defaults). */
+export function emptyDetection(): Detection {
+  return { django: false, pythonDeps: { kind: 'none' }, pythonPackages: new Set(), notes: [] };
+}
