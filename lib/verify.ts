@@ -1,0 +1,439 @@
+/**
+ * `yo py-docker:verify`: proves a generated setup works with the user's Docker. The steps are data; the
+ * command runner is injected, so the order, skipping and teardown rules are unit-tested without Docker.
+ */
+import { spawn } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import type { Model } from './model.js';
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Milliseconds. */
+  duration: number;
+  timedOut: boolean;
+}
+
+export type Runner = (
+  command: string,
+  args: string[],
+  options?: { timeoutMs?: number; env?: NodeJS.ProcessEnv },
+) => Promise<CommandResult>;
+
+/** Runs a command without a shell (no user value is ever parsed by one), with a time limit. */
+export const spawnRunner =
+  (cwd: string): Runner =>
+  (command, args, options = {}) =>
+    new Promise((resolve) => {
+      const started = Date.now();
+      const child = spawn(command, args, {
+        cwd,
+        env: { ...process.env, ...options.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      let timedOut = false;
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const timer = options.timeoutMs
+        ? setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+          }, options.timeoutMs)
+        : undefined;
+      child.on('error', (error) => {
+        if (timer) clearTimeout(timer);
+        resolve({
+          code: 127,
+          stdout,
+          stderr: `${stderr}${error.message}`,
+          duration: Date.now() - started,
+          timedOut,
+        });
+      });
+      child.on('close', (code) => {
+        if (timer) clearTimeout(timer);
+        resolve({ code: code ?? 1, stdout, stderr, duration: Date.now() - started, timedOut });
+      });
+    });
+
+export type StepStatus = 'pass' | 'fail' | 'skip';
+
+export interface StepResult {
+  name: string;
+  status: StepStatus;
+  /** Milliseconds. */
+  duration: number;
+  detail: string;
+}
+
+export interface VerifyOptions {
+  skipBuild: boolean;
+  skipTests: boolean;
+  keepUp: boolean;
+  /** Seconds to wait for every service to be healthy. */
+  healthTimeout: number;
+  /** Extra `docker build` arguments: build args for a private index, `--network host`. */
+  buildArgs: string[];
+}
+
+export const COMPOSE_FILES = {
+  base: 'docker-compose.yml',
+  override: 'docker-compose.override.yml',
+  prod: 'docker-compose.prod.yml',
+  test: 'docker-compose.test.yml',
+};
+
+/** The compose file combinations a user runs, each checked with `docker compose config`. */
+export const COMBINATIONS: { name: string; files: string[] }[] = [
+  { name: 'base', files: [COMPOSE_FILES.base] },
+  { name: 'development (base + override)', files: [COMPOSE_FILES.base, COMPOSE_FILES.override] },
+  { name: 'production (base + prod)', files: [COMPOSE_FILES.base, COMPOSE_FILES.prod] },
+  { name: 'tests', files: [COMPOSE_FILES.test] },
+];
+
+const fileArgs = (files: string[]): string[] => files.flatMap((f) => ['-f', f]);
+
+/** First line worth showing of a failed command's output. */
+export function firstError(result: CommandResult): string {
+  if (result.timedOut) return `timed out after ${Math.round(result.duration / 1000)} s`;
+  const lines = `${result.stderr}\n${result.stdout}`.split('\n').map((l) => l.trim());
+  return (
+    lines.find((l) => /error|fail|denied|refused|invalid|not found/i.test(l)) ??
+    lines.find(Boolean) ??
+    `exit ${result.code}`
+  );
+}
+
+interface Context {
+  m: Model;
+  run: Runner;
+  options: VerifyOptions;
+  /** The production project's name (unique per run, so verify never touches the user's own stack). */
+  project: string;
+  testProject: string;
+  results: StepResult[];
+  log: (line: string) => void;
+  httpGet: HttpGet;
+}
+
+/** Status code of a GET (redirects are not followed: a redirect is a failed health check). */
+export type HttpGet = (url: string, headers: Record<string, string>) => Promise<number>;
+
+// node:http, not fetch: fetch silently replaces the Host header, and the Host header is the point.
+const httpStatus: HttpGet = (url, headers) =>
+  new Promise((resolve, reject) => {
+    const request = httpRequest(url, { headers, timeout: 10_000 }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('timeout', () => request.destroy(new Error(`${url}: no answer within 10 s`)));
+    request.on('error', reject);
+    request.end();
+  });
+
+async function step(ctx: Context, name: string, body: () => Promise<string>): Promise<boolean> {
+  const started = Date.now();
+  try {
+    const detail = await body();
+    ctx.results.push({ name, status: 'pass', duration: Date.now() - started, detail });
+    ctx.log(`  pass  ${name}${detail ? `: ${detail}` : ''}`);
+    return true;
+  } catch (error) {
+    const detail = (error as Error).message;
+    ctx.results.push({ name, status: 'fail', duration: Date.now() - started, detail });
+    ctx.log(`  FAIL  ${name}: ${detail}`);
+    return false;
+  }
+}
+
+function skip(ctx: Context, name: string, why: string): void {
+  ctx.results.push({ name, status: 'skip', duration: 0, detail: why });
+  ctx.log(`  skip  ${name}: ${why}`);
+}
+
+async function must(
+  ctx: Context,
+  args: string[],
+  timeoutMs: number,
+  command = 'docker',
+): Promise<CommandResult> {
+  const result = await ctx.run(command, args, { timeoutMs });
+  if (result.code !== 0 || result.timedOut) throw new Error(firstError(result));
+  return result;
+}
+
+const prodFiles = (): string[] => fileArgs([COMPOSE_FILES.base, COMPOSE_FILES.prod]);
+
+/** Container id of a compose service of the production project. */
+async function containerOf(ctx: Context, service: string): Promise<string> {
+  const ps = await must(ctx, ['compose', '-p', ctx.project, ...prodFiles(), 'ps', '-q', service], 30_000);
+  const id = ps.stdout.trim().split('\n')[0];
+  if (!id) throw new Error(`no container for service ${service}`);
+  return id;
+}
+
+async function waitHealthy(ctx: Context): Promise<string> {
+  const deadline = Date.now() + ctx.options.healthTimeout * 1000;
+  let last = '';
+  while (Date.now() < deadline) {
+    const ps = await must(
+      ctx,
+      ['compose', '-p', ctx.project, ...prodFiles(), 'ps', '--all', '--format', 'json'],
+      30_000,
+    );
+    const services = parseComposePs(ps.stdout);
+    const running = services.filter((s) => s.Service !== ctx.m.services.migrate);
+    const failed = services.find(
+      (s) => s.Service === ctx.m.services.migrate && s.State === 'exited' && s.ExitCode !== 0,
+    );
+    if (failed) throw new Error(`the ${failed.Service} service exited with ${failed.ExitCode}`);
+    const unhealthy = running.filter(
+      (s) => s.State !== 'running' || (s.Health !== '' && s.Health !== 'healthy'),
+    );
+    if (running.length > 0 && unhealthy.length === 0)
+      return `${running.map((s) => s.Service).join(', ')} healthy`;
+    last = unhealthy.map((s) => `${s.Service} ${s.State}${s.Health ? `/${s.Health}` : ''}`).join(', ');
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`not healthy within ${ctx.options.healthTimeout} s: ${last}`);
+}
+
+export interface PsEntry {
+  Service: string;
+  State: string;
+  Health: string;
+  ExitCode: number;
+  Publishers?: { URL: string; TargetPort: number; PublishedPort: number }[];
+}
+
+/** `docker compose ps --format json` prints one object per line (v2.21+) or an array (older). */
+export function parseComposePs(stdout: string): PsEntry[] {
+  const text = stdout.trim();
+  if (!text) return [];
+  if (text.startsWith('[')) return JSON.parse(text) as PsEntry[];
+  return text.split('\n').map((line) => JSON.parse(line) as PsEntry);
+}
+
+/** Host header the health request sends: the production env's first allowed host. */
+export function productionHost(envProduction: string): string {
+  const hosts = /^DJANGO_ALLOWED_HOSTS=(.*)$/m.exec(envProduction)?.[1] ?? '';
+  const first = hosts.split(',')[0]?.trim().replace(/^\./, '') ?? '';
+  return first && first !== '*' ? first : 'localhost';
+}
+
+async function requestHealth(ctx: Context, host: string): Promise<string> {
+  const port = await must(
+    ctx,
+    ['compose', '-p', ctx.project, ...prodFiles(), 'port', ctx.m.services.web, String(ctx.m.s.port)],
+    30_000,
+  );
+  const published = port.stdout.trim().split('\n')[0] ?? '';
+  const hostPort = /:(\d+)$/.exec(published)?.[1];
+  if (!hostPort) throw new Error(`web port ${ctx.m.s.port} is not published`);
+  const url = `http://127.0.0.1:${hostPort}${ctx.m.s.healthPath}`;
+  const status = await ctx.httpGet(url, { Host: host, 'X-Forwarded-Proto': 'https' });
+  if (status !== 200) throw new Error(`${url} (Host: ${host}) answered ${status}`);
+  return `${url} answered 200`;
+}
+
+export interface VerifyInput {
+  m: Model;
+  run: Runner;
+  options: VerifyOptions;
+  /** Contents of env.production (for the Host header). */
+  envProduction: string;
+  /** Unique suffix for the compose project names. */
+  runId: string;
+  log: (line: string) => void;
+  /** Whether container-structure-test is on the PATH. */
+  structureTest: boolean;
+  /** Set when the user presses Ctrl-C: remaining steps are skipped, teardown still runs. */
+  signal?: AbortSignal;
+  httpGet?: HttpGet;
+}
+
+/** Runs every step, always tears down, and returns the results (any `fail` means the setup is broken). */
+export async function verify(input: VerifyInput): Promise<StepResult[]> {
+  const { m } = input;
+  const ctx: Context = {
+    m,
+    run: input.run,
+    options: input.options,
+    project: `${m.s.projectName}-verify-${input.runId}`,
+    testProject: `${m.s.projectName}-verify-test-${input.runId}`,
+    results: [],
+    log: input.log,
+    httpGet: input.httpGet ?? httpStatus,
+  };
+  const aborted = (): boolean => input.signal?.aborted ?? false;
+  const image = (target: string): string => `${m.s.projectName}:verify-${target}-${input.runId}`;
+  try {
+    for (const combination of COMBINATIONS) {
+      await step(ctx, `compose config: ${combination.name}`, async () => {
+        await must(ctx, ['compose', ...fileArgs(combination.files), 'config', '-q'], 60_000);
+        return '';
+      });
+    }
+    if (ctx.results.some((r) => r.status === 'fail')) return ctx.results;
+    for (const target of ['development', 'production']) {
+      if (ctx.options.skipBuild) {
+        skip(ctx, `build ${target} target`, '--skip-build');
+        continue;
+      }
+      if (aborted()) break;
+      await step(ctx, `build ${target} target`, async () => {
+        const build = await must(
+          ctx,
+          ['build', '--target', target, '-t', image(target), ...ctx.options.buildArgs, '.'],
+          1_800_000,
+        );
+        return `${Math.round(build.duration / 1000)} s`;
+      });
+    }
+    if (ctx.results.some((r) => r.status === 'fail') || aborted()) return ctx.results;
+    const up = await step(ctx, 'start base + prod stack', async () => {
+      const args = ['compose', '-p', ctx.project, ...prodFiles(), 'up', '-d'];
+      if (!ctx.options.skipBuild) args.push('--build');
+      await must(ctx, args, 1_800_000);
+      return `project ${ctx.project}`;
+    });
+    if (up && !aborted()) {
+      const healthy = await step(ctx, 'all services healthy', () => waitHealthy(ctx));
+      if (healthy) {
+        await step(ctx, `GET ${m.s.healthPath} on 127.0.0.1`, () =>
+          requestHealth(ctx, productionHost(input.envProduction)),
+        );
+        await step(ctx, 'manage.py check --deploy (production env)', async () => {
+          const web = await containerOf(ctx, m.services.web);
+          await must(
+            ctx,
+            ['exec', web, 'python', m.managePy, 'check', '--deploy', '--fail-level', 'WARNING'],
+            120_000,
+          );
+          return 'no issues';
+        });
+        await step(ctx, `web runs as non-root uid ${m.uid}`, async () => {
+          const web = await containerOf(ctx, m.services.web);
+          const status = await must(ctx, ['exec', web, 'cat', '/proc/1/status'], 30_000);
+          const uid = /^Uid:\s+(\d+)/m.exec(status.stdout)?.[1];
+          if (uid !== String(m.uid)) throw new Error(`process 1 runs as uid ${uid ?? '?'}`);
+          return `uid ${uid}`;
+        });
+        await step(ctx, 'docker stop web: graceful', async () => {
+          const web = await containerOf(ctx, m.services.web);
+          const stop = await must(
+            ctx,
+            ['stop', '--time', String(m.stopGracePeriod), web],
+            (m.stopGracePeriod + 30) * 1000,
+          );
+          const inspect = await must(ctx, ['inspect', '--format', '{{.State.ExitCode}}', web], 30_000);
+          const code = inspect.stdout.trim();
+          const seconds = (stop.duration / 1000).toFixed(1);
+          // 0 = gunicorn exited cleanly on SIGTERM; 137 = killed after the grace period (no exec / no signal).
+          if (code !== '0') throw new Error(`exit code ${code} after ${seconds} s`);
+          return `exit 0 after ${seconds} s`;
+        });
+      }
+    }
+    if (ctx.options.skipTests) skip(ctx, 'test suite (docker-compose.test.yml)', '--skip-tests');
+    else if (!aborted()) {
+      await step(ctx, 'test suite (docker-compose.test.yml)', async () => {
+        const files = fileArgs([COMPOSE_FILES.test]);
+        const result = await ctx.run(
+          'docker',
+          [
+            'compose',
+            '-p',
+            ctx.testProject,
+            ...files,
+            'up',
+            '--build',
+            '--abort-on-container-exit',
+            '--exit-code-from',
+            'tests',
+          ],
+          { timeoutMs: 1_800_000 },
+        );
+        if (result.code !== 0) throw new Error(`tests exited with ${result.code}: ${firstError(result)}`);
+        return 'passed';
+      });
+    }
+    if (!input.structureTest)
+      skip(ctx, 'container-structure-test', 'container-structure-test is not installed');
+    else if (ctx.options.skipBuild) skip(ctx, 'container-structure-test', '--skip-build (no image built)');
+    else {
+      await step(ctx, 'container-structure-test', async () => {
+        await must(
+          ctx,
+          ['test', '--image', image('production'), '--config', 'container-structure-test.yaml'],
+          300_000,
+          'container-structure-test',
+        );
+        return 'all tests passed';
+      });
+    }
+  } finally {
+    if (ctx.options.keepUp) {
+      ctx.log(
+        `  kept up: docker compose -p ${ctx.project} -f ${COMPOSE_FILES.base} -f ${COMPOSE_FILES.prod} down -v`,
+      );
+    } else {
+      await teardown(ctx, input.runId);
+    }
+  }
+  return ctx.results;
+}
+
+/** Removes everything verify created: both compose projects (containers, networks, volumes) and images. */
+async function teardown(ctx: Context, runId: string): Promise<void> {
+  await ctx.run(
+    'docker',
+    ['compose', '-p', ctx.project, ...prodFiles(), 'down', '-v', '--remove-orphans', '--timeout', '5'],
+    {
+      timeoutMs: 120_000,
+    },
+  );
+  await ctx.run(
+    'docker',
+    [
+      'compose',
+      '-p',
+      ctx.testProject,
+      '-f',
+      COMPOSE_FILES.test,
+      'down',
+      '-v',
+      '--remove-orphans',
+      '--timeout',
+      '5',
+    ],
+    {
+      timeoutMs: 120_000,
+    },
+  );
+  await ctx.run(
+    'docker',
+    [
+      'image',
+      'rm',
+      '--force',
+      `${ctx.m.s.projectName}:verify-development-${runId}`,
+      `${ctx.m.s.projectName}:verify-production-${runId}`,
+    ],
+    {
+      timeoutMs: 60_000,
+    },
+  );
+}
+
+export function formatTable(results: StepResult[]): string {
+  const width = Math.max(...results.map((r) => r.name.length), 4);
+  const rows = results.map(
+    (r) =>
+      `${r.name.padEnd(width)}  ${r.status.toUpperCase().padEnd(4)}  ${`${(r.duration / 1000).toFixed(1)} s`.padStart(8)}  ${r.detail}`,
+  );
+  return [`${'step'.padEnd(width)}  ${'result'}  ${'time'.padStart(6)}  detail`, ...rows].join('\n');
+}
