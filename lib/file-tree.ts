@@ -75,4 +75,5 @@ export class MemoryTree implements FileTree {
   }
 }
 
-const normalize = (path: string): string => path.replace(/^\.\/?/, '').replace(/\/+$/, '');
+// Only a leading "." folder ("." or "./x"): ".nvmrc" and ".git/config" keep their dot.
+const normalize = (path: string): string => path.replace(/^\.(\/|$)/, '').replace(/\/+$/, '');

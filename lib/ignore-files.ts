@@ -16,3 +16,69 @@ export function mergeLines(existing: string | undefined, wanted: readonly string
   const header = present.has(BLOCK_HEADER) ? '' : `\n${BLOCK_HEADER}\n`;
   return `${base}${header}${missing.join('\n')}\n`;
 }
+
+/** One `.dockerignore` line: a pattern relative to the build context, possibly an exception (`!`). */
+export interface IgnoreRule {
+  pattern: string;
+  exception: boolean;
+  regex: RegExp;
+}
+
+/** Go filepath.Match syntax plus `**` (any number of folders), as Docker's patternmatcher reads it. */
+function globToRegex(pattern: string): RegExp {
+  let out = '';
+  for (let i = 0; i < pattern.length; i += 1) {
+    const c = pattern[i]!;
+    if (c === '*' && pattern[i + 1] === '*') {
+      // `**/` also matches no folder at all; a trailing `**` matches everything below.
+      if (pattern[i + 2] === '/') {
+        out += '(?:.*/)?';
+        i += 2;
+      } else {
+        out += '.*';
+        i += 1;
+      }
+    } else if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i + 1);
+      if (end < 0) out += '\\[';
+      else {
+        out += `[${pattern.slice(i + 1, end).replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else out += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`);
+}
+
+/** The rules of a `.dockerignore` text: comments and blank lines dropped, paths cleaned. */
+export function parseIgnore(text: string): IgnoreRule[] {
+  const rules: IgnoreRule[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const exception = line.startsWith('!');
+    const pattern = (exception ? line.slice(1).trim() : line)
+      .replace(/^\/+/, '')
+      .replace(/\/+$/, '')
+      .replace(/^\.\//, '');
+    if (pattern === '' || pattern === '.') continue;
+    rules.push({ pattern, exception, regex: globToRegex(pattern) });
+  }
+  return rules;
+}
+
+/**
+ * Whether Docker leaves `path` (relative to the context, `/`-separated) out of the build context: the
+ * last rule matching the path or one of its parent folders wins.
+ */
+export function isIgnored(rules: readonly IgnoreRule[], path: string): boolean {
+  const parts = path.replace(/^\.\//, '').split('/');
+  const prefixes = parts.map((_p, i) => parts.slice(0, i + 1).join('/'));
+  let ignored = false;
+  for (const rule of rules) {
+    if (prefixes.some((prefix) => rule.regex.test(prefix))) ignored = !rule.exception;
+  }
+  return ignored;
+}

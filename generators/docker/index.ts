@@ -1,0 +1,83 @@
+import chalk from 'chalk';
+import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
+import {
+  dockerfileView,
+  dockerignoreLines,
+  requirementClosure,
+  type DockerfileInputs,
+  type DockerfileView,
+} from '../../lib/dockerfile.js';
+import { isIgnored, mergeLines, parseIgnore } from '../../lib/ignore-files.js';
+
+const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.');
+
+/**
+ * `yo py-docker:docker`: the multi-stage Dockerfile (assets, builder, development, production) and the
+ * `.dockerignore` entries it relies on (merged into the user's file).
+ */
+export default class DockerGenerator extends PyDockerGenerator {
+  constructor(args: string[], options: PyDockerOptions) {
+    super(args, options, 'docker');
+  }
+
+  /** A project file as this run sees it (files other parts write in the same run included). */
+  private readText(path: string): string | undefined {
+    const full = this.destinationPath(path);
+    return this.fs.exists(full) ? this.fs.read(full) : undefined;
+  }
+
+  /** Where package.json, pyproject.toml and the requirement files are (detected; the root by default). */
+  private inputs(): DockerfileInputs {
+    const s = this.settings;
+    const deps = this.detection.pythonDeps;
+    const read = (path: string): string | undefined => this.readText(path);
+    return {
+      nodeDir: this.detection.node?.dir ?? '.',
+      pyprojectDir: (deps.kind === 'pyproject' || deps.kind === 'uv') && deps.file ? dirOf(deps.file) : '.',
+      requirements: requirementClosure(read, s.requirementsFile),
+      devRequirements:
+        s.devRequirementsFile === 'none' ? [] : requirementClosure(read, s.devRequirementsFile),
+      imageRepositoryKnown: this.resolution.origins.imageRepository !== 'default',
+    };
+  }
+
+  writing(): void {
+    const m = this.model;
+    const view = dockerfileView(m, this.inputs());
+    this.writeGenerated('Dockerfile', this.render('Dockerfile.ejs', { d: view }));
+    const dockerignore = mergeLines(this.readText('.dockerignore'), dockerignoreLines(m));
+    this.writeGenerated('.dockerignore', dockerignore, { merge: true });
+    for (const warning of this.warnings(view, dockerignore))
+      this.log(`${chalk.yellow('warning')} ${warning}`);
+  }
+
+  /** Things that would make the image fail to build or start, found now rather than in `docker build`. */
+  private warnings(view: DockerfileView, dockerignore: string): string[] {
+    const warnings: string[] = [];
+    const rules = parseIgnore(dockerignore);
+    const ignored = view.required.filter((path) => isIgnored(rules, path));
+    if (ignored.length > 0) {
+      warnings.push(
+        `.dockerignore leaves out ${ignored.join(', ')}, which the image needs: remove the line that matches`,
+      );
+    }
+    const node = this.detection.node;
+    if (node && !node.lockfile) {
+      warnings.push(
+        `${view.required.find((p) => p.endsWith('package-lock.json'))} is missing: run "npm install" once, the image runs "npm ci"`,
+      );
+    }
+    const packages = this.detection.pythonPackages;
+    if (this.detection.django && packages.size > 0 && !packages.has('gunicorn')) {
+      warnings.push('gunicorn is not among the project dependencies; the production image runs it: add it');
+    }
+    return warnings;
+  }
+
+  end(): void {
+    if (this.options.composed || this.readText('docker/entrypoint.sh') !== undefined) return;
+    this.log(
+      `The Dockerfile runs the scripts in docker/ (entrypoint, health check): generate them with ${chalk.cyan('yo py-docker:scripts')}.`,
+    );
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The commands the image runs, as argv lists (program first). The Dockerfile CMD, supervisord.conf,
+ * compose services and Kubernetes containers all take them from here, so the production web server is
+ * the same command everywhere.
+ */
+import type { Model } from './model.js';
+
+/** gunicorn serving the WSGI app; workers come from WEB_CONCURRENCY, which gunicorn reads itself. */
+export function gunicornArgs(m: Model): string[] {
+  return [
+    'gunicorn',
+    '--bind',
+    `0.0.0.0:${m.s.port}`,
+    // /dev/shm: a tmpfs, so worker heartbeats never block on a slow or read-only disk.
+    '--worker-tmp-dir',
+    '/dev/shm',
+    '--access-logfile',
+    '-',
+    '--error-logfile',
+    '-',
+    '--graceful-timeout',
+    String(m.gracefulTimeout),
+    '--timeout',
+    '60',
+    '--chdir',
+    m.appRoot,
+    m.s.wsgiApplication,
+  ];
+}
+
+/** Celery worker of the project's package (its celery app lives next to the settings). */
+export function celeryWorkerArgs(m: Model): string[] {
+  return ['celery', '-A', m.pythonPackage, 'worker', '--loglevel=INFO'];
+}
+
+/** Celery beat; its schedule file goes to /tmp because the root filesystem is read-only. */
+export function celeryBeatArgs(m: Model): string[] {
+  return [
+    'celery',
+    '-A',
+    m.pythonPackage,
+    'beat',
+    '--loglevel=INFO',
+    '--schedule',
+    '/tmp/celerybeat-schedule',
+  ];
+}
+
+/**
+ * One command line for shell-like parsers (supervisord splits with shlex). Values are validated
+ * upstream; anything outside a plain character set is single-quoted all the same.
+ */
+export function commandLine(args: readonly string[]): string {
+  return args
+    .map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'"'"'`)}'`))
+    .join(' ');
+}

@@ -1,0 +1,368 @@
+/**
+ * Pure helpers behind generators/docker/templates/Dockerfile.ejs and the `.dockerignore`: the shell of
+ * each base image, package installs per variant, what each dependency mode copies and installs, and
+ * the files the build context must (not) contain.
+ */
+import { gunicornArgs } from './commands.js';
+import { SECRET_FILES } from './ignore-files.js';
+import type { Model } from './model.js';
+
+/** Where the project's files are, as far as the Dockerfile cares (from detection; defaults at the root). */
+export interface DockerfileInputs {
+  /** Folder of package.json and package-lock.json, relative to the project root. */
+  nodeDir: string;
+  /** Folder of pyproject.toml (and uv.lock) in the pyproject and uv modes. */
+  pyprojectDir: string;
+  /** Runtime requirement files with every file they include (`-r`/`-c`), requirements mode. */
+  requirements: readonly string[];
+  /** Development requirement files with their includes; empty when there are none. */
+  devRequirements: readonly string[];
+  /** The image repository was chosen (flag, answer, detection), not the placeholder default. */
+  imageRepositoryKnown: boolean;
+}
+
+/** `COPY <sources> <dest>` from the build context. */
+export interface CopyStep {
+  sources: string[];
+  dest: string;
+}
+
+/** uv that exports uv.lock; a newer one reads older lockfiles (build arg UV_VERSION overrides it). */
+export const UV_VERSION = '0.13.8';
+/** supervisor for the all-in-one mode: any 4.x from 4.2.5 (the oldest that runs on Python 3.12+). */
+export const SUPERVISOR_REQUIREMENT = 'supervisor>=4.2.5,<5';
+/** A value for collectstatic only, inline in its RUN: never an ARG/ENV, never in the image config. */
+export const BUILD_ONLY_SECRET_KEY = 'build-only-not-secret-collectstatic-needs-any-value-at-all';
+
+const under = (dir: string, path: string): string => (dir === '.' || dir === '' ? path : `${dir}/${path}`);
+const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.');
+
+/** A JSON array as Dockerfile exec form is usually written: `["a", "b"]`. */
+export function execForm(args: readonly string[]): string {
+  return `[${args.map((a) => JSON.stringify(a)).join(', ')}]`;
+}
+
+/** SHELL of the image: pipefail (and errexit) for every RUN; busybox ash on Alpine, bash on Debian. */
+export function shellJson(m: Model): string {
+  const shell = m.s.variant === 'alpine' ? '/bin/ash' : '/bin/bash';
+  return execForm([shell, '-e', '-o', 'pipefail', '-c']);
+}
+
+/** One RUN body: commands joined with `&&`, one per line. */
+export function shellChain(commands: readonly string[]): string {
+  return commands.join(' \\\n    && ');
+}
+
+/** The package install command of the variant (no cache, no recommends, lists removed). */
+export function installPackages(m: Model, packages: readonly string[]): string[] {
+  if (packages.length === 0) return [];
+  if (m.s.variant === 'alpine') return [`apk add --no-cache ${packages.join(' ')}`];
+  return [
+    'apt-get update',
+    `apt-get install -y --no-install-recommends ${packages.join(' ')}`,
+    'rm -rf /var/lib/apt/lists/*',
+  ];
+}
+
+/** Compilers and headers for Python packages without a wheel: the builder stage only. */
+export function buildPackages(m: Model): string[] {
+  const alpine = m.s.variant === 'alpine';
+  return [alpine ? 'build-base' : 'build-essential', ...(m.s.postgres ? ['libpq-dev'] : [])];
+}
+
+/** Shared libraries the app needs at run time (psycopg loads libpq). */
+export function runtimePackages(m: Model): string[] {
+  if (!m.s.postgres) return [];
+  return [m.s.variant === 'alpine' ? 'libpq' : 'libpq5'];
+}
+
+/** The production user: numeric uid/gid, no home, no login shell, no lastlog entry (useradd -l). */
+export function productionUser(m: Model): string[] {
+  const { uid, gid, user } = m;
+  return m.s.variant === 'alpine'
+    ? [`addgroup -S -g ${gid} ${user}`, `adduser -S -D -H -u ${uid} -G ${user} -s /sbin/nologin ${user}`]
+    : [`groupadd -g ${gid} ${user}`, `useradd -l -u ${uid} -g ${user} -M -s /usr/sbin/nologin ${user}`];
+}
+
+/**
+ * The development user with the host's uid/gid (build args), so files it writes into the bind mount
+ * belong to the developer. A gid the image already has (e.g. 20 on macOS) is reused, not re-created.
+ */
+export function developmentUser(m: Model): string[] {
+  const { user } = m;
+  const group = `group=$(awk -F: -v gid="$HOST_GID" '$3 == gid { print $1; exit }' /etc/group)`;
+  return m.s.variant === 'alpine'
+    ? [
+        group,
+        `if [ -z "$group" ]; then addgroup -g "$HOST_GID" ${user}; group=${user}; fi`,
+        `adduser -D -u "$HOST_UID" -G "$group" -h /home/${user} -s /bin/sh ${user}`,
+      ]
+    : [
+        group,
+        `if [ -z "$group" ]; then groupadd -g "$HOST_GID" ${user}; group=${user}; fi`,
+        `useradd -l -m -u "$HOST_UID" -g "$group" -d /home/${user} -s /bin/bash ${user}`,
+      ];
+}
+
+/**
+ * An empty PIP_INDEX_URL would leave pip with no index at all (and compose passes empty build args),
+ * so empty values are unset before pip runs.
+ */
+export const PIP_INDEX_GUARD = [
+  'if [ -z "${PIP_INDEX_URL:-}" ]; then unset PIP_INDEX_URL; fi',
+  'if [ -z "${PIP_TRUSTED_HOST:-}" ]; then unset PIP_TRUSTED_HOST; fi',
+];
+
+export const PIP_CACHE_MOUNT = '--mount=type=cache,target=/root/.cache/pip';
+export const NPM_CACHE_MOUNT = '--mount=type=cache,target=/root/.npm';
+
+/**
+ * Prints the requirements of a pyproject.toml, one per line: [project].dependencies, or with group
+ * names as arguments those optional-dependencies and dependency-groups. No build backend runs, so a
+ * Django project that is not an installable package works, and only pyproject.toml busts the cache.
+ * tomllib from Python 3.11, before that the tomli that pip vendors.
+ */
+export const PYPROJECT_DEPS_SCRIPT = [
+  'import sys',
+  't = __import__("tomllib") if sys.version_info >= (3, 11) else __import__("pip._vendor.tomli", fromlist=["load"])',
+  'd = t.load(open(sys.argv[1], "rb"))',
+  'p = d.get("project", {})',
+  'g = sys.argv[2:]',
+  'r = [x for k in g for x in p.get("optional-dependencies", {}).get(k, []) + d.get("dependency-groups", {}).get(k, [])] if g else p.get("dependencies", [])',
+  'print("\\n".join(x for x in r if isinstance(x, str)))',
+].join('; ');
+
+/** Folders that hold requirement files only: copied whole, so includes added later keep working. */
+const REQUIREMENTS_FOLDER = /(^|\/)(requirements?|reqs?|deps|dependencies)$/i;
+
+/**
+ * COPY steps for requirement files: a folder of requirement files (requirements/) is copied whole,
+ * other files one by one into their folder (never a whole source folder such as src/, which would
+ * rebuild the install layer on every code change). Destinations mirror the context under the workdir,
+ * so relative `-r` includes keep working.
+ */
+export function copySteps(m: Model, files: readonly string[]): CopyStep[] {
+  const wholeFolders = [...new Set(files.map(dirOf).filter((d) => REQUIREMENTS_FOLDER.test(d)))].filter(
+    (f, _i, all) => !all.some((o) => o !== f && f.startsWith(`${o}/`)),
+  );
+  const inWhole = (file: string): boolean => wholeFolders.some((f) => file.startsWith(`${f}/`));
+  const byFolder = new Map<string, string[]>();
+  for (const file of new Set(files)) {
+    if (inWhole(file)) continue;
+    byFolder.set(dirOf(file), [...(byFolder.get(dirOf(file)) ?? []), file]);
+  }
+  const dest = (folder: string): string => (folder === '.' ? `${m.workdir}/` : `${m.workdir}/${folder}/`);
+  return [
+    ...[...byFolder].map(([folder, sources]) => ({ sources, dest: dest(folder) })),
+    ...wholeFolders.sort().map((f) => ({ sources: [`${f}/`], dest: dest(f) })),
+  ];
+}
+
+/** `COPY a b dest` text of the steps. */
+export function copyLines(steps: readonly CopyStep[], flags = ''): string[] {
+  return steps.map((s) => `COPY ${flags}${[...s.sources, s.dest].join(' ')}`);
+}
+
+/** Follows `-r`/`-c` includes from `file` with `read` (undefined: no such file); `file` comes first. */
+export function requirementClosure(read: (path: string) => string | undefined, file: string): string[] {
+  const seen: string[] = [];
+  const visit = (path: string): void => {
+    const normalized = normalize(path);
+    if (seen.includes(normalized)) return;
+    seen.push(normalized);
+    const text = read(normalized);
+    if (text === undefined) return;
+    for (const line of text.split(/\r?\n/)) {
+      const include = /^\s*(?:-r|-c|--requirement|--constraint)(?:\s+|=)(\S+)/.exec(line);
+      if (include) visit(under(dirOf(normalized), include[1]!));
+    }
+  };
+  visit(file);
+  return seen;
+}
+
+function normalize(path: string): string {
+  const out: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return out.join('/');
+}
+
+/** Everything the Dockerfile template needs beyond `m` and `s`. */
+export interface DockerfileView {
+  shell: string;
+  nodeWorkdir: string;
+  /** package.json and package-lock.json, in the node folder. */
+  npmManifests: string[];
+  /** Built assets folder inside the assets stage and the images. */
+  assetsPath: string;
+  /** node_modules of the assets stage (copied into the development image). */
+  nodeModulesPath: string;
+  builderPackages: string[];
+  runtimePackages: string[];
+  /** COPY instructions of the runtime dependency manifests. */
+  depsCopy: string[];
+  /** Commands of the RUN that installs the runtime dependencies into the venv (after the guard). */
+  depsInstall: string[];
+  /** Whether uv is needed (uv mode). */
+  uv: boolean;
+  devCopy: string[];
+  devInstall: string[];
+  productionUser: string[];
+  developmentUser: string[];
+  cmd: string;
+  devCmd: string;
+  entrypoint: string;
+  healthcheck: string;
+  labels: [string, string][];
+  /** Context paths the image needs, checked against .dockerignore. */
+  required: string[];
+  pipCache: string;
+  npmCache: string;
+  guard: readonly string[];
+  uvVersion: string;
+  buildSecret: string;
+  chain: (commands: readonly string[]) => string;
+  install: (packages: readonly string[]) => string[];
+}
+
+/** Source repository URL for the OCI label, when the image repository names a GitHub one. */
+export function sourceUrl(imageRepository: string): string | undefined {
+  const match = /^ghcr\.io\/([a-z0-9][a-z0-9_.-]*)\/([a-z0-9][a-z0-9_.-]*)$/.exec(imageRepository);
+  return match ? `https://github.com/${match[1]}/${match[2]}` : undefined;
+}
+
+export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileView {
+  const { s } = m;
+  const nodeWorkdir = inputs.nodeDir === '.' ? m.workdir : `${m.workdir}/${inputs.nodeDir}`;
+  const reqPath = (file: string): string => `${m.workdir}/${file}`;
+  const depsWorkdir =
+    s.pythonDeps !== 'requirements' && inputs.pyprojectDir !== '.'
+      ? `${m.workdir}/${inputs.pyprojectDir}`
+      : m.workdir;
+  let depsCopy: string[];
+  let depsInstall: string[];
+  let devCopy: string[] = [];
+  let devInstall: string[] = [];
+  const pyproject = under(inputs.pyprojectDir, 'pyproject.toml');
+  const extract = (groups: string, out: string): string =>
+    `python -c '${PYPROJECT_DEPS_SCRIPT}' ${depsWorkdir}/pyproject.toml${groups} > ${out}`;
+  switch (s.pythonDeps) {
+    case 'pyproject':
+      depsCopy = copyLines([{ sources: [pyproject], dest: `${depsWorkdir}/` }]);
+      depsInstall = [extract('', '/tmp/requirements.txt'), 'pip install -r /tmp/requirements.txt'];
+      devInstall = [
+        extract(' dev test', '/tmp/requirements-dev.txt'),
+        'pip install -r /tmp/requirements-dev.txt',
+      ];
+      break;
+    case 'uv': {
+      depsCopy = copyLines([
+        { sources: [pyproject, under(inputs.pyprojectDir, 'uv.lock')], dest: `${depsWorkdir}/` },
+      ]);
+      // uv only reads the lockfile (no network); pip installs, so PIP_INDEX_URL works for uv projects too.
+      const exportCmd = (extra: string, out: string): string =>
+        `UV_PYTHON_DOWNLOADS=never /opt/uv/bin/uv export --project ${depsWorkdir} --frozen --no-emit-project --no-header${extra} --output-file ${out}`;
+      depsInstall = [exportCmd(' --no-dev', '/tmp/requirements.txt'), 'pip install -r /tmp/requirements.txt'];
+      devInstall = [exportCmd('', '/tmp/requirements-dev.txt'), 'pip install -r /tmp/requirements-dev.txt'];
+      break;
+    }
+    default:
+      depsCopy = copyLines(copySteps(m, inputs.requirements));
+      depsInstall = [`pip install -r ${reqPath(s.requirementsFile)}`];
+      if (s.devRequirementsFile !== 'none') {
+        devCopy = copyLines(copySteps(m, inputs.devRequirements));
+        devInstall = [`pip install -r ${reqPath(s.devRequirementsFile)}`];
+      }
+  }
+  if (s.processManager === 'supervisord') depsInstall.push(`pip install "${SUPERVISOR_REQUIREMENT}"`);
+  const cmd =
+    s.processManager === 'supervisord'
+      ? ['supervisord', '-c', `${m.scriptsDir}/supervisord.conf`]
+      : gunicornArgs(m);
+  const labels: [string, string][] = [
+    ['org.opencontainers.image.title', s.projectName],
+    ['org.opencontainers.image.description', `${s.projectName}: Django application (production image)`],
+    ['org.opencontainers.image.base.name', m.pythonImage],
+  ];
+  const source = inputs.imageRepositoryKnown ? sourceUrl(s.imageRepository) : undefined;
+  if (source) labels.push(['org.opencontainers.image.source', source]);
+  return {
+    shell: shellJson(m),
+    nodeWorkdir,
+    npmManifests: ['package.json', 'package-lock.json'].map((f) => under(inputs.nodeDir, f)),
+    assetsPath: `${m.workdir}/${s.assetsDir}`,
+    nodeModulesPath: `${nodeWorkdir}/node_modules`,
+    builderPackages: buildPackages(m),
+    runtimePackages: runtimePackages(m),
+    depsCopy,
+    depsInstall,
+    uv: s.pythonDeps === 'uv',
+    devCopy,
+    devInstall,
+    productionUser: productionUser(m),
+    developmentUser: developmentUser(m),
+    cmd: execForm(cmd),
+    devCmd: execForm(['python', m.managePy, 'runserver', `0.0.0.0:${s.port}`]),
+    entrypoint: execForm([`${m.scriptsDir}/entrypoint.sh`]),
+    healthcheck: execForm([`${m.scriptsDir}/healthcheck.sh`]),
+    labels,
+    required: [
+      ...(s.pythonDeps === 'requirements'
+        ? [...inputs.requirements, ...inputs.devRequirements]
+        : [pyproject, ...(s.pythonDeps === 'uv' ? [under(inputs.pyprojectDir, 'uv.lock')] : [])]),
+      m.managePy,
+      'docker/entrypoint.sh',
+      'docker/healthcheck.sh',
+      'docker/wait-for-it.sh',
+      ...(s.processManager === 'supervisord' ? ['docker/supervisord.conf'] : []),
+      under(inputs.nodeDir, 'package.json'),
+      under(inputs.nodeDir, 'package-lock.json'),
+    ],
+    pipCache: PIP_CACHE_MOUNT,
+    npmCache: NPM_CACHE_MOUNT,
+    guard: PIP_INDEX_GUARD,
+    uvVersion: UV_VERSION,
+    buildSecret: BUILD_ONLY_SECRET_KEY,
+    chain: shellChain,
+    install: (packages) => installPackages(m, packages),
+  };
+}
+
+/** What `.dockerignore` keeps out of the build context (merged into the user's file, never replacing it). */
+export function dockerignoreLines(m: Model): string[] {
+  const { s } = m;
+  const staticRoot = m.staticRoot.replace(`${m.workdir}/`, '');
+  return [
+    // Secrets and the repository itself.
+    '.git',
+    ...SECRET_FILES,
+    // Dependencies and caches: the image installs its own.
+    '**/node_modules',
+    '**/__pycache__',
+    '**/*.py[cod]',
+    '.venv',
+    'venv',
+    '**/.venv',
+    '.pytest_cache',
+    '.mypy_cache',
+    '.ruff_cache',
+    '.tox',
+    '.nox',
+    // Test and CI output.
+    '.coverage',
+    '.coverage.*',
+    'htmlcov',
+    'coverage.xml',
+    'test-results',
+    'npm-debug.log*',
+    // Local build output: the image builds the assets and collects static files itself.
+    s.assetsDir,
+    staticRoot,
+    ...(s.appDir === '.' ? [] : [under(s.appDir, staticRoot)]),
+    '*.py-docker-new',
+  ];
+}

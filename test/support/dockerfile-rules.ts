@@ -1,0 +1,337 @@
+/**
+ * The Dockerfile rules of docs checklist.md ("Dockerfile, Dockerfile.test"), checked over the parsed
+ * Dockerfile (dockerfile-ast), because hadolint and `docker build --check` cannot run here. Each finding
+ * names its rule (hadolint code or Docker build check) and the line, so a failing test says what to fix.
+ */
+import {
+  DockerfileParser,
+  type From,
+  type Instruction,
+  type ModifiableInstruction,
+  type PropertyInstruction,
+} from 'dockerfile-ast';
+
+export interface RuleOptions {
+  /** The app port: EXPOSE in the final stage must be exactly this. */
+  port?: number;
+  /** Lowest UID/GID the final USER may have (kube-score, restricted PSS). */
+  minUid?: number;
+}
+
+export interface Stage {
+  /** Stage name (`AS name`), lowercased as Docker treats it. */
+  name?: string;
+  from: From;
+  /** Base image text, or the parent stage's name. */
+  base: string;
+  parent?: Stage;
+  instructions: Instruction[];
+}
+
+const line = (i: Instruction): number => i.getRange().start.line + 1;
+const keyword = (i: Instruction): string => i.getKeyword().toUpperCase();
+
+/** Splits a Dockerfile into its stages; `FROM <stage>` links a stage to its parent. */
+export function parseStages(text: string): Stage[] {
+  const dockerfile = DockerfileParser.parse(text);
+  const stages: Stage[] = [];
+  for (const instruction of dockerfile.getInstructions()) {
+    if (keyword(instruction) === 'FROM') {
+      const from = instruction as From;
+      const base = from.getImage() ?? '';
+      const parent = stages.find((s) => s.name !== undefined && s.name === base.toLowerCase());
+      stages.push({ name: from.getBuildStage()?.toLowerCase(), from, base, parent, instructions: [] });
+    } else stages.at(-1)?.instructions.push(instruction);
+  }
+  return stages;
+}
+
+/** A stage's instructions with those it inherits from parent stages first. */
+function lineage(stage: Stage): Instruction[] {
+  return [...(stage.parent ? lineage(stage.parent) : []), ...stage.instructions];
+}
+
+/** The command text of a RUN without its flags, continuation lines joined. */
+export function runCommand(run: Instruction): string {
+  return run.getArgumentsContent() ?? '';
+}
+
+/** `--mount=...` values of a RUN. */
+function mounts(run: Instruction): string[] {
+  return (run as ModifiableInstruction)
+    .getFlags()
+    .filter((f) => f.getName() === 'mount')
+    .map((f) => f.getValue() ?? '');
+}
+
+/** Shell text with quoted strings blanked out, so `|` or `cd` inside quotes do not count. */
+function unquoted(command: string): string {
+  return command.replace(/'[^']*'/g, "''").replace(/"(?:[^"\\]|\\.)*"/g, '""');
+}
+
+const hasPipe = (command: string): boolean => /(^|[^|])\|([^|]|$)/.test(unquoted(command));
+
+/** Segments of a shell command split at `;`, `&&`, `||`, `|` and newlines. */
+function segments(command: string): string[] {
+  return unquoted(command)
+    .split(/;|&&|\|\||\||\n|\bthen\b|\bdo\b|\belse\b/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function jsonArray(text: string): string[] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) && parsed.every((a) => typeof a === 'string') ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Docker's SecretsUsedInArgOrEnv pattern (build check), with its allowance for public keys. */
+export function looksSecret(name: string): boolean {
+  return (
+    /(?:^|_)(?:apikey|auth|credential|credentials|key|password|pass|pword|passwd|secret|token)(?:_|$)/i.test(
+      name,
+    ) && !/public/i.test(name)
+  );
+}
+
+/** Packages no production image should install: compilers, headers, Node.js. */
+const TOOLCHAIN =
+  /^(build-base|build-essential|gcc|g\+\+|clang|make|musl-dev|libc6?-dev|[a-z0-9.+-]+-dev|nodejs|npm|yarn)$/;
+
+/** Package names an `apk add` / `apt-get install` segment installs. */
+function installedPackages(segment: string): string[] {
+  const match = /^(?:\S+=\S+\s+)*(?:apk\s+add|apt-get\s+install|apt\s+install)\s+(.*)$/.exec(segment);
+  if (!match) return [];
+  return match[1]!
+    .split(/\s+/)
+    .filter((t) => t !== '' && !t.startsWith('-'))
+    .map((t) => t.replace(/[=<>].*$/, ''));
+}
+
+/**
+ * Every rule violation of the Dockerfile `text` (empty when it is clean). `options` add the checks
+ * that depend on the settings.
+ */
+export function dockerfileFindings(text: string, options: RuleOptions = {}): string[] {
+  const findings: string[] = [];
+  const add = (rule: string, at: Instruction, message: string): void => {
+    findings.push(`${rule} line ${line(at)}: ${message}`);
+  };
+  const stages = parseStages(text);
+  if (stages.length === 0) return ['DL3061: no FROM instruction'];
+  const final = stages.at(-1)!;
+  const names = new Set<string>();
+
+  for (const stage of stages) {
+    const { from } = stage;
+    // DL3006/DL3007: a base image has an explicit tag (or digest) that is not `latest`.
+    if (!stage.parent) {
+      if (stage.base.includes('$')) add('DL3006', from, `base image ${stage.base} is not a literal tag`);
+      else if (!from.getImageDigest()) {
+        const tag = from.getImageTag();
+        if (!tag) add('DL3006', from, `base image ${stage.base} has no tag`);
+        else if (tag === 'latest') add('DL3007', from, `base image ${stage.base} uses latest`);
+      }
+    }
+    // StageNameCasing, DuplicateStageName, FromAsCasing.
+    const raw = from.getBuildStage();
+    if (raw !== null) {
+      if (raw !== raw.toLowerCase()) add('StageNameCasing', from, `stage name ${raw} is not lowercase`);
+      if (names.has(raw.toLowerCase())) add('DuplicateStageName', from, `stage name ${raw} is used twice`);
+      names.add(raw.toLowerCase());
+      const as = (from.getArgumentsContent() ?? '').split(/\s+/).find((t) => /^as$/i.test(t)) ?? '';
+      const fromUpper = from.getInstruction() === from.getInstruction().toUpperCase();
+      if ((as === as.toUpperCase()) !== fromUpper)
+        add('FromAsCasing', from, `"${as}" casing differs from FROM`);
+    }
+
+    let shellPipefail = false;
+    for (const ancestor of stage.parent ? lineage(stage.parent) : []) {
+      if (keyword(ancestor) === 'SHELL') shellPipefail = pipefail(ancestor);
+    }
+    for (const instruction of stage.instructions) {
+      const kw = keyword(instruction);
+      const args = instruction.getArgumentsContent() ?? '';
+      switch (kw) {
+        case 'SHELL':
+          shellPipefail = pipefail(instruction);
+          break;
+        case 'ADD':
+          add('DL3020', instruction, 'use COPY, not ADD');
+          break;
+        case 'MAINTAINER':
+          add('DL4000', instruction, 'MAINTAINER is deprecated; use a LABEL');
+          break;
+        case 'WORKDIR':
+          if (!args.startsWith('/') && !args.startsWith('$')) {
+            add('DL3000', instruction, `WORKDIR ${args} is not absolute`);
+          }
+          break;
+        case 'CMD':
+        case 'ENTRYPOINT':
+          if (!jsonArray(args)) add('DL3025', instruction, `${kw} is not in JSON (exec) form`);
+          break;
+        case 'HEALTHCHECK': {
+          const command = args.replace(/^(--\S+\s+)*/, '');
+          if (/^CMD\s/i.test(command) && !jsonArray(command.replace(/^CMD\s+/i, ''))) {
+            add('DL3025', instruction, 'HEALTHCHECK CMD is not in JSON (exec) form');
+          }
+          break;
+        }
+        case 'ARG':
+        case 'ENV':
+        case 'LABEL':
+          for (const property of (instruction as PropertyInstruction).getProperties()) {
+            if (kw !== 'LABEL' && looksSecret(property.getName())) {
+              add('SecretsUsedInArgOrEnv', instruction, `${kw} ${property.getName()} looks like a secret`);
+            }
+            if (kw !== 'ARG' && property.getAssignmentOperator() !== '=') {
+              add('LegacyKeyValueFormat', instruction, `${kw} ${property.getName()} is not key=value`);
+            }
+          }
+          break;
+        case 'RUN':
+          checkRun(instruction, shellPipefail, add);
+          break;
+        default:
+      }
+    }
+  }
+
+  // The final stage: who it runs as, its health check, its port, and nothing to build with.
+  const finalLineage = lineage(final);
+  const users = finalLineage.filter((i) => keyword(i) === 'USER');
+  const lastUser = users.at(-1);
+  const minUid = options.minUid ?? 10000;
+  if (!lastUser) add('DL3002', final.from, 'the final stage sets no USER (runs as root)');
+  else {
+    const value = lastUser.getArgumentsContent() ?? '';
+    const match = /^([0-9]+)(?::([0-9]+))?$/.exec(value);
+    if (!match) add('DL3002', lastUser, `last USER ${value} is not numeric uid[:gid]`);
+    else if (Number(match[1]) < minUid || (match[2] !== undefined && Number(match[2]) < minUid)) {
+      add('DL3002', lastUser, `last USER ${value} is below ${minUid}`);
+    }
+  }
+  const healthchecks = finalLineage.filter((i) => keyword(i) === 'HEALTHCHECK');
+  if (healthchecks.length !== 1) {
+    add('DL3012', final.from, `the final stage has ${healthchecks.length} HEALTHCHECK instructions, not 1`);
+  }
+  if (options.port !== undefined) {
+    const exposed = finalLineage
+      .filter((i) => keyword(i) === 'EXPOSE')
+      .flatMap((i) => (i.getArgumentsContent() ?? '').split(/\s+/));
+    if (exposed.join(' ') !== String(options.port)) {
+      add('EXPOSE', final.from, `the final stage exposes [${exposed.join(', ')}], not ${options.port}`);
+    }
+  }
+  for (const instruction of finalLineage) {
+    if (keyword(instruction) === 'RUN') {
+      for (const segment of segments(runCommand(instruction))) {
+        for (const pkg of installedPackages(segment).filter((p) => TOOLCHAIN.test(p))) {
+          add('ProductionToolchain', instruction, `the final stage installs ${pkg}`);
+        }
+      }
+    }
+    if (keyword(instruction) === 'COPY' && copyFrom(instruction)) {
+      const sources = (instruction.getArgumentsContent() ?? '').split(/\s+/).slice(0, -1);
+      for (const source of sources.filter((s) => /(^|\/)(node|nodejs|node_modules|npm)(\/|$)/.test(s))) {
+        add('ProductionToolchain', instruction, `the final stage copies ${source} (Node.js)`);
+      }
+    }
+  }
+  if (/^node(:|$)/.test(final.base) || /(^|\/)node:/.test(final.base)) {
+    add('ProductionToolchain', final.from, `the final stage is based on ${final.base}`);
+  }
+  return findings;
+}
+
+/** The `--from` of a COPY (getFromFlag() misses it when other flags follow). */
+function copyFrom(copy: Instruction): string | undefined {
+  const flag = (copy as ModifiableInstruction).getFlags().find((f) => f.getName() === 'from');
+  return flag ? (flag.getValue() ?? '') : undefined;
+}
+
+function pipefail(shell: Instruction): boolean {
+  const args = jsonArray(shell.getArgumentsContent() ?? '') ?? [];
+  const at = args.indexOf('pipefail');
+  return at > 0 && /^-[a-z]*o$/.test(args[at - 1]!);
+}
+
+function checkRun(
+  run: Instruction,
+  shellPipefail: boolean,
+  add: (rule: string, at: Instruction, message: string) => void,
+): void {
+  const command = runCommand(run);
+  const parts = segments(command);
+  const cacheMounts = mounts(run).filter((m) => /type=cache/.test(m));
+  if (hasPipe(command) && !shellPipefail) {
+    add('DL4006', run, 'RUN with a pipe, but no SHELL with -o pipefail before it');
+  }
+  if (parts.some((s) => /^cd(\s|$)/.test(s))) add('DL3003', run, 'cd in RUN; use WORKDIR');
+  if (parts.some((s) => /^sudo\s/.test(s))) add('DL3004', run, 'sudo in RUN');
+  // apt (DL3008/DL3009/DL3014/DL3015/DL3027).
+  const installAt = parts.findIndex((s) => /^apt-get\s+install\b/.test(s));
+  if (parts.some((s) => /^apt\s/.test(s))) add('DL3027', run, 'use apt-get, not apt');
+  if (installAt >= 0) {
+    const install = parts[installAt]!;
+    const updateAt = parts.findIndex((s) => /^apt-get\s+update\b/.test(s));
+    if (updateAt < 0 || updateAt > installAt)
+      add('DL3009', run, 'apt-get install without apt-get update first');
+    if (!/\s(-y|--yes|-qq|--assume-yes)\b/.test(install)) add('DL3014', run, 'apt-get install without -y');
+    if (!install.includes('--no-install-recommends')) {
+      add('DL3015', run, 'apt-get install without --no-install-recommends');
+    }
+    const cleanAt = parts.findIndex((s) => /^rm\s+-(rf|fr)\s+\/var\/lib\/apt\/lists\/?\*?/.test(s));
+    if (cleanAt < installAt) add('DL3009', run, 'apt lists are not removed after apt-get install');
+  }
+  // apk (DL3018/DL3019).
+  for (const segment of parts.filter((s) => /^apk\s+add\b/.test(s))) {
+    if (!/\s--no-cache\b/.test(segment)) add('DL3019', run, 'apk add without --no-cache');
+  }
+  // pip (DL3042): no cache left in the layer.
+  const pipCache = cacheMounts.some((m) => /target=[^,]*\.cache\/pip/.test(m));
+  for (const segment of parts.filter((s) => /(^|\s|\/)(pip3?|python3?\s+-m\s+pip)\s+install\b/.test(s))) {
+    if (!pipCache && !segment.includes('--no-cache-dir')) {
+      add('DL3042', run, 'pip install without --no-cache-dir or a pip cache mount');
+    }
+  }
+  // npm (DL3016): npm ci from the lockfile; global installs pinned.
+  for (const segment of parts.filter((s) => /(^|\s)npm\s+(install|i|add)(\s|$)/.test(s))) {
+    const tokens = segment
+      .replace(/^.*?npm\s+(install|i|add)\s*/, '')
+      .split(/\s+/)
+      .filter(Boolean);
+    if (!tokens.includes('-g') && !tokens.includes('--global')) {
+      add('DL3016', run, 'npm install in an image; use npm ci with the lockfile');
+      continue;
+    }
+    const packages = tokens.filter((t) => !t.startsWith('-') && t !== 'fi');
+    const unpinned = packages.filter((t) => !/^(?:""|'')$/.test(t) && !/.@\d/.test(t));
+    // Quoted package names were blanked out: read them from the raw command instead.
+    const quoted = [...command.matchAll(/npm\s+(?:install|i|add)\s[^;&|]*?"([^"]+)"/g)].map((m) => m[1]!);
+    for (const name of [...unpinned, ...quoted.filter((q) => !/.@\d/.test(q))]) {
+      add('DL3016', run, `npm global install of ${name} without a pinned version`);
+    }
+  }
+  // DL3046: useradd with a high UID needs -l (no huge lastlog file).
+  for (const segment of parts.filter((s) => /^useradd\s/.test(s))) {
+    if (/\s-u\s/.test(segment) && !/\s-l\b/.test(segment)) add('DL3046', run, 'useradd -u without -l');
+  }
+}
+
+/** Sources of the COPY instructions that read the build context (no --from), as written. */
+export function contextCopySources(text: string): string[] {
+  const sources: string[] = [];
+  for (const stage of parseStages(text)) {
+    for (const instruction of stage.instructions) {
+      if (keyword(instruction) !== 'COPY' || copyFrom(instruction)) continue;
+      const args = (instruction as ModifiableInstruction).getArguments().map((a) => a.getValue());
+      sources.push(...args.slice(0, -1));
+    }
+  }
+  return sources;
+}

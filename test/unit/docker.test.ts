@@ -1,0 +1,691 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { validate } from 'dockerfile-utils';
+import ejs from 'ejs';
+import helpers from 'yeoman-test';
+import { PYPROJECT_DEPS_SCRIPT } from '../../lib/dockerfile.js';
+import { emptyDetection } from '../../lib/detect-empty.js';
+import { isIgnored, parseIgnore } from '../../lib/ignore-files.js';
+import { buildModel } from '../../lib/model.js';
+import { resolveSettings } from '../../lib/resolve.js';
+import {
+  contextCopySources,
+  dockerfileFindings,
+  parseStages,
+  runCommand,
+} from '../support/dockerfile-rules.js';
+import { TODAY, generatorPath, runExpectingError, runGenerator, snapshotFolder } from '../support/run.js';
+
+const read = (dir: string, file: string): string => readFileSync(join(dir, file), 'utf8');
+
+/** A small Django + npm project: manage.py (in `appDir`), settings, wsgi, package.json with a lockfile. */
+function djangoProject(
+  opts: { appDir?: string; pkg?: string; nodeDir?: string; extra?: Record<string, string> } = {},
+): Record<string, string> {
+  const appDir = opts.appDir ?? '.';
+  const pkg = opts.pkg ?? 'shop';
+  const at = (dir: string, path: string): string => (dir === '.' ? path : `${dir}/${path}`);
+  const nodeDir = opts.nodeDir ?? '.';
+  return {
+    [at(appDir, 'manage.py')]:
+      `import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "${pkg}.settings")\n`,
+    [at(appDir, `${pkg}/__init__.py`)]: '',
+    [at(appDir, `${pkg}/settings.py`)]: 'SECRET_KEY = "x"\n',
+    [at(appDir, `${pkg}/wsgi.py`)]: 'application = None\n',
+    [at(nodeDir, 'package.json')]: JSON.stringify({ name: 'shop', scripts: { build: 'node build.mjs' } }),
+    [at(nodeDir, 'package-lock.json')]: '{"lockfileVersion": 3}\n',
+    'docker/entrypoint.sh': '#!/bin/sh\nexec "$@"\n',
+    'docker/healthcheck.sh': '#!/bin/sh\nexit 0\n',
+    'docker/wait-for-it.sh': '#!/bin/sh\nexit 0\n',
+    ...opts.extra,
+  };
+}
+
+/**
+ * A fresh folder holding `files` on disk. (yeoman-test's withFiles only fills its in-memory store, and
+ * project detection reads the disk, as it does for a real user.)
+ */
+function projectDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'py-docker-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+const REQUIREMENTS_FOLDER = {
+  'requirements/base.txt': 'Django==4.2.20\ngunicorn==23.0.0\npsycopg==3.2.9\n',
+  'requirements/dev.txt': '-r base.txt\npytest-django==4.9.0\n',
+};
+
+/** The checks every generated Dockerfile passes: the validator and the checklist rules. */
+function assertClean(dockerfile: string, port = 8000): void {
+  assert.deepEqual(
+    validate(dockerfile).map((d) => `${d.range.start.line + 1}: ${d.message}`),
+    [],
+    'dockerfile-utils diagnostics',
+  );
+  assert.deepEqual(dockerfileFindings(dockerfile, { port }), []);
+}
+
+const stageNames = (dockerfile: string): (string | undefined)[] => parseStages(dockerfile).map((s) => s.name);
+const stage = (dockerfile: string, name: string): string => {
+  const found = parseStages(dockerfile).find((s) => s.name === name);
+  assert.ok(found, `stage ${name}`);
+  return found.instructions.map((i) => i.toString()).join('\n');
+};
+const runs = (dockerfile: string, name: string): string[] =>
+  parseStages(dockerfile)
+    .find((s) => s.name === name)!
+    .instructions.filter((i) => i.getKeyword() === 'RUN')
+    .map(runCommand);
+
+describe('py-docker:docker', () => {
+  it('a new user runs `yo py-docker:docker --yes` in an empty folder and gets a Dockerfile that passes every check', async () => {
+    const result = await runGenerator('docker', { options: { yes: true } });
+    result.assertFile(['Dockerfile', '.dockerignore']);
+    const dockerfile = read(result.cwd, 'Dockerfile');
+    assertClean(dockerfile);
+    assert.deepEqual(stageNames(dockerfile), ['assets', 'builder', 'development', 'production']);
+    const froms = parseStages(dockerfile).map((s) => s.base);
+    assert.deepEqual(froms, [
+      'node:18.20.7-alpine3.21',
+      'python:3.9.21-alpine3.21',
+      'builder',
+      'python:3.9.21-alpine3.21',
+    ]);
+    const production = stage(dockerfile, 'production');
+    assert.match(production, /^USER 10001:10001$/m);
+    assert.match(production, /^EXPOSE 8000$/m);
+    assert.match(production, /^ENTRYPOINT \["\/app\/docker\/entrypoint.sh"\]$/m);
+    assert.match(
+      production,
+      /^HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 CMD \["\/app\/docker\/healthcheck.sh"\]$/m,
+    );
+    // The gunicorn command of lib/commands.ts, exec form, workers left to WEB_CONCURRENCY.
+    const cmd = JSON.parse(/^CMD (.*)$/m.exec(production)![1]!) as string[];
+    assert.deepEqual(cmd.slice(0, 3), ['gunicorn', '--bind', '0.0.0.0:8000']);
+    for (const [flag, value] of [
+      ['--worker-tmp-dir', '/dev/shm'],
+      ['--access-logfile', '-'],
+      ['--graceful-timeout', '30'],
+      ['--chdir', '/app'],
+    ]) {
+      assert.equal(cmd[cmd.indexOf(flag!) + 1], value, flag);
+    }
+    assert.ok(!cmd.includes('-w') && !cmd.includes('--workers'), 'workers come from WEB_CONCURRENCY');
+    assert.match(production, /PYTHONDONTWRITEBYTECODE=1/);
+    assert.match(production, /PATH=\/opt\/venv\/bin:\$PATH/);
+    assert.match(production, /HEALTH_PATH=\/health\//);
+    assert.match(production, /org\.opencontainers\.image\.title=/);
+    // The placeholder image repository is not a source to point at.
+    assert.doesNotMatch(dockerfile, /org\.opencontainers\.image\.source/);
+  });
+
+  it('the production stage installs runtime libraries only, and the builder holds the compilers', async () => {
+    const result = await runGenerator('docker', { options: { yes: true } });
+    const dockerfile = read(result.cwd, 'Dockerfile');
+    assert.match(runs(dockerfile, 'builder').join('\n'), /apk add --no-cache build-base libpq-dev/);
+    const production = runs(dockerfile, 'production').join('\n');
+    assert.match(production, /apk add --no-cache libpq(\s|$)/);
+    assert.match(production, /addgroup -S -g 10001 app/);
+    assert.match(production, /adduser -S -D -H -u 10001 -G app/);
+    assert.doesNotMatch(production, /build-base|gcc|nodejs|npm/);
+    assert.match(production, /find \/ -xdev -perm \/6000 -type f -exec chmod a-s \{\} \+/);
+    // collectstatic runs with a throwaway key inline; no ARG or ENV carries a secret.
+    assert.match(
+      production,
+      /DJANGO_SECRET_KEY=build-only-not-secret\S* python manage\.py collectstatic --noinput/,
+    );
+    assert.equal(dockerfile.match(/DJANGO_SECRET_KEY/g)!.length, 1);
+  });
+
+  it('a developer gets a development target with dev dependencies, Node.js, npm and their own uid/gid', async () => {
+    const result = await runGenerator('docker', {
+      options: { yes: true },
+      cwd: projectDir(djangoProject({ extra: REQUIREMENTS_FOLDER })),
+    });
+    const dockerfile = read(result.cwd, 'Dockerfile');
+    assertClean(dockerfile);
+    const development = stage(dockerfile, 'development');
+    assert.match(development, /^ARG HOST_UID=1000$/m);
+    assert.match(development, /^ARG HOST_GID=1000$/m);
+    assert.match(development, /^COPY --from=assets \/usr\/local\/bin\/node \/usr\/local\/bin\/node$/m);
+    assert.match(
+      development,
+      /^COPY --from=assets \/usr\/local\/lib\/node_modules\/npm \/usr\/local\/lib\/node_modules\/npm$/m,
+    );
+    assert.match(development, /adduser -D -u "\$HOST_UID" -G "\$group"/);
+    assert.match(development, /pip install -r \/app\/requirements\/dev\.txt/);
+    assert.match(development, /^USER app$/m);
+    assert.match(development, /^CMD \["python", "manage\.py", "runserver", "0\.0\.0\.0:8000"\]$/m);
+    assert.match(development, /^ENTRYPOINT \["\/app\/docker\/entrypoint\.sh"\]$/m);
+  });
+
+  it('the assets stage installs from the lockfile before it copies the sources (cache-friendly)', async () => {
+    const result = await runGenerator('docker', { options: { yes: true, 'npm-version': '10.9.2' } });
+    const assets = stage(read(result.cwd, 'Dockerfile'), 'assets').split('\n');
+    const at = (re: RegExp): number => assets.findIndex((l) => re.test(l));
+    assert.ok(at(/^COPY package\.json package-lock\.json \/app\/$/) >= 0);
+    assert.ok(at(/^COPY package\.json/) < at(/^RUN .*npm ci/));
+    assert.ok(at(/^RUN .*npm ci/) < at(/^COPY \. \/app\/$/));
+    assert.ok(at(/^COPY \. \/app\/$/) < at(/^RUN npm run build$/));
+    // The bundled npm is replaced only when it is not the requested version.
+    assert.match(
+      assets[at(/npm --version/)]!,
+      /!= "10\.9\.2" \]; then npm install --global .*"npm@10\.9\.2"; fi/,
+    );
+  });
+
+  for (const variant of [
+    {
+      name: 'Debian bookworm',
+      options: { variant: 'slim' },
+      python: 'python:3.9.21-slim-bookworm',
+      node: 'node:18.20.7-bookworm-slim',
+    },
+    {
+      name: 'Debian trixie',
+      options: {
+        variant: 'slim',
+        'debian-release': 'trixie',
+        'python-version': '3.13.5',
+        'node-version': '20.19.2',
+      },
+      python: 'python:3.13.5-slim-trixie',
+      node: 'node:20.19.2-trixie-slim',
+    },
+    {
+      name: 'Alpine 3.20',
+      options: { variant: 'alpine', 'alpine-version': '3.20' },
+      python: 'python:3.9.21-alpine3.20',
+      node: 'node:18.20.7-alpine3.20',
+    },
+  ]) {
+    it(`a user on ${variant.name} gets the images and package commands of that variant`, async () => {
+      const result = await runGenerator('docker', { options: { yes: true, ...variant.options } });
+      const dockerfile = read(result.cwd, 'Dockerfile');
+      assertClean(dockerfile);
+      assert.deepEqual(
+        parseStages(dockerfile).map((s) => s.base),
+        [variant.node, variant.python, 'builder', variant.python],
+      );
+      const production = runs(dockerfile, 'production').join('\n');
+      if (variant.options.variant === 'slim') {
+        assert.doesNotMatch(dockerfile, /\bapk\b/);
+        assert.match(dockerfile, /^SHELL \["\/bin\/bash", "-e", "-o", "pipefail", "-c"\]$/m);
+        assert.match(
+          runs(dockerfile, 'builder').join('\n'),
+          /apt-get install -y --no-install-recommends build-essential libpq-dev/,
+        );
+        assert.match(production, /apt-get install -y --no-install-recommends libpq5/);
+        assert.match(production, /groupadd -g 10001 app/);
+        assert.match(production, /useradd -l -u 10001 -g app -M -s \/usr\/sbin\/nologin app/);
+        assert.match(stage(dockerfile, 'development'), /useradd -l -m -u "\$HOST_UID"/);
+      } else {
+        assert.doesNotMatch(dockerfile, /apt-get/);
+        assert.match(dockerfile, /^SHELL \["\/bin\/ash", "-e", "-o", "pipefail", "-c"\]$/m);
+      }
+    });
+  }
+
+  it('a project without PostgreSQL gets no libpq', async () => {
+    const result = await runGenerator('docker', { options: { yes: true, postgres: false, variant: 'slim' } });
+    const dockerfile = read(result.cwd, 'Dockerfile');
+    assertClean(dockerfile);
+    assert.doesNotMatch(dockerfile, /libpq/);
+  });
+
+  it('requirements in requirements/ with -r includes: the whole folder is copied before pip runs', async () => {
+    const result = await runGenerator('docker', {
+      options: { yes: true },
+      cwd: projectDir(djangoProject({ extra: REQUIREMENTS_FOLDER })),
+    });
+    const dockerfile = read(result.cwd, 'Dockerfile');
+    const builder = stage(dockerfile, 'builder');
+    assert.match(builder, /^COPY requirements\/ \/app\/requirements\/$/m);
+    assert.match(builder, /pip install -r \/app\/requirements\/base\.txt/);
+    // Only the manifests before the install: the source comes later, in other stages.
+    assert.doesNotMatch(builder, /^COPY \. /m);
+    assert.match(builder, /--mount=type=cache,target=\/root\/.cache\/pip/);
+  });
+
+  it('a root requirements.txt that includes a file in a folder brings both', async () => {
+    const result = await runGenerator('docker', {
+      options: { yes: true },
+      cwd: projectDir(
+        djangoProject({
+          extra: {
+            'requirements.txt': '-r deps/common.txt\n',
+            'deps/common.txt': '-c ../constraints.txt\nDjango==4.2.20\ngunicorn==23.0.0\n',
+            'constraints.txt': 'asgiref==3.8.1\n',
+          },
+        }),
+      ),
+    });
+    const builder = stage(read(result.cwd, 'Dockerfile'), 'builder');
+    assert.match(builder, /^COPY requirements\.txt constraints\.txt \/app\/$/m);
+    assert.match(builder, /^COPY deps\/ \/app\/deps\/$/m);
+  });
+
+  it('an empty PIP_INDEX_URL (compose passes empty args) is unset before pip runs, a set one is used', async () => {
+    const result = await runGenerator('docker', { options: { yes: true } });
+    const dockerfile = read(result.cwd, 'Dockerfile');
+    assert.match(stage(dockerfile, 'builder'), /^ARG PIP_INDEX_URL=$/m);
+    assert.match(stage(dockerfile, 'builder'), /^ARG PIP_TRUSTED_HOST=$/m);
+    const install = runs(dockerfile, 'builder').find((r) => r.includes('pip install'))!;
+    // Run the RUN's shell prologue for real, with pip replaced by a probe that prints what it sees.
+    const probe = (env: Record<string, string>): string => {
+      const script = install.replace(
+        /pip install .*$/,
+        'echo "index=${PIP_INDEX_URL-unset} host=${PIP_TRUSTED_HOST-unset}"',
+      );
+      return execFileSync('/bin/sh', ['-e', '-c', script], { env: { PATH: '/usr/bin:/bin', ...env } })
+        .toString()
+        .trim();
+    };
+    assert.equal(probe({ PIP_INDEX_URL: '', PIP_TRUSTED_HOST: '' }), 'index=unset host=unset');
+    assert.equal(
+      probe({ PIP_INDEX_URL: 'http://127.0.0.1:3141/simple/', PIP_TRUSTED_HOST: '127.0.0.1' }),
+      'index=http://127.0.0.1:3141/simple/ host=127.0.0.1',
+    );
+  });
+
+  it('pyproject mode installs [project] dependencies from pyproject.toml alone, no build backend', async () => {
+    const pyproject = [
+      '[project]',
+      'name = "shop"',
+      'version = "1.0"',
+      'dependencies = ["Django==4.2.20", "gunicorn==23.0.0"]',
+      '[project.optional-dependencies]',
+      'dev = ["pytest-django==4.9.0"]',
+      '[dependency-groups]',
+      'test = ["coverage==7.6.0", {include-group = "dev"}]',
+      '',
+    ].join('\n');
+    const result = await runGenerator('docker', {
+      options: { yes: true },
+      cwd: projectDir(djangoProject({ extra: { 'pyproject.toml': pyproject } })),
+    });
+    const dockerfile = read(result.cwd, 'Dockerfile');
+    assertClean(dockerfile);
+    const builder = stage(dockerfile, 'builder');
+    assert.match(builder, /^COPY pyproject\.toml \/app\/$/m);
+    assert.doesNotMatch(dockerfile, /pip install \./);
+    assert.match(builder, /pip install -r \/tmp\/requirements\.txt/);
+    // The script the Dockerfile runs, run here for real on the same file (tomllib, then pip's tomli).
+    const file = join(result.cwd, 'pyproject.toml');
+    const deps = (script: string, ...groups: string[]): string[] =>
+      execFileSync('/usr/bin/python3', ['-c', script, file, ...groups])
+        .toString()
+        .trim()
+        .split('\n');
+    assert.deepEqual(deps(PYPROJECT_DEPS_SCRIPT), ['Django==4.2.20', 'gunicorn==23.0.0']);
+    assert.deepEqual(deps(PYPROJECT_DEPS_SCRIPT, 'dev', 'test'), ['pytest-django==4.9.0', 'coverage==7.6.0']);
+    const fallback = PYPROJECT_DEPS_SCRIPT.replace('sys.version_info >= (3, 11)', 'False');
+    assert.notEqual(fallback, PYPROJECT_DEPS_SCRIPT);
+    assert.deepEqual(deps(fallback), ['Django==4.2.20', 'gunicorn==23.0.0']);
+    assert.ok(
+      dockerfile.includes(`python -c '${PYPROJECT_DEPS_SCRIPT}' /app/pyproject.toml > /tmp/requirements.txt`),
+    );
+    assert.match(stage(dockerfile, 'development'), /pyproject\.toml dev test > \/tmp\/requirements-dev\.txt/);
+  });
+
+  it('uv mode exports uv.lock without network and pip installs it, uv kept out of the venv', async () => {
+    const result = await runGenerator('docker', {
+      options: { yes: true },
+      cwd: projectDir(
+        djangoProject({
+          extra: {
+            'pyproject.toml': '[project]\nname = "shop"\nversion = "1"\ndependencies = ["Django==4.2.20"]\n',
+            'uv.lock': 'version = 1\n',
+          },
+        }),
+      ),
+    });
+    const dockerfile = read(result.cwd, 'Dockerfile');
+    assertClean(dockerfile);
+    const builder = stage(dockerfile, 'builder');
+    assert.match(builder, /^COPY pyproject\.toml uv\.lock \/app\/$/m);
+    assert.match(builder, /^ARG UV_VERSION=\d+\.\d+\.\d+$/m);
+    assert.match(builder, /python -m venv \/opt\/uv/);
+    assert.match(builder, /\/opt\/uv\/bin\/pip install "uv==\$\{UV_VERSION\}"/);
+    assert.match(
+      builder,
+      /uv export --project \/app --frozen --no-emit-project --no-header --no-dev --output-file \/tmp\/requirements\.txt/,
+    );
+    assert.doesNotMatch(dockerfile, /uv sync|uv pip install/);
+    assert.match(stage(dockerfile, 'development'), /uv export .* --output-file \/tmp\/requirements-dev\.txt/);
+    assert.doesNotMatch(stage(dockerfile, 'production'), /\/opt\/uv/);
+  });
+
+  it('a src/ layout: collectstatic, runserver and gunicorn run manage.py where it is', async () => {
+    const result = await runGenerator('docker', {
+      options: { yes: true },
+      cwd: projectDir(
+        djangoProject({
+          appDir: 'src',
+          nodeDir: 'src',
+          extra: { 'src/requirements.txt': 'Django==4.2.20\ngunicorn\n' },
+        }),
+      ),
+    });
+    const dockerfile = read(result.cwd, 'Dockerfile');
+    assertClean(dockerfile);
+    assert.match(runs(dockerfile, 'production').join('\n'), /python src\/manage\.py collectstatic --noinput/);
+    assert.match(stage(dockerfile, 'development'), /"python", "src\/manage\.py", "runserver"/);
+    const cmd = JSON.parse(/^CMD (.*)$/m.exec(stage(dockerfile, 'production'))![1]!) as string[];
+    assert.equal(cmd[cmd.indexOf('--chdir') + 1], '/app/src');
+    assert.equal(cmd.at(-1), 'shop.wsgi:application');
+    const assets = stage(dockerfile, 'assets');
+    assert.match(assets, /^WORKDIR \/app\/src$/m);
+    assert.match(assets, /^COPY src\/package\.json src\/package-lock\.json \/app\/src\/$/m);
+    assert.match(stage(dockerfile, 'builder'), /^COPY src\/requirements\.txt \/app\/src\/$/m);
+  });
+
+  it('supervisord mode: the image runs supervisord, installed into the venv', async () => {
+    const result = await runGenerator('docker', {
+      options: { yes: true, 'process-manager': 'supervisord', celery: true, redis: true },
+    });
+    const dockerfile = read(result.cwd, 'Dockerfile');
+    assertClean(dockerfile);
+    assert.match(
+      stage(dockerfile, 'production'),
+      /^CMD \["supervisord", "-c", "\/app\/docker\/supervisord\.conf"\]$/m,
+    );
+    assert.match(stage(dockerfile, 'builder'), /pip install "supervisor>=4\.2\.5,<5"/);
+  });
+
+  it('an image repository on ghcr.io becomes the OCI source label', async () => {
+    const result = await runGenerator('docker', { options: { yes: true, image: 'ghcr.io/acme/shop' } });
+    assert.match(
+      read(result.cwd, 'Dockerfile'),
+      /org\.opencontainers\.image\.source="https:\/\/github\.com\/acme\/shop"/,
+    );
+  });
+
+  it('a different port is the one exposed, bound and checked', async () => {
+    const result = await runGenerator('docker', { options: { yes: true, port: '9000' } });
+    const dockerfile = read(result.cwd, 'Dockerfile');
+    assertClean(dockerfile, 9000);
+    assert.match(stage(dockerfile, 'production'), /"0\.0\.0\.0:9000"/);
+    assert.match(stage(dockerfile, 'production'), /PORT=9000/);
+    assert.ok(dockerfileFindings(dockerfile, { port: 8000 }).some((f) => f.startsWith('EXPOSE')));
+  });
+
+  it('a bad flag stops before anything is written', async () => {
+    const error = await runExpectingError('docker', { options: { yes: true, variant: 'ubuntu' } });
+    assert.match(error.message, /--variant: .*allowed: alpine, slim/);
+  });
+
+  it('running it again finds every file identical: nothing is rewritten, nothing asked', async () => {
+    const first = await runLogged(
+      { yes: true, variant: 'slim' },
+      djangoProject({ extra: REQUIREMENTS_FOLDER }),
+    );
+    const before = snapshotFolder(first.cwd);
+    const mtimes = (): number[] =>
+      ['Dockerfile', '.dockerignore'].map((f) => statSync(join(first.cwd, f)).mtimeMs);
+    const written = mtimes();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The stored answers (variant slim) are reused; yeoman's conflicter sees identical content and
+    // skips the write, so not even the modification times change.
+    const second = await runLogged({ yes: true }, first.cwd);
+    assert.deepEqual(snapshotFolder(first.cwd), before);
+    assert.deepEqual(mtimes(), written);
+    assert.doesNotMatch(second.log, /py-docker-new|has your changes|conflict/i);
+  });
+});
+
+describe('py-docker:docker .dockerignore', () => {
+  it('keeps .git, .env and secret env files out of the build context, but not .env.example', async () => {
+    const result = await runGenerator('docker', { options: { yes: true } });
+    const rules = parseIgnore(read(result.cwd, '.dockerignore'));
+    for (const path of [
+      '.git/config',
+      '.env',
+      '.env.local',
+      'k8s/overlays/production/secrets.env',
+      'node_modules/x/index.js',
+      'frontend/node_modules/x.js',
+      'shop/__pycache__/a.pyc',
+      '.venv/bin/python',
+      'venv/bin/python',
+      'htmlcov/index.html',
+      '.coverage',
+      '.pytest_cache/v',
+      'frontend/dist/main.js',
+      'staticfiles/admin/x.css',
+    ]) {
+      assert.ok(isIgnored(rules, path), `${path} is ignored`);
+    }
+    assert.ok(!isIgnored(rules, '.env.example'), '.env.example stays');
+  });
+
+  it('excludes nothing the Dockerfile copies from the context, nor anything the image runs', async () => {
+    const files = djangoProject({ extra: REQUIREMENTS_FOLDER });
+    const result = await runGenerator('docker', { options: { yes: true }, cwd: projectDir(files) });
+    const dockerfile = read(result.cwd, 'Dockerfile');
+    const rules = parseIgnore(read(result.cwd, '.dockerignore'));
+    const sources = contextCopySources(dockerfile);
+    assert.ok(sources.includes('requirements/') && sources.includes('.'), sources.join(' '));
+    for (const source of sources) {
+      const prefix = source === '.' ? '' : source.replace(/\/$/, '');
+      const covered = Object.keys(files).filter(
+        (f) => prefix === '' || f === prefix || f.startsWith(`${prefix}/`),
+      );
+      assert.ok(covered.length > 0, `${source} names fixture files`);
+      for (const file of covered)
+        assert.ok(!isIgnored(rules, file), `${file} (COPY ${source}) is not ignored`);
+    }
+  });
+
+  it('merges into an existing .dockerignore without losing or reordering the user lines', async () => {
+    const mine = '# mine\nsecrets/\n*.sqlite3\n.env\n';
+    const result = await runGenerator('docker', {
+      options: { yes: true },
+      cwd: projectDir({ '.dockerignore': mine }),
+    });
+    const merged = read(result.cwd, '.dockerignore');
+    assert.ok(merged.startsWith(mine), merged);
+    assert.equal(merged.match(/^\.env$/gm)!.length, 1, '.env is not added twice');
+    assert.match(merged, /^\.git$/m);
+    const before = snapshotFolder(result.cwd);
+    await runGenerator('docker', { cwd: result.cwd, options: { yes: true } });
+    assert.deepEqual(snapshotFolder(result.cwd), before);
+  });
+
+  it('warns when the user .dockerignore leaves out a file the image needs', async () => {
+    const files = djangoProject({
+      extra: { 'requirements.txt': 'Django\ngunicorn\n', '.dockerignore': '*.txt\n' },
+    });
+    const { cwd, log } = await runLogged({ yes: true }, files);
+    assert.ok(isIgnored(parseIgnore(read(cwd, '.dockerignore')), 'requirements.txt'));
+    assert.match(log, /warning .*\.dockerignore leaves out requirements\.txt/);
+    const clean = await runLogged(
+      { yes: true },
+      djangoProject({ extra: { 'requirements.txt': 'Django\ngunicorn\n' } }),
+    );
+    assert.doesNotMatch(clean.log, /warning .*(dockerignore|gunicorn|package-lock)/);
+  });
+
+  it('warns about a missing package-lock.json and a missing gunicorn', async () => {
+    const files = djangoProject({ extra: { 'requirements.txt': 'Django==4.2.20\n' } });
+    delete files['package-lock.json'];
+    const { log } = await runLogged({ yes: true }, files);
+    assert.match(log, /warning package-lock\.json is missing/);
+    assert.match(log, /warning gunicorn is not among the project dependencies/);
+  });
+});
+
+describe('.dockerignore matching (Docker patternmatcher semantics)', () => {
+  const rules = parseIgnore(
+    [
+      '# comment',
+      '/build/',
+      '**/*.log',
+      '.env.*',
+      '!.env.example',
+      'docs/*.md',
+      '!docs/keep.md',
+      'a?c',
+      'x[0-9]',
+    ].join('\n'),
+  );
+  for (const [path, ignored] of [
+    ['build/out.js', true],
+    ['src/build/out.js', false],
+    ['app.log', true],
+    ['deep/er/app.log', true],
+    ['.env.production', true],
+    ['.env.example', false],
+    ['docs/a.md', true],
+    ['docs/keep.md', false],
+    ['docs/sub/a.md', false],
+    ['abc', true],
+    ['abbc', false],
+    ['x7', true],
+    ['xa', false],
+  ] as const) {
+    it(`${path} is ${ignored ? '' : 'not '}ignored`, () => assert.equal(isIgnored(rules, path), ignored));
+  }
+});
+
+/**
+ * Runs py-docker:docker in `folder` (files to write into a fresh folder, or an existing folder) as yo
+ * does, without yeoman-test's forced writes, and returns everything it and yeoman's conflicter logged.
+ */
+async function runLogged(
+  options: Record<string, unknown>,
+  folder: Record<string, string> | string,
+): Promise<{ cwd: string; log: string }> {
+  const lines: string[] = [];
+  const cwd = typeof folder === 'string' ? folder : projectDir(folder);
+  await helpers
+    .run(generatorPath('docker'), { namespace: 'py-docker:docker' }, { force: false })
+    .withOptions({ today: TODAY, skipInstall: true, force: false, ...options } as never)
+    .withAdapterOptions({
+      spyFactory:
+        ({ returns }: { returns?: unknown }) =>
+        (...args: unknown[]) => {
+          lines.push(args.map(String).join(' '));
+          return returns;
+        },
+    })
+    .cd(cwd);
+  return { cwd, log: lines.join('\n') };
+}
+
+async function defaults(): Promise<import('../../lib/settings.js').Settings> {
+  const resolved = await resolveSettings({
+    flags: {},
+    stored: {},
+    detection: emptyDetection(),
+    askable: new Set(),
+  });
+  return resolved.settings;
+}
+
+describe('Dockerfile rules (test/support/dockerfile-rules.ts)', () => {
+  const BAD = [
+    'FROM python AS Build',
+    'FROM node:latest as assets',
+    'FROM python:3.12-slim AS build',
+    'ARG DB_PASSWORD=x',
+    'ENV API_TOKEN abc',
+    'ADD . /app',
+    'WORKDIR app',
+    'RUN cd /app && make',
+    'RUN apt-get install gcc',
+    'RUN apk add curl',
+    'RUN pip install django',
+    'RUN npm install',
+    'RUN npm install -g yarn',
+    'RUN curl -s https://x | sh',
+    'RUN useradd -u 12345 app',
+    'COPY --from=assets /usr/local/bin/node /usr/local/bin/node',
+    'USER app',
+    'EXPOSE 80',
+    'CMD gunicorn app.wsgi',
+    'ENTRYPOINT /entry.sh',
+  ].join('\n');
+
+  it('finds every rule a deliberately bad Dockerfile breaks', () => {
+    const findings = dockerfileFindings(BAD, { port: 8000 });
+    const rules = new Set(findings.map((f) => f.split(' ')[0]));
+    for (const rule of [
+      'DL3006',
+      'DL3007',
+      'StageNameCasing',
+      'DuplicateStageName',
+      'FromAsCasing',
+      'SecretsUsedInArgOrEnv',
+      'LegacyKeyValueFormat',
+      'DL3020',
+      'DL3000',
+      'DL3003',
+      'DL3009',
+      'DL3014',
+      'DL3015',
+      'DL3019',
+      'DL3042',
+      'DL3016',
+      'DL4006',
+      'DL3046',
+      'ProductionToolchain',
+      'DL3002',
+      'DL3012',
+      'EXPOSE',
+      'DL3025',
+    ]) {
+      assert.ok(rules.has(rule), `${rule} found in:\n${findings.join('\n')}`);
+    }
+    assert.ok(findings.some((f) => /npm global install of yarn/.test(f)));
+  });
+
+  it('accepts a small clean Dockerfile', () => {
+    const good = [
+      'FROM python:3.12-slim AS production',
+      'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+      'RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -rf /var/lib/apt/lists/*',
+      'RUN pip install --no-cache-dir django==4.2.20 && echo ok | cat',
+      'WORKDIR /app',
+      'USER 10001:10001',
+      'EXPOSE 8000',
+      'HEALTHCHECK CMD ["/app/health.sh"]',
+      'CMD ["gunicorn"]',
+    ].join('\n');
+    assert.deepEqual(dockerfileFindings(good, { port: 8000 }), []);
+  });
+
+  it('a pipe without pipefail, a root USER and a missing HEALTHCHECK each fail the clean Dockerfile', () => {
+    const base = 'FROM python:3.12-slim\nRUN echo a | cat\nUSER 0\nCMD ["x"]\n';
+    const rules = dockerfileFindings(base).map((f) => f.split(' ')[0]);
+    assert.deepEqual([...new Set(rules)].sort(), ['DL3002', 'DL3012', 'DL4006']);
+  });
+});
+
+describe('README.Docker.md: the image section', () => {
+  it('renders the targets, build args and run commands for the settings', async () => {
+    const template = new URL('../../generators/app/templates/readme/docker.md.ejs', import.meta.url);
+    const s = { ...(await defaults()), pythonDeps: 'uv' as const, processManager: 'supervisord' as const };
+    const text = ejs.render(readFileSync(template, 'utf8'), { m: buildModel(s), s });
+    for (const needle of [
+      '`production`',
+      '`development`',
+      'PIP_INDEX_URL',
+      'HOST_UID',
+      'UV_VERSION',
+      'docker build --target development',
+      'supervisord -c /app/docker/supervisord.conf',
+      'python:3.9.21-alpine3.21',
+    ]) {
+      assert.ok(text.includes(needle), needle);
+    }
+    assert.doesNotMatch(text, /undefined|\[object Object\]/);
+  });
+});
