@@ -22,7 +22,7 @@ import {
 } from './drift.js';
 import { lifecycleWarnings } from './lifecycle.js';
 import { buildModel, type Model } from './model.js';
-import { checkValue, resolveSettings, SettingError, type Resolved } from './resolve.js';
+import { checkValue, coerce, resolveSettings, SettingError, type Resolved } from './resolve.js';
 import {
   SETTINGS,
   settingsFor,
@@ -182,11 +182,32 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     return answers.value;
   }
 
+  /**
+   * yeoman parses boolean flags with minimist, which reads `--postgres=maybe` and `--postgres maybe` as
+   * true: the raw command line is checked so such a value fails like any other bad flag value.
+   */
+  private checkBooleanFlags(): void {
+    const raw = (this as unknown as { _args?: string[] })._args ?? [];
+    for (const setting of settingsFor(this.part).filter((s) => s.type === 'boolean')) {
+      raw.forEach((token, i) => {
+        const next = raw[i + 1];
+        const value = token.startsWith(`--${setting.flag}=`)
+          ? token.slice(setting.flag.length + 3)
+          : token === `--${setting.flag}` && next !== undefined && !next.startsWith('-')
+            ? next
+            : undefined;
+        const problem = value === undefined ? undefined : coerce(setting, value);
+        if (problem && 'error' in problem) throw new Error(`--${setting.flag}: ${problem.error}`);
+      });
+    }
+  }
+
   protected get interactive(): boolean {
     return !this.options.yes && !this.options.composed;
   }
 
   async initializing(): Promise<void> {
+    this.checkBooleanFlags();
     this.detection = this.detect();
     // Resolve without questions first: every flag and stored value is validated before any prompt.
     this.resolution = await this.resolve(false);
@@ -281,7 +302,9 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
       }
       return;
     }
-    const stat = opts.executable ? { stat: { mode: 0o755 } as never } : undefined;
+    // A full st_mode (regular file | 0755): the conflicter compares it with the disk's, so a bare 0o755
+    // would report an unchanged script as a conflict on every re-run.
+    const stat = opts.executable ? { stat: { mode: 0o100755 } as never } : undefined;
     const newRecord: FileRecord = { hash: hashOf(content), version: GENERATOR_VERSION, part: this.part };
     switch (action) {
       case 'keep':

@@ -197,5 +197,11 @@ export function composeVars(m: Model): EnvVar[] {
       secret: false,
       values: same(String(m.s.port)),
     },
+    {
+      name: 'IMAGE_TAG',
+      description: 'Tag of the images compose builds (<project>:<tag>, the development one <tag>-dev)',
+      secret: false,
+      values: same('local'),
+    },
   ];
 }

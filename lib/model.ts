@@ -13,6 +13,8 @@ export const STOP_GRACE_PERIOD_S = 40;
 export const TERMINATION_GRACE_PERIOD_S = 45;
 /** preStop sleep so endpoints drop the pod before gunicorn stops accepting. */
 export const PRE_STOP_SLEEP_S = 5;
+/** supervisord stopwaitsecs (all-in-one mode): above the graceful timeout, below the stop grace period. */
+export const SUPERVISOR_STOP_WAIT_S = 35;
 
 export interface Model {
   s: Settings;
@@ -53,6 +55,7 @@ export interface Model {
   stopGracePeriod: number;
   terminationGracePeriod: number;
   preStopSleep: number;
+  supervisorStopWait: number;
   /** Python major.minor, e.g. "3.9". */
   pythonMinor: string;
   nodeMajor: string;
@@ -105,6 +108,7 @@ export function buildModel(s: Settings): Model {
     stopGracePeriod: STOP_GRACE_PERIOD_S,
     terminationGracePeriod: TERMINATION_GRACE_PERIOD_S,
     preStopSleep: PRE_STOP_SLEEP_S,
+    supervisorStopWait: SUPERVISOR_STOP_WAIT_S,
     pythonMinor: majorMinor(s.pythonVersion),
     nodeMajor: s.nodeVersion.split('.')[0]!,
   };

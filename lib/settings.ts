@@ -232,7 +232,7 @@ export const SETTINGS: readonly SettingDef[] = [
     flag: 'python-deps',
     type: 'string',
     description: 'How Python dependencies are declared: requirements (pip), pyproject (pip) or uv (uv.lock)',
-    parts: ['docker', 'testing', 'devcontainer', 'ci'],
+    parts: ['docker', 'testing', 'devcontainer', 'ci', 'compose'],
     default: () => 'requirements' as const,
     detect: (d) =>
       d.pythonDeps.kind === 'none'
@@ -246,7 +246,7 @@ export const SETTINGS: readonly SettingDef[] = [
     flag: 'requirements-file',
     type: 'string',
     description: 'Runtime requirements file (requirements mode)',
-    parts: ['docker', 'testing', 'devcontainer', 'ci'],
+    parts: ['docker', 'testing', 'devcontainer', 'ci', 'compose'],
     default: () => 'requirements.txt',
     detect: (d) =>
       d.pythonDeps.kind === 'requirements' && d.pythonDeps.file
@@ -260,7 +260,7 @@ export const SETTINGS: readonly SettingDef[] = [
     flag: 'dev-requirements-file',
     type: 'string',
     description: 'Development/test requirements file (requirements mode; "none" for none)',
-    parts: ['docker', 'testing', 'devcontainer', 'ci'],
+    parts: ['docker', 'testing', 'devcontainer', 'ci', 'compose'],
     default: (_s, d) => (d.django ? 'none' : 'requirements-dev.txt'),
     detect: (d) =>
       d.pythonDeps.kind === 'requirements' && d.pythonDeps.devFile
@@ -347,7 +347,7 @@ export const SETTINGS: readonly SettingDef[] = [
     flag: 'celery',
     type: 'boolean',
     description: 'Celery worker and beat services (on when the project depends on celery)',
-    parts: ['compose', 'env', 'scripts', 'k8s', 'docker'],
+    parts: ['compose', 'env', 'scripts', 'k8s', 'docker', 'testing'],
     default: () => false,
     detect: (d) =>
       d.pythonPackages.has('celery') ? { value: true, source: 'dependencies (celery)' } : undefined,
@@ -359,7 +359,7 @@ export const SETTINGS: readonly SettingDef[] = [
     flag: 'redis',
     type: 'boolean',
     description: 'Redis service (cache and Celery broker; on with Celery)',
-    parts: ['compose', 'env', 'scripts', 'k8s', 'testing'],
+    parts: ['compose', 'env', 'scripts', 'k8s', 'testing', 'devcontainer'],
     default: (s) => s.celery === true,
     detect: (d) =>
       d.pythonPackages.has('redis') ? { value: true, source: 'dependencies (redis)' } : undefined,
@@ -371,7 +371,7 @@ export const SETTINGS: readonly SettingDef[] = [
     flag: 'redis-version',
     type: 'string',
     description: 'Redis version (image tag)',
-    parts: ['compose'],
+    parts: ['compose', 'testing'],
     default: () => '7.4',
     validate: v.versionInRange(2, 2, '7.4', '6.2', '8.9'),
     relevant: (s) => s.redis === true,

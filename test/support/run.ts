@@ -35,14 +35,19 @@ export interface RunOptions {
   cwd?: string;
   /** Files to create before running, in a fresh folder. */
   files?: Record<string, string>;
+  /** Raw command-line tokens, parsed by yeoman like `yo` does (e.g. `['--postgres', 'maybe']`). */
+  args?: string[];
+  /** Options of the yeoman environment, e.g. `{ force: false }` so the conflicter reports `identical`. */
+  envOptions?: Record<string, unknown>;
 }
 
 export async function runGenerator(name: string, run: RunOptions = {}): Promise<RunResult> {
   const context = helpers
-    .run(generatorPath(name), { namespace: `py-docker:${name}` })
+    .run(generatorPath(name), { namespace: `py-docker:${name}` }, run.envOptions as never)
     // yeoman-test forces every write by default; the safe re-run rules need the user's real --force.
     .withOptions({ today: TODAY, skipInstall: true, force: false, ...run.options } as never)
-    .withAnswers(run.answers ?? {}, { throwOnMissingAnswer: false });
+    .withAnswers(run.answers ?? {}, { throwOnMissingAnswer: false })
+    .withArguments(run.args ?? []);
   if (run.cwd) {
     context.cd(run.cwd);
   } else {

@@ -15,6 +15,10 @@ const candidates: Record<string, () => string[]> = {
   busybox: () => ['/usr/bin/busybox', '/bin/busybox'],
   dash: () => ['/usr/bin/dash', '/bin/dash'],
   python3: () => ['/usr/bin/python3'],
+  // A netcat with -z (Debian's busybox nc has none), for wait-for-it's nc code path.
+  'nc-openbsd': () => ['/bin/nc.openbsd', '/usr/bin/nc.openbsd'],
+  // Debian's supervisor package (its Python modules import with /usr/bin/python3).
+  supervisord: () => ['/usr/bin/supervisord'],
   'docker-compose': () => [process.env.PY_DOCKER_COMPOSE ?? '', join(CACHE, 'tools', 'bin', 'docker-compose')],
   kubectl: () => [process.env.PY_DOCKER_KUBECTL ?? '', join(CACHE, 'tools', 'bin', 'kubectl'), '/usr/bin/kubectl'],
 };

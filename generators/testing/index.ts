@@ -1,0 +1,42 @@
+import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
+import { commentedYaml, composeYaml, testCompose, testImage, TESTS_SERVICE } from '../../lib/compose.js';
+import {
+  pytestInstalled,
+  STRUCTURE_TEST_HEADER,
+  structureTest,
+  testRunner,
+} from '../../lib/structure-test.js';
+
+/** `yo py-docker:testing`: Dockerfile.test, docker-compose.test.yml, container-structure-test.yaml. */
+export default class TestingGenerator extends PyDockerGenerator {
+  constructor(args: string[], options: PyDockerOptions) {
+    super(args, options, 'testing');
+  }
+
+  writing(): void {
+    const m = this.model;
+    const { s } = m;
+    const read = (path: string): string | undefined =>
+      this.fs.exists(this.destinationPath(path)) ? this.fs.read(this.destinationPath(path)) : undefined;
+    // The dev requirements (and the runtime file they usually include with -r) on top of the image;
+    // only files that exist, so the COPY cannot fail.
+    const installFiles =
+      s.pythonDeps === 'requirements' && s.devRequirementsFile !== 'none' && read(s.devRequirementsFile)
+        ? [s.requirementsFile, s.devRequirementsFile].filter((file) => read(file) !== undefined)
+        : [];
+    this.writeGenerated(
+      'Dockerfile.test',
+      this.render('Dockerfile.test.ejs', {
+        baseImage: testImage(m),
+        testsService: TESTS_SERVICE,
+        installFiles,
+        command: testRunner(pytestInstalled(m, read)),
+      }),
+    );
+    this.writeGenerated('docker-compose.test.yml', composeYaml(testCompose(m)));
+    this.writeGenerated(
+      'container-structure-test.yaml',
+      commentedYaml(structureTest(m), STRUCTURE_TEST_HEADER, []),
+    );
+  }
+}

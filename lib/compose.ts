@@ -1,0 +1,561 @@
+/**
+ * The compose files as typed objects: docker-compose.yml (base), docker-compose.override.yml
+ * (development, picked up automatically), docker-compose.prod.yml (production) and
+ * docker-compose.test.yml (the test run, owned by the testing part). Every value comes from the model,
+ * the settings or the env catalogue; `composeYaml` serializes with short comments for the reader.
+ */
+import { Document, isMap, isScalar, type YAMLMap } from 'yaml';
+import { celeryBeatArgs, celeryWorkerArgs } from './commands.js';
+import { envCatalog, type Environment } from './env-vars.js';
+import type { Model } from './model.js';
+import { cpuToMilli, memoryToBytes } from './settings.js';
+
+export type Condition = 'service_started' | 'service_healthy' | 'service_completed_successfully';
+
+export interface Healthcheck {
+  test?: string[];
+  interval?: string;
+  timeout?: string;
+  retries?: number;
+  start_period?: string;
+  disable?: boolean;
+}
+
+export interface Build {
+  context?: string;
+  dockerfile?: string;
+  target?: string;
+  args?: Record<string, string>;
+}
+
+export interface WatchRule {
+  action: 'rebuild' | 'sync' | 'sync+restart';
+  path: string;
+  target?: string;
+}
+
+export interface Resources {
+  cpus?: number;
+  memory?: string;
+  pids?: number;
+}
+
+export interface Service {
+  image?: string;
+  build?: Build;
+  command?: string[];
+  working_dir?: string;
+  user?: string;
+  init?: boolean;
+  env_file?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  volumes?: string[];
+  tmpfs?: string[];
+  networks?: string[];
+  depends_on?: Record<string, { condition: Condition }>;
+  healthcheck?: Healthcheck;
+  restart?: 'no' | 'always' | 'on-failure' | 'unless-stopped';
+  stop_grace_period?: string;
+  read_only?: boolean;
+  shm_size?: string;
+  cap_drop?: string[];
+  cap_add?: string[];
+  security_opt?: string[];
+  deploy?: { resources: { limits?: Resources; reservations?: Resources } };
+  logging?: { driver: string; options: Record<string, string> };
+  develop?: { watch: WatchRule[] };
+}
+
+export interface ComposeFile {
+  name?: string;
+  services: Record<string, Service>;
+  networks?: Record<string, { internal?: boolean }>;
+  volumes?: Record<string, Record<string, never>>;
+}
+
+/** A comment placed before the key at `path` (e.g. ['services', 'web', 'healthcheck']). */
+export interface KeyComment {
+  path: string[];
+  text: string;
+}
+
+export interface ComposeDoc {
+  file: ComposeFile;
+  header: string[];
+  comments: KeyComment[];
+}
+
+/** Networks: the database and Redis sit on an internal network with no route out. */
+export const NETWORKS = { front: 'frontend', back: 'backend' } as const;
+/** Port debugpy listens on when you start it (README.Docker.md shows how). */
+export const DEBUG_PORT = 5678;
+/** Tag of the images compose builds; IMAGE_TAG in .env overrides it. */
+export const IMAGE_TAG = '${IMAGE_TAG:-local}';
+/** Default host interface for every published port: loopback, never all interfaces by accident. */
+export const WEB_BIND = '${WEB_BIND:-127.0.0.1}';
+
+const PG_DATA = '/var/lib/postgresql/data';
+
+export const appImage = (m: Model): string => `${m.localImage}:${IMAGE_TAG}`;
+export const devImage = (m: Model): string => `${m.localImage}:${IMAGE_TAG}-dev`;
+
+/** Compose's `cpus`: Kubernetes quantities ("250m", "1.5") as a fraction of CPUs. */
+export function composeCpus(quantity: string): number {
+  return cpuToMilli(quantity) / 1000;
+}
+
+/**
+ * Compose memory: Kubernetes quantities ("512Mi", "1G") in compose units, where k/m/g are binary
+ * (1024-based). Decimal quantities that are no whole binary unit are written in bytes.
+ */
+export function composeMemory(quantity: string): string {
+  const bytes = memoryToBytes(quantity);
+  for (const [unit, size] of [
+    ['g', 1024 ** 3],
+    ['m', 1024 ** 2],
+    ['k', 1024],
+  ] as const) {
+    if (bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return `${bytes}b`;
+}
+
+const required = (name: string): string =>
+  `\${${name}:?${name} is not set: add it to .env (yo py-docker:env writes one)}`;
+const fromEnvFile = (name: string, fallback: string): string => `\${${name}:-${fallback}}`;
+
+/**
+ * What every app container (web, worker, beat, migrate) gets in compose: secrets from `.env`, and the
+ * compose service names for the database, Redis and the broker. `environment` wins over `env_file`, so
+ * env.production's Kubernetes host names never reach a compose container.
+ */
+export function appEnvironment(m: Model): Record<string, string> {
+  const vars = new Map(envCatalog(m).map((v) => [v.name, v]));
+  const env: Record<string, string> = { DJANGO_SECRET_KEY: required('DJANGO_SECRET_KEY') };
+  if (m.s.postgres) {
+    Object.assign(env, databaseEnvironment(m), {
+      POSTGRES_HOST: vars.get('POSTGRES_HOST')!.values.development,
+      POSTGRES_PORT: vars.get('POSTGRES_PORT')!.values.development,
+    });
+  }
+  for (const name of ['REDIS_URL', 'CELERY_BROKER_URL', 'WAIT_FOR']) {
+    const variable = vars.get(name);
+    if (variable) env[name] = variable.values.development;
+  }
+  return env;
+}
+
+/** The database's name, user and password: the db service creates them, the app connects with them. */
+function databaseEnvironment(m: Model): Record<string, string> {
+  const vars = new Map(envCatalog(m).map((v) => [v.name, v]));
+  return {
+    POSTGRES_DB: fromEnvFile('POSTGRES_DB', vars.get('POSTGRES_DB')!.values.development),
+    POSTGRES_USER: fromEnvFile('POSTGRES_USER', vars.get('POSTGRES_USER')!.values.development),
+    POSTGRES_PASSWORD: required('POSTGRES_PASSWORD'),
+  };
+}
+
+const healthy = { condition: 'service_healthy' as const };
+
+/** The database and Redis services the app waits for (healthy), per the chosen services. */
+function backingDependencies(m: Model): Record<string, { condition: Condition }> {
+  const deps: Record<string, { condition: Condition }> = {};
+  if (m.s.postgres) deps[m.services.db] = healthy;
+  if (m.s.redis) deps[m.services.redis] = healthy;
+  return deps;
+}
+
+const withDeps = (deps: Record<string, { condition: Condition }>): Pick<Service, 'depends_on'> =>
+  Object.keys(deps).length > 0 ? { depends_on: deps } : {};
+
+function postgresHealthcheck(): Healthcheck {
+  // $$: the container's own variables, expanded by its shell rather than by compose.
+  return {
+    test: ['CMD-SHELL', 'pg_isready -U "$$POSTGRES_USER" -d "$$POSTGRES_DB"'],
+    interval: '5s',
+    timeout: '5s',
+    retries: 10,
+    start_period: '10s',
+  };
+}
+
+const redisHealthcheck = (): Healthcheck => ({
+  test: ['CMD', 'redis-cli', 'ping'],
+  interval: '5s',
+  timeout: '3s',
+  retries: 10,
+});
+
+/** The web container's check: the image's health script (HTTP GET of the health path). */
+export const webHealthcheck = (m: Model): Healthcheck => ({
+  test: ['CMD', `${m.scriptsDir}/healthcheck.sh`],
+  interval: '10s',
+  timeout: '5s',
+  retries: 5,
+  start_period: '30s',
+});
+
+/** The Celery worker answers a ping; the image's HTTP health check would fail on it. */
+function workerHealthcheck(m: Model): Healthcheck {
+  return {
+    test: ['CMD-SHELL', `celery -A ${m.pythonPackage} inspect ping -d "celery@$$HOSTNAME" --timeout 5`],
+    interval: '30s',
+    timeout: '15s',
+    retries: 3,
+    start_period: '30s',
+  };
+}
+
+export function baseCompose(m: Model): ComposeDoc {
+  const { s } = m;
+  const svc = m.services;
+  const services: Record<string, Service> = {};
+  const comments: KeyComment[] = [];
+  const backing = [NETWORKS.back];
+  const app = [NETWORKS.front, NETWORKS.back];
+  services[svc.web] = {
+    build: { context: '.', target: 'production' },
+    image: appImage(m),
+    environment: appEnvironment(m),
+    ...withDeps(backingDependencies(m)),
+    healthcheck: webHealthcheck(m),
+    stop_grace_period: `${m.stopGracePeriod}s`,
+    networks: app,
+  };
+  comments.push({
+    path: ['services', svc.web, 'stop_grace_period'],
+    text: ` Longer than gunicorn's graceful timeout (${m.gracefulTimeout} s): requests in flight finish on stop.`,
+  });
+  comments.push({
+    path: ['services', svc.web, 'environment'],
+    text: ' Secrets come from .env; the host names are the compose services. Other settings: env_file in the override/prod files.',
+  });
+  if (s.postgres) {
+    services[svc.db] = {
+      image: m.postgresImage,
+      environment: databaseEnvironment(m),
+      volumes: [`postgres-data:${PG_DATA}`],
+      healthcheck: postgresHealthcheck(),
+      networks: backing,
+    };
+  }
+  if (s.redis) {
+    services[svc.redis] = {
+      image: m.redisImage,
+      volumes: ['redis-data:/data'],
+      healthcheck: redisHealthcheck(),
+      networks: backing,
+    };
+  }
+  if (s.celery) {
+    // The same image as web (compose builds it once, for web); DJANGO_MIGRATE off: only web migrates.
+    const celery = (command: string[], healthcheck: Healthcheck): Service => ({
+      image: appImage(m),
+      command,
+      working_dir: m.appRoot,
+      environment: { ...appEnvironment(m), DJANGO_MIGRATE: 'false' },
+      ...withDeps(backingDependencies(m)),
+      healthcheck,
+      stop_grace_period: `${m.stopGracePeriod}s`,
+      networks: app,
+    });
+    services[svc.worker] = celery(celeryWorkerArgs(m), workerHealthcheck(m));
+    services[svc.beat] = celery(celeryBeatArgs(m), { disable: true });
+    comments.push({
+      path: ['services', svc.worker, 'image'],
+      text: ` Built by the ${svc.web} service; worker and beat run the same image.`,
+    });
+  }
+  const volumes: Record<string, Record<string, never>> = {};
+  if (s.postgres) volumes['postgres-data'] = {};
+  if (s.redis) volumes['redis-data'] = {};
+  comments.push({
+    path: ['networks', NETWORKS.back],
+    text: ' Internal: the database and Redis have no route to the outside world.',
+  });
+  return {
+    file: {
+      name: s.projectName,
+      services,
+      networks: { [NETWORKS.front]: {}, [NETWORKS.back]: { internal: true } },
+      ...(Object.keys(volumes).length > 0 ? { volumes } : {}),
+    },
+    header: [
+      `Base compose file of ${s.projectName}: the services and how they depend on each other.`,
+      'Development: `docker compose up` (adds docker-compose.override.yml automatically).',
+      'Production:  `docker compose -f docker-compose.yml -f docker-compose.prod.yml up -d`.',
+      'Variables like ${WEB_PORT} come from .env (see .env.example).',
+    ],
+    comments,
+  };
+}
+
+/** The Python dependency files whose change means a rebuild of the development image. */
+export function dependencyFiles(m: Model): string[] {
+  const { s } = m;
+  if (s.pythonDeps === 'requirements') {
+    return [s.requirementsFile, ...(s.devRequirementsFile === 'none' ? [] : [s.devRequirementsFile])];
+  }
+  return s.pythonDeps === 'uv' ? ['pyproject.toml', 'uv.lock'] : ['pyproject.toml'];
+}
+
+export interface OverrideOptions {
+  /** Folder of package.json, relative to the project root. */
+  nodeDir: string;
+  /** npm script the assets service keeps running (a watch script, else the build script). */
+  watchScript: string;
+}
+
+export function overrideCompose(m: Model, opts: OverrideOptions): ComposeDoc {
+  const { s } = m;
+  const svc = m.services;
+  const hostUser = '${HOST_UID:-1000}:${HOST_GID:-1000}';
+  const services: Record<string, Service> = {};
+  const comments: KeyComment[] = [];
+  const devEnv = [`env.development`];
+  services[svc.web] = {
+    build: {
+      target: 'development',
+      args: { HOST_UID: '${HOST_UID:-1000}', HOST_GID: '${HOST_GID:-1000}' },
+    },
+    image: devImage(m),
+    command: ['python', m.managePy, 'runserver', `0.0.0.0:${s.port}`],
+    env_file: devEnv,
+    ports: [`${WEB_BIND}:\${WEB_PORT:-${s.port}}:${s.port}`, `${WEB_BIND}:${DEBUG_PORT}:${DEBUG_PORT}`],
+    volumes: ['.:/app'],
+    develop: { watch: dependencyFiles(m).map((path) => ({ action: 'rebuild' as const, path: `./${path}` })) },
+  };
+  comments.push(
+    {
+      path: ['services', svc.web, 'build', 'args'],
+      text: ' Your user and group ids (from .env): files the container writes into the bind mount stay yours.',
+    },
+    {
+      path: ['services', svc.web, 'ports'],
+      text: ` ${s.port}: runserver (hot reload). ${DEBUG_PORT}: debugpy, when you start it (README.Docker.md).`,
+    },
+    {
+      path: ['services', svc.web, 'develop'],
+      text: ' `docker compose watch` rebuilds the image when the dependencies change.',
+    },
+  );
+  if (s.celery) {
+    for (const name of [svc.worker, svc.beat]) {
+      services[name] = { image: devImage(m), env_file: devEnv, volumes: ['.:/app'] };
+    }
+  }
+  const workdir = opts.nodeDir === '.' ? '/app' : `/app/${opts.nodeDir}`;
+  services[svc.assets] = {
+    image: m.nodeImage,
+    user: hostUser,
+    init: true,
+    working_dir: workdir,
+    command: ['sh', '-c', `npm ci --cache /tmp/.npm && exec npm run --cache /tmp/.npm ${opts.watchScript}`],
+    volumes: ['.:/app'],
+    networks: [NETWORKS.front],
+  };
+  comments.push({
+    path: ['services', svc.assets],
+    text: ` Rebuilds the front-end assets into ${s.assetsDir} on every change (npm run ${opts.watchScript}), as your user.`,
+  });
+  return {
+    file: { services },
+    header: [
+      'Development overrides, read automatically by `docker compose up`: the development image with',
+      'your code bind-mounted, runserver with hot reload, and the assets watcher.',
+    ],
+    comments,
+  };
+}
+
+/** The container hardening every production app container gets (CIS Docker 5.x). */
+export function hardening(m: Model): Service {
+  const { s } = m;
+  return {
+    read_only: true,
+    tmpfs: ['/tmp:rw,nosuid,nodev,size=64m'],
+    shm_size: '64m',
+    cap_drop: ['ALL'],
+    security_opt: ['no-new-privileges:true'],
+    deploy: {
+      resources: {
+        limits: { cpus: composeCpus(s.cpuLimit), memory: composeMemory(s.memoryLimit), pids: 256 },
+        reservations: { cpus: composeCpus(s.cpuRequest), memory: composeMemory(s.memoryRequest) },
+      },
+    },
+    logging: { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '5' } },
+  };
+}
+
+export function prodCompose(m: Model): ComposeDoc {
+  const { s } = m;
+  const svc = m.services;
+  const prodEnv = ['env.production'];
+  const migrated = { [svc.migrate]: { condition: 'service_completed_successfully' as const } };
+  const services: Record<string, Service> = {};
+  const comments: KeyComment[] = [];
+  services[svc.migrate] = {
+    image: appImage(m),
+    command: ['python', m.managePy, 'migrate', '--noinput'],
+    env_file: prodEnv,
+    environment: { ...appEnvironment(m), DJANGO_MIGRATE: 'false' },
+    ...withDeps(s.postgres ? { [svc.db]: healthy } : {}),
+    healthcheck: { disable: true },
+    restart: 'no',
+    ...hardening(m),
+    networks: [NETWORKS.back],
+  };
+  comments.push({
+    path: ['services', svc.migrate],
+    text: ` Runs the migrations once per \`up\`, before ${svc.web} starts; the replicas never race.`,
+  });
+  services[svc.web] = {
+    build: { context: '.', target: 'production' },
+    env_file: prodEnv,
+    environment: { DJANGO_MIGRATE: 'false' },
+    depends_on: migrated,
+    ports: [`${WEB_BIND}:\${WEB_PORT:-${s.port}}:${s.port}`],
+    restart: 'unless-stopped',
+    ...hardening(m),
+  };
+  comments.push(
+    {
+      path: ['services', svc.web, 'ports'],
+      text: ' Published on WEB_BIND only (loopback by default): put your TLS proxy in front.',
+    },
+    {
+      path: ['services', svc.web, 'read_only'],
+      text: ' Read-only root filesystem: only /tmp and /dev/shm (gunicorn worker heartbeats) are writable.',
+    },
+  );
+  if (s.celery) {
+    for (const name of [svc.worker, svc.beat]) {
+      services[name] = {
+        env_file: prodEnv,
+        depends_on: migrated,
+        restart: 'unless-stopped',
+        ...hardening(m),
+      };
+    }
+  }
+  // Official database images start as root to own their data, then drop to their user: they keep the
+  // capabilities for that and nothing else.
+  const backing: Service = {
+    restart: 'unless-stopped',
+    cap_drop: ['ALL'],
+    cap_add: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'],
+    security_opt: ['no-new-privileges:true'],
+    deploy: { resources: { limits: { memory: composeMemory(s.memoryLimit), pids: 256 } } },
+  };
+  if (s.postgres) services[svc.db] = backing;
+  if (s.redis) services[svc.redis] = backing;
+  if (s.postgres || s.redis) {
+    comments.push({
+      path: ['services', s.postgres ? svc.db : svc.redis, 'cap_add'],
+      text: ' Only what the image needs to own its data directory and switch to its own user.',
+    });
+  }
+  return {
+    file: { services },
+    header: [
+      'Production: docker compose -f docker-compose.yml -f docker-compose.prod.yml up -d',
+      'Settings from env.production, secrets from .env (never committed). Hardened containers, resource',
+      'limits, and a one-shot migrate service that runs before the app starts.',
+    ],
+    comments,
+  };
+}
+
+/** A throwaway value for a secret in the test run: obviously not a secret, long enough for Django. */
+export const testSecret = (name: string): string =>
+  `insecure-test-only-${name.toLowerCase().replace(/_/g, '-')}-`.padEnd(60, 'x');
+
+/** The test environment from the catalogue, with throwaway values for the secrets. */
+export function testEnvironment(m: Model): Record<string, string> {
+  const env: Record<string, string> = {};
+  const environment: Environment = 'test';
+  for (const variable of envCatalog(m)) {
+    env[variable.name] = variable.secret ? testSecret(variable.name) : variable.values[environment];
+  }
+  return env;
+}
+
+export const testImage = (m: Model): string => `${m.localImage}:test`;
+export const TESTS_SERVICE = 'tests';
+
+/**
+ * docker-compose.test.yml: standalone (no .env needed, nothing published), its own project name.
+ * `web` builds the production image (<name>:test) and must come up healthy; `tests` builds
+ * Dockerfile.test on top of it (depends_on orders the builds) and runs the test suite.
+ */
+export function testCompose(m: Model): ComposeDoc {
+  const { s } = m;
+  const svc = m.services;
+  const services: Record<string, Service> = {};
+  const env = testEnvironment(m);
+  if (s.postgres) {
+    services[svc.db] = {
+      image: m.postgresImage,
+      environment: {
+        POSTGRES_DB: env.POSTGRES_DB!,
+        POSTGRES_USER: env.POSTGRES_USER!,
+        POSTGRES_PASSWORD: env.POSTGRES_PASSWORD!,
+      },
+      tmpfs: [PG_DATA],
+      healthcheck: postgresHealthcheck(),
+    };
+  }
+  if (s.redis) services[svc.redis] = { image: m.redisImage, healthcheck: redisHealthcheck() };
+  services[svc.web] = {
+    build: { context: '.', target: 'production' },
+    image: testImage(m),
+    environment: env,
+    ...withDeps(backingDependencies(m)),
+    healthcheck: webHealthcheck(m),
+  };
+  services[TESTS_SERVICE] = {
+    build: { context: '.', dockerfile: 'Dockerfile.test' },
+    image: `${m.localImage}-tests:test`,
+    environment: env,
+    depends_on: { ...backingDependencies(m), [svc.web]: healthy },
+    healthcheck: { disable: true },
+  };
+  return {
+    file: { name: `${s.projectName}-test`, services },
+    header: [
+      'The test suite in containers, against a throwaway database (tmpfs: gone when the run ends).',
+      'Standalone: needs no .env and publishes no port. The exit code is the test run`s:',
+      `  docker compose -f docker-compose.test.yml up --build --abort-on-container-exit --exit-code-from ${TESTS_SERVICE}`,
+      `  docker compose -f docker-compose.test.yml down -v`,
+    ],
+    comments: [
+      {
+        path: ['services', svc.web],
+        text: ` The production image, which must start healthy; Dockerfile.test builds FROM it (${testImage(m)}).`,
+      },
+    ],
+  };
+}
+
+/** Serializes a compose document: header comment, key comments, no line folding. */
+export function composeYaml(doc: ComposeDoc): string {
+  return commentedYaml(doc.file, doc.header, doc.comments);
+}
+
+/**
+ * YAML for any typed object, with a header comment and comments before chosen keys. YAML 1.1 quoting
+ * keeps "no", "on" and "y" strings for every parser; shared objects are repeated, never anchored.
+ */
+export function commentedYaml(value: unknown, header: string[], comments: KeyComment[]): string {
+  const yaml = new Document(value, { version: '1.1', aliasDuplicateObjects: false });
+  yaml.commentBefore = header.map((line) => ` ${line}`).join('\n');
+  for (const { path, text } of comments) {
+    const parent = path.length === 1 ? yaml.contents : yaml.getIn(path.slice(0, -1), true);
+    if (!isMap(parent)) throw new Error(`yaml comment: no mapping at ${path.slice(0, -1).join('.')}`);
+    const pair = (parent as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === path.at(-1));
+    if (!pair || !isScalar(pair.key)) throw new Error(`yaml comment: no key ${path.join('.')}`);
+    pair.key.commentBefore = text;
+  }
+  return yaml.toString({ lineWidth: 0 });
+}
