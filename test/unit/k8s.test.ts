@@ -1,0 +1,494 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ejs from 'ejs';
+import { parseDocument } from 'yaml';
+import { emptyDetection } from '../../lib/detect-empty.js';
+import { secretPlaceholder, secretVars } from '../../lib/env-vars.js';
+import { buildModel, GRACEFUL_TIMEOUT_S } from '../../lib/model.js';
+import { resolveSettings } from '../../lib/resolve.js';
+import { SETTINGS, type Settings } from '../../lib/settings.js';
+import {
+  checklistFindings,
+  kustomizeBuild,
+  parseManifests,
+  schemaFindings,
+  type Expectations,
+  type K8sObject,
+} from '../support/k8s-check.js';
+import { DIST, runExpectingError, runGenerator, snapshotFolder } from '../support/run.js';
+import { requireTool } from '../support/tools.js';
+
+const ENVS = ['staging', 'production'] as const;
+type Env = (typeof ENVS)[number];
+
+/** The settings a run with these flags resolves to (the generator's own resolution, no detection). */
+async function settingsFor(options: Record<string, unknown>): Promise<Settings> {
+  const flags = Object.fromEntries(
+    SETTINGS.filter((s) => options[s.flag] !== undefined).map((s) => [s.key, options[s.flag]]),
+  );
+  return (await resolveSettings({ flags, stored: {}, detection: emptyDetection(), askable: new Set() }))
+    .settings;
+}
+
+/** KEY=value lines of an env file as the env sub-generator wrote it. */
+function parseEnvFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
+    if (match) out[match[1]!] = match[2]!;
+  }
+  return out;
+}
+
+/** What the checklist expects of an environment: from the settings and the env file beside the manifests. */
+function expectations(s: Settings, envFile: Record<string, string>, minReplicas: number): Expectations {
+  const allowedHosts = envFile.DJANGO_ALLOWED_HOSTS!.split(',');
+  return {
+    host: allowedHosts[0]!,
+    allowedHosts,
+    healthPath: s.healthPath,
+    port: s.port,
+    tls: s.tls,
+    tlsIssuer: s.tlsIssuer,
+    ingressClass: s.ingressClass,
+    minReplicas,
+    gracefulTimeout: GRACEFUL_TIMEOUT_S,
+    secretPlaceholders: Object.fromEntries(
+      secretVars(buildModel(s)).map((v) => [v.name, secretPlaceholder(v.name)]),
+    ),
+    egressPorts: [...(s.postgres ? [5432] : []), ...(s.redis ? [6379] : [])],
+  };
+}
+
+const yamlFiles = (dir: string): string[] => {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const path = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(path);
+      else if (e.name.endsWith('.yaml')) out.push(path);
+    }
+  };
+  walk('k8s');
+  return out.sort();
+};
+
+const VARIANTS: Record<string, Record<string, unknown>> = {
+  'defaults (PostgreSQL, cert-manager TLS)': {},
+  'Celery with Redis, an existing TLS secret, 5 replicas, port 9000 and /healthz/': {
+    celery: true,
+    redis: true,
+    tls: 'secret',
+    replicas: '5',
+    port: '9000',
+    'health-path': '/healthz/',
+    'app-dir': 'src',
+  },
+  'no database, no TLS, another ingress class and namespace': {
+    postgres: false,
+    tls: 'none',
+    'ingress-class': 'traefik',
+    'k8s-namespace': 'shop',
+    'ingress-host': 'shop.example.org',
+    'cpu-request': '100m',
+    'memory-limit': '1Gi',
+  },
+};
+
+describe('py-docker:k8s', function () {
+  let kubectl: string;
+  before(function () {
+    kubectl = requireTool(this, 'kubectl');
+  });
+
+  it('a new user runs `yo py-docker:k8s --yes` in an empty folder and gets base, overlays and deploy folders', async () => {
+    const result = await runGenerator('k8s', { options: { yes: true, 'project-name': 'shop' } });
+    const base = ['kustomization', 'deployment', 'service', 'ingress', 'configmap', 'secret', 'migrate-job']
+      .concat(['serviceaccount', 'pdb', 'hpa', 'networkpolicy'])
+      .map((f) => `k8s/base/${f}.yaml`);
+    const envFiles = ENVS.flatMap((e) => [
+      `k8s/overlays/${e}/kustomization.yaml`,
+      `k8s/deploy/${e}/kustomization.yaml`,
+      `k8s/deploy/${e}/secrets.env.example`,
+    ]);
+    result.assertFile([...base, ...envFiles]);
+    result.assertNoFile(['k8s/base/worker.yaml', 'k8s/base/beat.yaml', 'k8s/deploy/staging/secrets.env']);
+    for (const file of yamlFiles(result.cwd)) {
+      const text = readFileSync(join(result.cwd, file), 'utf8');
+      assert.match(text, /^# \S/, `${file} starts with a comment saying what it is`);
+      assert.equal(parseManifests(text).length, 1, `${file} holds one document`);
+      assert.doesNotMatch(text, /[&*]a\d/, `${file} has no YAML anchors`);
+    }
+  });
+
+  for (const [name, options] of Object.entries(VARIANTS)) {
+    describe(`with ${name}`, () => {
+      let cwd: string;
+      let s: Settings;
+      const builds: Partial<Record<Env, K8sObject[]>> = {};
+      before(async () => {
+        const all = { yes: true, 'project-name': 'shop', ...options };
+        s = await settingsFor(all);
+        // env and k8s in one folder: the ConfigMaps must equal the env files the env part writes.
+        cwd = (await runGenerator('env', { options: all })).cwd;
+        await runGenerator('k8s', { cwd, options: all });
+      });
+
+      it('every manifest and patch in the folder validates with kubernetes-models and has no unknown field', () => {
+        for (const file of yamlFiles(cwd)) {
+          const doc = parseManifests(readFileSync(join(cwd, file), 'utf8'))[0]!;
+          if (doc.kind === 'Kustomization') continue; // kustomize itself rejects unknown fields in these
+          // Patches are partial objects: only unknown keys count, required fields live in the base.
+          const findings = schemaFindings(doc).filter(
+            (f) => !file.includes('/patches/') || /unknown field|where the API/.test(f),
+          );
+          assert.deepEqual(findings, [], file);
+        }
+      });
+
+      it('`kubectl kustomize` builds the base and both overlays, and every built object is valid', () => {
+        kustomizeBuild(kubectl, join(cwd, 'k8s/base'));
+        for (const env of ENVS) {
+          const docs = kustomizeBuild(kubectl, join(cwd, `k8s/overlays/${env}`));
+          assert.deepEqual(docs.flatMap(schemaFindings), [], env);
+          builds[env] = docs;
+        }
+      });
+
+      for (const env of ENVS) {
+        it(`the ${env} overlay meets every Kubernetes rule of the checklist`, () => {
+          const docs = builds[env] ?? kustomizeBuild(kubectl, join(cwd, `k8s/overlays/${env}`));
+          const envFile = parseEnvFile(readFileSync(join(cwd, `env.${env}`), 'utf8'));
+          const x = expectations(s, envFile, env === 'production' ? 2 : 1);
+          assert.deepEqual(checklistFindings(docs, x), []);
+          // Every object lands in the environment's namespace.
+          for (const d of docs) assert.equal(d.metadata?.namespace, `${s.namespace}-${env}`, d.kind);
+          // The image tag is the placeholder CI replaces, on every workload.
+          const images = docs.flatMap((d) =>
+            (d.spec?.template?.spec?.containers ?? []).map((c: { image: string }) => c.image),
+          );
+          assert.ok(
+            images.length >= 2 && images.every((i: string) => i === `${s.imageRepository}:sha-0000000`),
+            images.join(),
+          );
+        });
+
+        it(`the ${env} ConfigMap equals the non-secret values of env.${env}, and secrets come only from the Secret`, () => {
+          const docs = builds[env] ?? kustomizeBuild(kubectl, join(cwd, `k8s/overlays/${env}`));
+          const envFile = parseEnvFile(readFileSync(join(cwd, `env.${env}`), 'utf8'));
+          const configMaps = docs.filter((d) => d.kind === 'ConfigMap');
+          assert.equal(configMaps.length, 1);
+          assert.deepEqual(configMaps[0]!.data, envFile);
+          const secretObj = docs.find((d) => d.kind === 'Secret')!;
+          const secretKeys = Object.keys(secretObj.stringData ?? secretObj.data ?? {});
+          const example = parseEnvFile(readFileSync(join(cwd, '.env.example'), 'utf8'));
+          for (const key of secretKeys) {
+            assert.ok(key in example && !(key in envFile), `${key} is a secret of the catalogue`);
+          }
+          for (const key of ['DJANGO_SECRET_KEY', ...(s.postgres ? ['POSTGRES_PASSWORD'] : [])])
+            assert.ok(secretKeys.includes(key), key);
+        });
+      }
+
+      it('the migrate Job runs the migrations once per release with the app image, and no replica migrates', () => {
+        const docs = builds.production ?? kustomizeBuild(kubectl, join(cwd, 'k8s/overlays/production'));
+        const job = docs.find((d) => d.kind === 'Job')!;
+        const web = docs.find(
+          (d) => d.kind === 'Deployment' && d.metadata?.labels?.['app.kubernetes.io/component'] === 'web',
+        )!;
+        const [jobC, webC] = [job.spec.template.spec.containers[0], web.spec.template.spec.containers[0]];
+        assert.deepEqual(jobC.args.slice(-2), ['migrate', '--noinput']);
+        assert.equal(jobC.args[1], s.appDir === '.' ? 'manage.py' : `${s.appDir}/manage.py`);
+        assert.equal(job.spec.template.spec.restartPolicy, 'Never');
+        assert.equal(jobC.image, webC.image);
+        assert.deepEqual(jobC.securityContext, webC.securityContext);
+        assert.deepEqual(jobC.envFrom, webC.envFrom);
+        for (const d of docs.filter((o) => o.kind === 'Deployment'))
+          assert.deepEqual(
+            d.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === 'DJANGO_MIGRATE'),
+            { name: 'DJANGO_MIGRATE', value: 'false' },
+            d.metadata!.name,
+          );
+        const celery = docs.filter((d) =>
+          ['worker', 'beat'].includes(d.metadata?.labels?.['app.kubernetes.io/component']),
+        );
+        assert.equal(celery.length, s.celery ? 2 : 0);
+        const beat = celery.find((d) => d.metadata!.labels!['app.kubernetes.io/component'] === 'beat');
+        if (beat) assert.deepEqual([beat.spec.replicas, beat.spec.strategy.type], [1, 'Recreate']);
+      });
+
+      it('the deploy folder builds once secrets.env exists and swaps the placeholders for its values', () => {
+        for (const env of ENVS) {
+          const dir = join(cwd, `k8s/deploy/${env}`);
+          assert.throws(
+            () => kustomizeBuild(kubectl, dir),
+            /secrets\.env/,
+            'no secrets.env: nothing to deploy',
+          );
+          const example = readFileSync(join(dir, 'secrets.env.example'), 'utf8');
+          const real = Object.fromEntries(
+            Object.keys(parseEnvFile(example)).map((k) => [k, `real-${k.length}-x`]),
+          );
+          writeFileSync(
+            join(dir, 'secrets.env'),
+            Object.entries(real)
+              .map(([k, v]) => `${k}=${v}\n`)
+              .join(''),
+          );
+          const docs = kustomizeBuild(kubectl, dir);
+          const secretObj = docs.find((d) => d.kind === 'Secret')!;
+          assert.equal(
+            secretObj.stringData,
+            undefined,
+            'no placeholder stringData left to override the data',
+          );
+          const decoded = Object.fromEntries(
+            Object.entries(secretObj.data as Record<string, string>).map(([k, v]) => [
+              k,
+              Buffer.from(v, 'base64').toString(),
+            ]),
+          );
+          assert.deepEqual(decoded, real);
+          assert.equal(secretObj.metadata!.namespace, `${s.namespace}-${env}`);
+          const envFile = parseEnvFile(readFileSync(join(cwd, `env.${env}`), 'utf8'));
+          const x = { ...expectations(s, envFile, 1), secretPlaceholders: real };
+          assert.deepEqual(checklistFindings(docs, x), []);
+        }
+      });
+    });
+  }
+
+  it('secrets.env is gitignored and secrets.env.example is not', async () => {
+    const { cwd } = await runGenerator('env', { options: { yes: true } });
+    await runGenerator('k8s', { cwd, options: { yes: true } });
+    execFileSync('git', ['init', '-q'], { cwd });
+    const ignored = (path: string): boolean => {
+      try {
+        execFileSync('git', ['check-ignore', '-q', path], { cwd });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    assert.equal(ignored('k8s/deploy/production/secrets.env'), true);
+    assert.equal(ignored('k8s/deploy/production/secrets.env.example'), false);
+    assert.equal(ignored('k8s/overlays/production/kustomization.yaml'), false);
+  });
+
+  it('staging runs half the production replicas, and its PDB and HPA still make sense', async () => {
+    const { cwd } = await runGenerator('k8s', { options: { yes: true, replicas: '7' } });
+    const web = (env: Env): K8sObject[] => kustomizeBuild(kubectl, join(cwd, `k8s/overlays/${env}`));
+    const of = (docs: K8sObject[], kind: string): K8sObject => docs.find((d) => d.kind === kind)!;
+    const [staging, production] = [web('staging'), web('production')];
+    assert.equal(of(production, 'Deployment').spec.replicas, 7);
+    assert.equal(of(staging, 'Deployment').spec.replicas, 3);
+    assert.deepEqual(
+      [
+        of(staging, 'HorizontalPodAutoscaler').spec.minReplicas,
+        of(production, 'HorizontalPodAutoscaler').spec.minReplicas,
+      ],
+      [3, 7],
+    );
+    assert.equal(of(staging, 'PodDisruptionBudget').spec.maxUnavailable, 1);
+  });
+
+  describe('the checks catch broken manifests', () => {
+    let docs: K8sObject[];
+    let x: Expectations;
+    before(async () => {
+      const all = { yes: true, 'project-name': 'shop' };
+      const { cwd } = await runGenerator('env', { options: all });
+      await runGenerator('k8s', { cwd, options: all });
+      docs = kustomizeBuild(kubectl, join(cwd, 'k8s/overlays/production'));
+      const envFile = parseEnvFile(readFileSync(join(cwd, 'env.production'), 'utf8'));
+      x = expectations(await settingsFor(all), envFile, 2);
+      assert.deepEqual(checklistFindings(docs, x), []);
+    });
+
+    const broken: [string, (d: K8sObject[]) => void, RegExp][] = [
+      [
+        'a misspelled field',
+        (d) => (web(d).securityContext.readOnlyRootFilesytem = true),
+        /readOnlyRootFilesytem: unknown field/,
+      ],
+      ['a wrong type', (d) => (web(d).imagePullPolicy = 'Sometimes'), /imagePullPolicy/],
+    ];
+    const rules: [string, (d: K8sObject[]) => void, RegExp][] = [
+      [
+        'writable root filesystem',
+        (d) => delete web(d).securityContext.readOnlyRootFilesystem,
+        /root filesystem is writable/,
+      ],
+      ['root user', (d) => (pod(d).securityContext.runAsUser = 0), /runAsUser is not a numeric id >= 10000/],
+      ['capabilities kept', (d) => (web(d).securityContext.capabilities.drop = []), /drop ALL/],
+      [
+        'no ephemeral-storage limit',
+        (d) => delete web(d).resources.limits['ephemeral-storage'],
+        /no ephemeral-storage limits/,
+      ],
+      ['latest tag', (d) => (web(d).image = 'x/y:latest'), /"latest"/],
+      ['implicit pull policy', (d) => delete web(d).imagePullPolicy, /imagePullPolicy/],
+      [
+        'identical probes',
+        (d) => (web(d).livenessProbe = structuredClone(web(d).readinessProbe)),
+        /identical/,
+      ],
+      [
+        'a Host Django rejects',
+        (d) => (web(d).readinessProbe.httpGet.httpHeaders[0].value = 'evil.example'),
+        /Host header evil/,
+      ],
+      ['a wrong health path', (d) => (web(d).livenessProbe.httpGet.path = '/'), /livenessProbe path/],
+      ['token mounted', (d) => (pod(d).automountServiceAccountToken = true), /token/],
+      ['one replica in production', (d) => (deployment(d).spec.replicas = 1), /replicas below 2/],
+      ['no spread', (d) => delete pod(d).topologySpreadConstraints, /topology spread/],
+      ['recreate strategy', (d) => (deployment(d).spec.strategy = { type: 'Recreate' }), /rolling update/],
+      [
+        'short grace period',
+        (d) => (pod(d).terminationGracePeriodSeconds = 30),
+        /terminationGracePeriodSeconds/,
+      ],
+      [
+        'selector mismatch',
+        (d) => (kind(d, 'Service').spec.selector['app.kubernetes.io/component'] = 'x'),
+        /no Deployment is selected/,
+      ],
+      [
+        'Service on another port',
+        (d) => (kind(d, 'Service').spec.ports[0].targetPort = 9999),
+        /does not target container port/,
+      ],
+      [
+        'Ingress elsewhere',
+        (d) => (kind(d, 'Ingress').spec.rules[0].http.paths[0].backend.service.name = 'x'),
+        /backend x/,
+      ],
+      ['Ingress without TLS', (d) => delete kind(d, 'Ingress').spec.tls, /no TLS/],
+      ['a real secret', (d) => (kind(d, 'Secret').stringData.DJANGO_SECRET_KEY = 'hunter2'), /real secret/],
+      [
+        'a literal secret env',
+        (d) => (web(d).env[1] = { name: 'DJANGO_SECRET_KEY', value: 'x' }),
+        /not from a secretKeyRef/,
+      ],
+      [
+        'Job without ttl',
+        (d) => delete kind(d, 'Job').spec.ttlSecondsAfterFinished,
+        /ttlSecondsAfterFinished/,
+      ],
+      ['Job without backoffLimit', (d) => delete kind(d, 'Job').spec.backoffLimit, /backoffLimit/],
+      ['no PDB', (d) => d.splice(d.indexOf(kind(d, 'PodDisruptionBudget')), 1), /no PodDisruptionBudget/],
+      ['no NetworkPolicy', (d) => d.splice(d.indexOf(kind(d, 'NetworkPolicy')), 1), /no NetworkPolicy/],
+      ['open NetworkPolicy', (d) => (kind(d, 'NetworkPolicy').spec.ingress[0].from = []), /from anywhere/],
+      ['no egress to the database', (d) => kind(d, 'NetworkPolicy').spec.egress.pop(), /egress to port 5432/],
+      [
+        'HPA below replicas',
+        (d) => (kind(d, 'HorizontalPodAutoscaler').spec.minReplicas = 1),
+        /minReplicas 1/,
+      ],
+    ];
+    const kind = (d: K8sObject[], k: string): K8sObject => d.find((o) => o.kind === k)!;
+    const deployment = (d: K8sObject[]): K8sObject => kind(d, 'Deployment');
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const pod = (d: K8sObject[]): any => deployment(d).spec.template.spec;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const web = (d: K8sObject[]): any => pod(d).containers[0];
+
+    for (const [what, breakIt, finding] of broken) {
+      it(`the schema check reports ${what}`, () => {
+        const copy = structuredClone(docs);
+        breakIt(copy);
+        assert.match(schemaFindings(deployment(copy)).join('\n'), finding);
+      });
+    }
+    for (const [what, breakIt, finding] of rules) {
+      it(`the checklist reports ${what}`, () => {
+        const copy = structuredClone(docs);
+        breakIt(copy);
+        assert.match(checklistFindings(copy, x).join('\n'), finding);
+      });
+    }
+  });
+
+  describe('bad values are rejected with the flag named, and nothing is written', () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ 'k8s-namespace': 'Bad_NS' }, /--k8s-namespace: /],
+      [{ 'k8s-namespace': 'kube-system' }, /--k8s-namespace: .*system namespace/],
+      [{ 'k8s-namespace': 'a'.repeat(53) }, /--k8s-namespace: .*at most 52/],
+      [{ 'ingress-host': 'not a host' }, /--ingress-host: /],
+      [{ 'ingress-host': '*.example.com' }, /--ingress-host: .*wildcard/],
+      [{ replicas: '1' }, /--replicas: .*from 2 to 50/],
+      [{ 'cpu-request': '2', 'cpu-limit': '1' }, /--cpu-request: .*above the limit/],
+      [{ 'memory-limit': 'lots' }, /--memory-limit: /],
+      [{ image: 'Example/App:latest' }, /--image: /],
+      [{ tls: 'maybe' }, /--tls: /],
+    ];
+    for (const [options, message] of cases) {
+      it(`${JSON.stringify(options)}`, async () => {
+        const cwd = mkdtempSync(join(tmpdir(), 'py-docker-'));
+        writeFileSync(join(cwd, 'keep.txt'), 'x');
+        const error = await runExpectingError('k8s', { cwd, options: { yes: true, ...options } });
+        assert.match(error.message, message);
+        assert.deepEqual(Object.keys(snapshotFolder(cwd)), ['keep.txt']);
+      });
+    }
+
+    it('and the folder stays as it was', async () => {
+      const { cwd } = await runGenerator('env', { options: { yes: true } });
+      const before = snapshotFolder(cwd);
+      await runExpectingError('k8s', { cwd, options: { yes: true, 'ingress-host': '*.example.com' } });
+      await runExpectingError('k8s', { cwd, options: { yes: true, replicas: '0' } });
+      assert.deepEqual(snapshotFolder(cwd), before);
+      assert.equal(existsSync(join(cwd, 'k8s')), false);
+    });
+  });
+
+  it('the README section names folders, labels and files that the generated manifests really have', async () => {
+    const options = { yes: true, 'project-name': 'shop', celery: true, redis: true, tls: 'secret' };
+    const { cwd } = await runGenerator('k8s', { options });
+    const s = await settingsFor(options);
+    const template = join(DIST, 'generators/app/templates/readme/k8s.md.ejs');
+    const text = ejs.render(readFileSync(template, 'utf8'), { m: buildModel(s), s }, { filename: template });
+    const paths = [...text.matchAll(/\bk8s\/[a-z/]+[a-z](?:\.[a-z]+)*/g)].map((p) => p[0]);
+    assert.ok(paths.length > 5);
+    for (const path of paths)
+      if (!path.endsWith('/secrets.env')) assert.ok(existsSync(join(cwd, path)), `${path} exists`);
+    const docs = kustomizeBuild(kubectl, join(cwd, 'k8s/overlays/production'));
+    for (const [, key, value] of text.matchAll(/-l (app\.kubernetes\.io\/[a-z-]+)=([a-z0-9-]+)/g))
+      assert.ok(
+        docs.some((d) => d.metadata?.labels?.[key!] === value),
+        `an object is labelled ${key}=${value}`,
+      );
+    assert.match(text, /create secret tls shop-tls/);
+    assert.ok(docs.some((d) => d.kind === 'Ingress' && d.spec.tls[0].secretName === 'shop-tls'));
+    assert.doesNotMatch(text, /undefined|NaN|\[object/);
+  });
+
+  it('a re-run with the same answers leaves every file identical', async () => {
+    const options = { yes: true, celery: true, redis: true };
+    const { cwd } = await runGenerator('k8s', { options });
+    const before = snapshotFolder(cwd);
+    await runGenerator('k8s', { cwd, options: { yes: true } });
+    assert.deepEqual(snapshotFolder(cwd), before);
+    // And the stored answers are what the second run used.
+    assert.ok(existsSync(join(cwd, 'k8s/base/worker.yaml')));
+    const kustomization = parseDocument(
+      readFileSync(join(cwd, 'k8s/base/kustomization.yaml'), 'utf8'),
+    ).toJS();
+    assert.ok(kustomization.resources.includes('worker.yaml'));
+  });
+
+  it('turning Celery off removes the worker and beat manifests it generated', async () => {
+    const { cwd } = await runGenerator('k8s', { options: { yes: true, celery: true, redis: true } });
+    await runGenerator('k8s', { cwd, options: { yes: true, celery: false } });
+    assert.equal(existsSync(join(cwd, 'k8s/base/worker.yaml')), false);
+    kustomizeBuild(kubectl, join(cwd, 'k8s/overlays/production'));
+    copyFileSync(
+      join(cwd, 'k8s/deploy/staging/secrets.env.example'),
+      join(cwd, 'k8s/deploy/staging/secrets.env'),
+    );
+    assert.ok(kustomizeBuild(kubectl, join(cwd, 'k8s/deploy/staging')).some((d) => d.kind === 'Secret'));
+  });
+});
