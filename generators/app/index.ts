@@ -1,13 +1,25 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import yosay from 'yosay';
 import chalk from 'chalk';
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
+import { hashOf, type FileRecords } from '../../lib/drift.js';
+import { composeVars, envCatalog } from '../../lib/env-vars.js';
 import { SUB_GENERATORS } from '../../lib/parts.js';
+import { starterContext, starterFiles, starterProblem, starterWarnings } from '../../lib/starter.js';
 
 /** `yo py-docker`: detects the project, asks each question once, then runs every part. */
 export default class AppGenerator extends PyDockerGenerator {
+  /** Whether this run writes (or keeps up to date) the starter Django project. */
+  private starter = false;
+
   constructor(args: string[], options: PyDockerOptions) {
     super(args, options, 'app');
+    this.option('starter', {
+      type: Boolean,
+      description:
+        'Create a starter Django + npm project when none is found (default: asked; on with --yes; --no-starter for none)',
+    });
   }
 
   override async initializing(): Promise<void> {
@@ -15,6 +27,40 @@ export default class AppGenerator extends PyDockerGenerator {
       this.log(yosay(`Container setup for ${chalk.green('Django + npm')} projects`));
     await super.initializing();
     this.log(this.detectionSummary());
+    // Without questions the decision is known now, so a starter problem fails before anything else.
+    if (!this.interactive) this.decideStarter(this.options.starter !== false);
+  }
+
+  override async prompting(): Promise<void> {
+    let wanted = this.options.starter !== false;
+    if (this.interactive && !this.detection.django && this.options.starter === undefined) {
+      const answers = await this.prompt<{ starter: boolean }>([
+        {
+          type: 'confirm',
+          name: 'starter',
+          message: 'No Django project here. Create a starter Django + npm project?',
+          default: true,
+        },
+      ]);
+      wanted = answers.starter;
+    }
+    await super.prompting();
+    if (this.interactive) this.decideStarter(wanted);
+  }
+
+  /**
+   * Written where no Django project exists (when wanted), and kept up to date wherever an earlier run
+   * wrote it: its manage.py is found then, but untouched files still follow the settings. Never
+   * dropped once written, so no re-run (not even --no-starter) removes the user's project files.
+   */
+  private decideStarter(wanted: boolean): void {
+    const records = (this.config.get('files') as FileRecords | undefined) ?? {};
+    const recorded = starterFiles(this.model).some((f) => records[f.path]?.part === 'app');
+    this.starter = recorded || (wanted && !this.detection.django);
+    if (!this.starter) return;
+    const problem = starterProblem(this.settings);
+    if (problem) throw new Error(`--${problem.flag}: ${problem.message}`);
+    for (const warning of starterWarnings(this.settings)) this.log(`${chalk.yellow('warning')} ${warning}`);
   }
 
   private detectionSummary(): string {
@@ -25,7 +71,7 @@ export default class AppGenerator extends PyDockerGenerator {
     const head =
       this.detection.django || detected.length > 0
         ? ['Detected:', ...detected]
-        : ['No Django project found here: a starter project will be created.'];
+        : ['No Django project found here.'];
     return [...head, ...this.detection.notes.map((n) => `  note: ${n}`)].join('\n');
   }
 
@@ -40,6 +86,40 @@ export default class AppGenerator extends PyDockerGenerator {
         options as never,
       );
     }
+  }
+
+  writing(): void {
+    if (this.starter) this.writeStarter();
+    this.writeGenerated('README.Docker.md', this.readmeDocker());
+  }
+
+  private writeStarter(): void {
+    const c = starterContext(this.model);
+    const records = (this.config.get('files') as FileRecords | undefined) ?? {};
+    for (const file of starterFiles(this.model)) {
+      const content = file.content ?? this.render(`starter/${file.template!}`, { c, ...file.data });
+      // The starter is the user's project: a file that is not exactly as we last wrote it (their own
+      // requirements.txt, an edited view) is kept as it is, without a side-by-side copy.
+      const target = this.destinationPath(file.path);
+      const onDisk = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
+      const theirs = onDisk !== undefined && records[file.path]?.hash !== hashOf(onDisk);
+      this.writeGenerated(file.path, content, { executable: file.executable, once: theirs });
+    }
+  }
+
+  /** README.Docker.md with the section each part contributes (generators/app/templates/readme/<part>.md.ejs). */
+  private readmeDocker(): string {
+    const sections = SUB_GENERATORS.filter((part) =>
+      existsSync(this.templatePath(`readme/${part}.md.ejs`)),
+    ).map((part) => this.render(`readme/${part}.md.ejs`).trim());
+    const m = this.model;
+    return this.render('README.Docker.md.ejs', {
+      sections,
+      envVars: envCatalog(m),
+      composeVars: composeVars(m),
+      starter: this.starter,
+      cell: (value: string) => (value === '' ? '(empty)' : `\`${value.replace(/\|/g, '\\|')}\``),
+    });
   }
 
   end(): void {
