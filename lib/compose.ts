@@ -482,6 +482,8 @@ export function testEnvironment(m: Model): Record<string, string> {
 }
 
 export const testImage = (m: Model): string => `${m.localImage}:test`;
+/** The image Dockerfile.test builds (the test run's own). */
+export const testsImage = (m: Model): string => `${m.localImage}-tests:test`;
 export const TESTS_SERVICE = 'tests';
 
 /**
@@ -516,7 +518,7 @@ export function testCompose(m: Model): ComposeDoc {
   };
   services[TESTS_SERVICE] = {
     build: { context: '.', dockerfile: 'Dockerfile.test' },
-    image: `${m.localImage}-tests:test`,
+    image: testsImage(m),
     environment: env,
     depends_on: { ...backingDependencies(m), [svc.web]: healthy },
     healthcheck: { disable: true },

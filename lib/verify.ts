@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
+import { testImage, testsImage, TESTS_SERVICE } from './compose.js';
 import type { Model } from './model.js';
 
 export interface CommandResult {
@@ -117,6 +118,8 @@ interface Context {
   results: StepResult[];
   log: (line: string) => void;
   httpGet: HttpGet;
+  /** IMAGE_TAG for the production stack: the image verify built, or the user's own with --skip-build. */
+  composeEnv: NodeJS.ProcessEnv;
 }
 
 /** Status code of a GET (redirects are not followed: a redirect is a failed health check). */
@@ -267,9 +270,14 @@ export async function verify(input: VerifyInput): Promise<StepResult[]> {
     results: [],
     log: input.log,
     httpGet: input.httpGet ?? httpStatus,
+    composeEnv: input.options.skipBuild ? {} : { IMAGE_TAG: `verify-${input.runId}` },
   };
   const aborted = (): boolean => input.signal?.aborted ?? false;
-  const image = (target: string): string => `${m.s.projectName}:verify-${target}-${input.runId}`;
+  // Tags compose uses for the production stack (IMAGE_TAG) and the development image.
+  const images: Record<string, string[]> = {
+    development: [`${m.localImage}:verify-${input.runId}-dev`],
+    production: [`${m.localImage}:verify-${input.runId}`, testImage(m)],
+  };
   try {
     for (const combination of COMBINATIONS) {
       await step(ctx, `compose config: ${combination.name}`, async () => {
@@ -284,10 +292,12 @@ export async function verify(input: VerifyInput): Promise<StepResult[]> {
         continue;
       }
       if (aborted()) break;
+      // Built here rather than by compose, so build args and the build network apply to every build.
       await step(ctx, `build ${target} target`, async () => {
+        const tags = images[target]!.flatMap((tag) => ['-t', tag]);
         const build = await must(
           ctx,
-          ['build', '--target', target, '-t', image(target), ...ctx.options.buildArgs, '.'],
+          ['build', '--target', target, ...tags, ...ctx.options.buildArgs, '.'],
           1_800_000,
         );
         return `${Math.round(build.duration / 1000)} s`;
@@ -295,9 +305,7 @@ export async function verify(input: VerifyInput): Promise<StepResult[]> {
     }
     if (ctx.results.some((r) => r.status === 'fail') || aborted()) return ctx.results;
     const up = await step(ctx, 'start base + prod stack', async () => {
-      const args = ['compose', '-p', ctx.project, ...prodFiles(), 'up', '-d'];
-      if (!ctx.options.skipBuild) args.push('--build');
-      await must(ctx, args, 1_800_000);
+      await must(ctx, ['compose', '-p', ctx.project, ...prodFiles(), 'up', '-d', '--no-build'], 600_000);
       return `project ${ctx.project}`;
     });
     if (up && !aborted()) {
@@ -341,22 +349,19 @@ export async function verify(input: VerifyInput): Promise<StepResult[]> {
     if (ctx.options.skipTests) skip(ctx, 'test suite (docker-compose.test.yml)', '--skip-tests');
     else if (!aborted()) {
       await step(ctx, 'test suite (docker-compose.test.yml)', async () => {
+        if (!ctx.options.skipBuild) {
+          // Dockerfile.test starts FROM the production image built above (tagged for the test file).
+          await must(
+            ctx,
+            ['build', '-f', 'Dockerfile.test', '-t', testsImage(m), ...ctx.options.buildArgs, '.'],
+            1_800_000,
+          );
+        }
         const files = fileArgs([COMPOSE_FILES.test]);
-        const result = await ctx.run(
-          'docker',
-          [
-            'compose',
-            '-p',
-            ctx.testProject,
-            ...files,
-            'up',
-            '--build',
-            '--abort-on-container-exit',
-            '--exit-code-from',
-            'tests',
-          ],
-          { timeoutMs: 1_800_000 },
-        );
+        const up = ['up', '--no-build', '--abort-on-container-exit', '--exit-code-from', TESTS_SERVICE];
+        const result = await ctx.run('docker', ['compose', '-p', ctx.testProject, ...files, ...up], {
+          timeoutMs: 1_800_000,
+        });
         if (result.code !== 0) throw new Error(`tests exited with ${result.code}: ${firstError(result)}`);
         return 'passed';
       });
@@ -368,7 +373,7 @@ export async function verify(input: VerifyInput): Promise<StepResult[]> {
       await step(ctx, 'container-structure-test', async () => {
         await must(
           ctx,
-          ['test', '--image', image('production'), '--config', 'container-structure-test.yaml'],
+          ['test', '--image', images.production![0]!, '--config', 'container-structure-test.yaml'],
           300_000,
           'container-structure-test',
         );
@@ -414,19 +419,8 @@ async function teardown(ctx: Context, runId: string): Promise<void> {
       timeoutMs: 120_000,
     },
   );
-  await ctx.run(
-    'docker',
-    [
-      'image',
-      'rm',
-      '--force',
-      `${ctx.m.s.projectName}:verify-development-${runId}`,
-      `${ctx.m.s.projectName}:verify-production-${runId}`,
-    ],
-    {
-      timeoutMs: 60_000,
-    },
-  );
+  const tags = [`${ctx.m.localImage}:verify-${runId}`, `${ctx.m.localImage}:verify-${runId}-dev`];
+  await ctx.run('docker', ['image', 'rm', '--force', ...tags], { timeoutMs: 60_000 });
 }
 
 export function formatTable(results: StepResult[]): string {
