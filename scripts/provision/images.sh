@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# Stand-ins for the official python, node, postgres and redis images, built from Debian 13
+# "trixie" packages (no registry is reachable here), tagged with exactly the names the generated
+# Dockerfiles and compose files use. Needs a running engine (engine.sh start).
+#
+#   scripts/provision/images.sh
+#
+# Tags (env, defaults):
+#   PY_IMAGE=python:3.13-slim-trixie    also python:<X.Y.Z>-slim-trixie (trixie's exact python3)
+#   NODE_IMAGE=node:20-trixie-slim      also node:<X.Y.Z>-trixie-slim (trixie's exact nodejs)
+#   POSTGRES_IMAGE=postgres:17-alpine   PostgreSQL 17 with the official image's env contract
+#   REDIS_IMAGE=redis:7.4-alpine        Debian's redis-server (its version is printed)
+# Base: debootstrap --variant=minbase trixie (rootfs tarball cached in $CACHE/images/; dpkg set to
+# force-unsafe-io like the official Debian images), then
+# `docker import` as py-docker/debian:trixie-minbase. Each image is rebuilt only when its recipe
+# (the files in images/<name>/, the base, the build args) changed: a label records it.
+# Output: $CACHE/images.env (tags and exact versions), also printed.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=scripts/provision/lib.sh
+. "$HERE/lib.sh"
+
+PY_IMAGE=${PY_IMAGE:-python:3.13-slim-trixie}
+NODE_IMAGE=${NODE_IMAGE:-node:20-trixie-slim}
+POSTGRES_IMAGE=${POSTGRES_IMAGE:-postgres:17-alpine}
+REDIS_IMAGE=${REDIS_IMAGE:-redis:7.4-alpine}
+BASE_IMAGE=${PY_DOCKER_BASE_IMAGE:-py-docker/debian:trixie-minbase}
+IMG_DIR=$CACHE/images
+ROOTFS_TAR=$IMG_DIR/trixie-minbase.tar
+OUT_ENV=$CACHE/images.env
+BUILD_TIMEOUT=${PY_DOCKER_BUILD_TIMEOUT:-900}
+mkdir -p "$IMG_DIR"
+
+timeout 15 docker version >/dev/null 2>&1 ||
+  die "step check-engine: no Docker engine answers (run scripts/provision/engine.sh start)"
+command -v debootstrap >/dev/null || die "step check-tools: debootstrap missing (run scripts/provision/tools.sh)"
+
+label_of() { # label_of IMAGE KEY
+  docker image inspect -f "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null || true
+}
+
+# exact_tag IMAGE VERSION: python:3.13-slim-trixie + 3.13.5 -> python:3.13.5-slim-trixie
+exact_tag() {
+  local repo=${1%:*} tag=${1##*:}
+  case "$tag" in
+    *-*) printf '%s:%s-%s\n' "$repo" "$2" "${tag#*-}" ;;
+    *) printf '%s:%s\n' "$repo" "$2" ;;
+  esac
+}
+
+# ---------------------------------------------------------------- rootfs and base image
+umount_under() {
+  local m
+  for m in $(findmnt -rn -o TARGET | grep -F "$1/" | sort -r); do umount -l "$m" || true; done
+}
+
+make_rootfs() {
+  local root=$IMG_DIR/rootfs.tmp mirror
+  mirror=$(debian_mirror)
+  umount_under "$root"
+  rm -rf --one-file-system "$root"
+  mkdir -p "$IMG_DIR/debootstrap-cache"
+  # two stages, so that dpkg skips its fsync()s in the second (as the official images do)
+  debootstrap --foreign --variant=minbase --components=main --cache-dir="$IMG_DIR/debootstrap-cache" \
+    --keyring=/usr/share/keyrings/debian-archive-keyring.gpg trixie "$root" "$mirror"
+  echo force-unsafe-io >"$root/etc/dpkg/dpkg.cfg.d/docker-apt-speedup"
+  chroot "$root" /debootstrap/debootstrap --second-stage
+  umount_under "$root"
+  # like the official debian images: apt cleans up after itself, services never start
+  cat >"$root/etc/apt/apt.conf.d/docker-clean" <<'EOF'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+EOF
+  echo 'Acquire::Languages "none";' >"$root/etc/apt/apt.conf.d/docker-no-languages"
+  echo 'Apt::AutoRemove::SuggestsImportant "false";' >"$root/etc/apt/apt.conf.d/docker-autoremove-suggests"
+  printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
+  chmod 755 "$root/usr/sbin/policy-rc.d"
+  # the same mirror as the host, trixie main: what the private apt config sees too
+  printf 'deb %s trixie main\n' "$mirror" >"$root/etc/apt/sources.list"
+  rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb \
+    "$root"/var/log/*.log "$root"/var/log/apt/* "$root"/tmp/* "$root/etc/resolv.conf" "$root/etc/hostname"
+  : >"$root/etc/machine-id"
+  tar --numeric-owner -C "$root" --exclude='./proc/*' --exclude='./sys/*' --exclude='./dev/*' \
+    -cf "$ROOTFS_TAR.tmp" .
+  sha256sum "$ROOTFS_TAR.tmp" | awk '{print $1}' >"$ROOTFS_TAR.sha256"
+  mv "$ROOTFS_TAR.tmp" "$ROOTFS_TAR"
+  rm -rf --one-file-system "$root"
+}
+
+base_image() {
+  local key # the rootfs is made again when its recipe or the mirror changes
+  key=$({ declare -f make_rootfs; debian_mirror; } | sha256sum | cut -d' ' -f1)
+  if [ ! -s "$ROOTFS_TAR" ] || [ ! -s "$ROOTFS_TAR.sha256" ] || [ "${PY_DOCKER_REFRESH:-0}" = 1 ] ||
+    [ "$(cat "$ROOTFS_TAR.key" 2>/dev/null)" != "$key" ]; then
+    log "debootstrap trixie minbase (about a minute)"
+    step debootstrap 900 make_rootfs
+    printf '%s\n' "$key" >"$ROOTFS_TAR.key"
+  fi
+  local sha
+  sha=$(cat "$ROOTFS_TAR.sha256")
+  if [ "$(label_of "$BASE_IMAGE" io.py-docker.rootfs)" != "$sha" ]; then
+    step base-import 300 docker import \
+      --change "LABEL io.py-docker.rootfs=$sha" \
+      --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+      --change 'CMD ["bash"]' \
+      "$ROOTFS_TAR" "$BASE_IMAGE"
+  fi
+}
+
+# ---------------------------------------------------------------- stand-in images
+# recipe NAME ARGS...: hash of the build context, the base image and the build args
+recipe() {
+  local name=$1
+  shift
+  {
+    (cd "$HERE/images/$name" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
+    docker image inspect -f '{{.Id}}' "$BASE_IMAGE"
+    printf '%s\n' "$@"
+  } | sha256sum | awk '{print $1}'
+}
+
+build() { # build NAME TAG BUILD-ARG...
+  local name=$1 tag=$2
+  shift 2
+  local r args=(--build-arg "BASE=$BASE_IMAGE")
+  local a
+  for a in "$@"; do args+=(--build-arg "$a"); done
+  r=$(recipe "$name" "$tag" "$@")
+  if [ "$(label_of "$tag" io.py-docker.recipe)" = "$r" ]; then
+    log "$tag: up to date"
+    return 0
+  fi
+  log "$tag: building (log: $LOGDIR/build-$name.log)"
+  step "build-$name" "$BUILD_TIMEOUT" docker build --network=host --progress=plain \
+    "${args[@]}" --label "io.py-docker.recipe=$r" --label "io.py-docker.stand-in=$name" \
+    -t "$tag" "$HERE/images/$name"
+}
+
+trixie_update
+# candidate versions of the trixie packages, in one apt-cache call
+policy=$(trixie_apt_cache policy python3 nodejs postgresql-17 redis-server 2>/dev/null)
+cand() { printf '%s\n' "$policy" | awk -v p="$1:" '$1==p{f=1} f && /Candidate:/{print $2; exit}'; }
+PY_MINOR=$(cand python3 | sed -E 's/^([0-9]+\.[0-9]+).*/\1/') # python3 3.13.5-1 -> python3.13
+PY_APT=$(upstream_version "$(trixie_version "python$PY_MINOR")")
+NODE_APT=$(upstream_version "$(cand nodejs)")
+PG_APT=$(upstream_version "$(cand postgresql-17)")
+REDIS_APT=$(upstream_version "$(cand redis-server)")
+for v in PY_APT NODE_APT PG_APT REDIS_APT; do
+  [ -n "${!v}" ] || die "step versions: apt-cache found no trixie version for $v"
+done
+log "trixie: python $PY_APT, nodejs $NODE_APT, postgresql $PG_APT, redis $REDIS_APT"
+
+base_image
+
+# the four builds run side by side (mostly waiting on downloads)
+pids=()
+build python "$PY_IMAGE" "PYTHON_VERSION=$PY_APT" & pids+=($!)
+build node "$NODE_IMAGE" "NODE_VERSION=$NODE_APT" & pids+=($!)
+build postgres "$POSTGRES_IMAGE" "PG_MAJOR=17" "PG_VERSION=$PG_APT" & pids+=($!)
+build redis "$REDIS_IMAGE" "REDIS_VERSION=$REDIS_APT" & pids+=($!)
+failed=0
+for p in "${pids[@]}"; do wait "$p" || failed=1; done
+[ "$failed" = 0 ] || die "a stand-in image failed to build (see the errors above)"
+
+# exact versions and checks, read from the images themselves (cached per image id)
+facts() { # facts IMAGE SCRIPT: output of SCRIPT run in IMAGE, remembered for that image id
+  local id f
+  id=$(docker image inspect -f '{{.Id}}' "$1")
+  f=$IMG_DIR/facts-${id#sha256:}
+  if [ ! -s "$f" ]; then
+    timeout 60 docker run --rm --network=none --entrypoint "" "$1" sh -c "$2" >"$f.tmp" ||
+      die "step check-image: checks in $1 failed: $(cat "$f.tmp")"
+    mv "$f.tmp" "$f"
+  fi
+  cat "$f"
+}
+fact() { printf '%s\n' "$1" | awk -v k="$2" '$1==k{print $2; exit}'; }
+# shellcheck disable=SC2016 # the scripts run in the images
+{
+  py_facts=$(facts "$PY_IMAGE" 'echo python $(python -c "import platform; print(platform.python_version())");
+    echo node $(command -v node || echo none); echo pip $(pip --version | cut -d" " -f2)')
+  node_facts=$(facts "$NODE_IMAGE" 'echo node $(node --version | sed s/^v//); echo npm $(npm --version)')
+  pg_facts=$(facts "$POSTGRES_IMAGE" 'echo postgres $(postgres --version | cut -d" " -f3);
+    echo pg_isready $(command -v pg_isready); echo psql $(command -v psql)')
+  redis_facts=$(facts "$REDIS_IMAGE" 'echo redis $(redis-server --version | sed -E "s/.* v=([^ ]+).*/\1/");
+    echo redis-cli $(command -v redis-cli)')
+}
+PYTHON_VERSION=$(fact "$py_facts" python)
+NODE_VERSION=$(fact "$node_facts" node)
+NPM_VERSION=$(fact "$node_facts" npm)
+POSTGRES_VERSION=$(fact "$pg_facts" postgres)
+REDIS_VERSION=$(fact "$redis_facts" redis)
+[ "$PYTHON_VERSION" = "$PY_APT" ] || log "note: image python $PYTHON_VERSION, apt-cache said $PY_APT"
+[ "$NODE_VERSION" = "$NODE_APT" ] || log "note: image node $NODE_VERSION, apt-cache said $NODE_APT"
+[ "$(fact "$py_facts" node)" = none ] || die "step check-python: the python stand-in has node"
+if [ -z "$(fact "$pg_facts" pg_isready)" ] || [ -z "$(fact "$pg_facts" psql)" ]; then
+  die "step check-postgres: pg_isready or psql not on PATH"
+fi
+[ -n "$(fact "$redis_facts" redis-cli)" ] || die "step check-redis: redis-cli not on PATH"
+
+# forget the facts of images that are gone
+keep=" $(docker image inspect -f '{{.Id}}' "$PY_IMAGE" "$NODE_IMAGE" "$POSTGRES_IMAGE" "$REDIS_IMAGE" | sed 's/^sha256://' | tr '\n' ' ')"
+for f in "$IMG_DIR"/facts-*; do
+  [ -e "$f" ] || continue
+  id=${f##*/facts-}
+  case "$keep" in *" ${id%.tmp} "*) ;; *) rm -f "$f" ;; esac
+done
+
+PY_IMAGE_EXACT=$(exact_tag "$PY_IMAGE" "$PYTHON_VERSION")
+NODE_IMAGE_EXACT=$(exact_tag "$NODE_IMAGE" "$NODE_VERSION")
+docker tag "$PY_IMAGE" "$PY_IMAGE_EXACT"
+docker tag "$NODE_IMAGE" "$NODE_IMAGE_EXACT"
+
+tmp=$(mktemp "$OUT_ENV.XXXXXX")
+{
+  echo "# written by scripts/provision/images.sh"
+  for v in PY_IMAGE PY_IMAGE_EXACT NODE_IMAGE NODE_IMAGE_EXACT POSTGRES_IMAGE REDIS_IMAGE; do
+    printf 'export %s=%q\n' "$v" "${!v}"
+  done
+  printf 'export PY_DOCKER_BASE_IMAGE=%q\n' "$BASE_IMAGE"
+  printf 'export PY_DOCKER_PYTHON_VERSION=%q\n' "$PYTHON_VERSION"
+  printf 'export PY_DOCKER_NODE_VERSION=%q\n' "$NODE_VERSION"
+  printf 'export PY_DOCKER_NPM_VERSION=%q\n' "$NPM_VERSION"
+  printf 'export PY_DOCKER_POSTGRES_VERSION=%q\n' "$POSTGRES_VERSION"
+  printf 'export PY_DOCKER_REDIS_VERSION=%q\n' "$REDIS_VERSION"
+} >"$tmp"
+mv "$tmp" "$OUT_ENV"
+
+cat <<EOF
+Built stand-in images (Debian 13 trixie packages):
+  $PY_IMAGE  $PY_IMAGE_EXACT   python $PYTHON_VERSION
+  $NODE_IMAGE  $NODE_IMAGE_EXACT   node $NODE_VERSION, npm $NPM_VERSION
+  $POSTGRES_IMAGE   postgresql $POSTGRES_VERSION
+  $REDIS_IMAGE   redis $REDIS_VERSION
+  base: $BASE_IMAGE
+  env: $OUT_ENV
+EOF
