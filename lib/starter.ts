@@ -10,14 +10,15 @@ import type { Settings } from './settings.js';
 import { compareVersions } from './validate.js';
 
 /**
- * Exact pins of the scaffolded requirements.txt (Django comes from --django-version). One table, so
- * the wheelhouse of the offline tests can be aligned with it in one place. `python`: the lowest
+ * Exact pins of the scaffolded requirements.txt (Django comes from --django-version). One table; the
+ * versions are PyPI releases that Debian 13 also packages, so the offline end-to-end tests install
+ * exactly these from their wheelhouse. `python`: the lowest
  * Python that release installs on (from its python_requires).
  */
 export const REQUIREMENT_PINS = {
   gunicorn: { version: '23.0.0', python: '3.7' },
-  whitenoise: { version: '6.9.0', python: '3.9' },
-  psycopg: { version: '3.2.9', python: '3.8' },
+  whitenoise: { version: '6.8.2', python: '3.9' },
+  psycopg: { version: '3.2.6', python: '3.8' },
   redis: { version: '6.1.0', python: '3.9' },
   celery: { version: '5.5.2', python: '3.8' },
 } as const;

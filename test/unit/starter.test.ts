@@ -147,7 +147,7 @@ describe('the starter project', () => {
       assert.equal(
         read(dir, 'requirements.txt'),
         '# Runtime dependencies, pinned exactly so every image build installs the same versions.\n' +
-          'Django==4.2.20\ngunicorn==23.0.0\nwhitenoise==6.9.0\npsycopg==3.2.9\n',
+          'Django==4.2.20\ngunicorn==23.0.0\nwhitenoise==6.8.2\npsycopg==3.2.6\n',
       );
       assert.match(read(dir, 'requirements-dev.txt'), /^-r requirements\.txt$/m);
     });
