@@ -19,8 +19,15 @@ const candidates: Record<string, () => string[]> = {
   'nc-openbsd': () => ['/bin/nc.openbsd', '/usr/bin/nc.openbsd'],
   // Debian's supervisor package (its Python modules import with /usr/bin/python3).
   supervisord: () => ['/usr/bin/supervisord'],
-  'docker-compose': () => [process.env.PY_DOCKER_COMPOSE ?? '', join(CACHE, 'tools', 'bin', 'docker-compose')],
-  kubectl: () => [process.env.PY_DOCKER_KUBECTL ?? '', join(CACHE, 'tools', 'bin', 'kubectl'), '/usr/bin/kubectl'],
+  'docker-compose': () => [
+    process.env.PY_DOCKER_COMPOSE ?? '',
+    join(CACHE, 'tools', 'bin', 'docker-compose'),
+  ],
+  kubectl: () => [
+    process.env.PY_DOCKER_KUBECTL ?? '',
+    join(CACHE, 'tools', 'bin', 'kubectl'),
+    '/usr/bin/kubectl',
+  ],
 };
 
 /** Path of a tool, or undefined. */
