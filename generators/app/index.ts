@@ -123,8 +123,29 @@ export default class AppGenerator extends PyDockerGenerator {
   }
 
   end(): void {
+    if (this.dryRun) return;
+    // What each part owns now (the records of lib/drift.ts), then the commands to run next.
+    const records = (this.config.get('files') as FileRecords | undefined) ?? {};
+    const byPart = new Map<string, string[]>();
+    for (const [path, record] of Object.entries(records)) {
+      byPart.set(record.part, [...(byPart.get(record.part) ?? []), path]);
+    }
+    const written = [...byPart].map(([part, paths]) => `  ${part.padEnd(13)} ${paths.sort().join(', ')}`);
+    const prod = 'docker compose -f docker-compose.yml -f docker-compose.prod.yml up -d';
     this.log(
-      `\n${chalk.green('Done.')} Next:\n  docker compose up --build        development, with hot reload\n  see README.Docker.md              test, debug and deploy\n`,
+      [
+        '',
+        chalk.green('Done.') + ' Generated files by part:',
+        ...written,
+        '',
+        'Next:',
+        '  docker compose up --build                      development, with hot reload',
+        `  ${prod}`,
+        '  docker compose -f docker-compose.test.yml up --build --abort-on-container-exit --exit-code-from tests',
+        '  yo py-docker:verify                            prove the setup works with your Docker',
+        '  README.Docker.md                               testing, debugging and deploying',
+        '',
+      ].join('\n'),
     );
   }
 }
