@@ -17,7 +17,7 @@ set -euo pipefail
 # shellcheck source=scripts/provision/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-APT_TOOLS=(shellcheck busybox dash supervisor yamllint debootstrap containerd runc tini iptables
+APT_TOOLS=(shellcheck busybox dash netcat-openbsd supervisor yamllint debootstrap containerd runc tini iptables
   python3-pip python3-setuptools python3-wheel python3-venv)
 TRIXIE_DEBS=(docker.io docker-compose docker-buildx kubectl)
 

@@ -1,0 +1,43 @@
+import { celeryBeatArgs, celeryWorkerArgs, commandLine, gunicornArgs } from '../../lib/commands.js';
+import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
+import type { Model } from '../../lib/model.js';
+
+/** A program supervisord runs in all-in-one mode. */
+export interface SupervisedProgram {
+  name: string;
+  command: string;
+}
+
+export function supervisedPrograms(m: Model): SupervisedProgram[] {
+  const programs = [{ name: m.services.web, command: commandLine(gunicornArgs(m)) }];
+  if (m.s.celery) {
+    programs.push(
+      { name: m.services.worker, command: commandLine(celeryWorkerArgs(m)) },
+      { name: m.services.beat, command: commandLine(celeryBeatArgs(m)) },
+    );
+  }
+  return programs;
+}
+
+/**
+ * `yo py-docker:scripts`: the container scripts in docker/ (entrypoint, health check, wait-for-it) and,
+ * in supervisord mode, the supervisord.conf of the all-in-one image.
+ */
+export default class ScriptsGenerator extends PyDockerGenerator {
+  constructor(args: string[], options: PyDockerOptions) {
+    super(args, options, 'scripts');
+  }
+
+  writing(): void {
+    for (const script of ['entrypoint.sh', 'healthcheck.sh', 'wait-for-it.sh']) {
+      this.writeGenerated(`docker/${script}`, this.render(`${script}.ejs`), { executable: true });
+    }
+    if (this.settings.processManager === 'supervisord') {
+      const m = this.model;
+      this.writeGenerated(
+        'docker/supervisord.conf',
+        this.render('supervisord.conf.ejs', { programs: supervisedPrograms(m) }),
+      );
+    }
+  }
+}
