@@ -505,8 +505,9 @@ export const SETTINGS: readonly SettingDef[] = [
     description: 'Registry the CI pipeline pushes to (from the image repository when it names one)',
     parts: ['ci'],
     default: (s) => {
-      const first = (s.imageRepository ?? '').split('/')[0] ?? '';
-      return first.includes('.') || first.includes(':') ? first : 'ghcr.io';
+      // The registry the image names; one without a registry host ("acme/shop") lives on Docker Hub.
+      const first = (s.imageRepository ?? 'ghcr.io/').split('/')[0] ?? '';
+      return first.includes('.') || first.includes(':') ? first : 'docker.io';
     },
     validate: v.registryHost,
   }),

@@ -1,0 +1,83 @@
+import chalk from 'chalk';
+import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
+import { SECRETS_FILE } from '../../lib/k8s.js';
+import {
+  DEPENDABOT_PATH,
+  DEPLOY_ENVIRONMENT,
+  dependabotYaml,
+  dockerBuildWorkflowYaml,
+  PIPELINE_INPUTS,
+  registryProblem,
+  WORKFLOW_PATH,
+  type ManifestDirs,
+} from '../../lib/workflow.js';
+
+const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.');
+
+/**
+ * `yo py-docker:ci`: the GitHub Actions image pipeline (.github/workflows/docker-build.yml) and the
+ * Dependabot configuration that keeps its pins, base images and packages fresh.
+ */
+export default class CiGenerator extends PyDockerGenerator {
+  constructor(args: string[], options: PyDockerOptions) {
+    super(args, options, 'ci');
+  }
+
+  override async initializing(): Promise<void> {
+    await super.initializing();
+    this.checkRegistry();
+  }
+
+  override async prompting(): Promise<void> {
+    await super.prompting();
+    this.checkRegistry();
+  }
+
+  /** Logging in to one registry and pushing to another fails only in CI: refuse it now. */
+  private checkRegistry(): void {
+    const problem = registryProblem(this.model);
+    if (problem) throw new Error(`--registry: ${problem}`);
+  }
+
+  /** Where Dependabot finds the Python and npm manifests (detected; the root by default). */
+  private manifestDirs(): ManifestDirs {
+    const s = this.settings;
+    const deps = this.detection.pythonDeps;
+    return {
+      python:
+        s.pythonDeps === 'requirements'
+          ? dirOf(s.requirementsFile)
+          : deps.kind === s.pythonDeps && deps.file
+            ? dirOf(deps.file)
+            : '.',
+      npm: this.detection.node?.dir ?? '.',
+    };
+  }
+
+  writing(): void {
+    const m = this.model;
+    this.writeGenerated(WORKFLOW_PATH, dockerBuildWorkflowYaml(m));
+    this.writeGenerated(DEPENDABOT_PATH, dependabotYaml(m, this.manifestDirs()));
+    const missing = this.inputs().filter((path) => !this.fs.exists(this.destinationPath(path)));
+    if (missing.length > 0) {
+      this.log(
+        `${chalk.yellow('warning')} ${WORKFLOW_PATH} runs ${missing.join(', ')}, which this project does not have yet: ` +
+          'generate them with `yo py-docker` (or the docker, testing and k8s parts).',
+      );
+    }
+  }
+
+  /** Files of the other parts that the workflow needs. */
+  private inputs(): string[] {
+    return [
+      ...Object.values(PIPELINE_INPUTS),
+      ...(this.settings.deployJob
+        ? [
+            `k8s/overlays/${DEPLOY_ENVIRONMENT}/kustomization.yaml`,
+            `k8s/deploy/${DEPLOY_ENVIRONMENT}/kustomization.yaml`,
+            `k8s/deploy/${DEPLOY_ENVIRONMENT}/${SECRETS_FILE}.example`,
+          ]
+        : []),
+    ];
+  }
+}
