@@ -62,7 +62,8 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     options: PyDockerOptions,
     readonly part: Part | 'app',
   ) {
-    super(args, options, { inheritTasks: true, unique: 'namespace' } as never);
+    // customInstallTask: the starter's package-lock.json is complete; never run npm install in the user's project.
+    super(args, options, { inheritTasks: true, unique: 'namespace', customInstallTask: true } as never);
     this.option('yes', {
       type: Boolean,
       alias: 'y',
