@@ -62,8 +62,13 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     options: PyDockerOptions,
     readonly part: Part | 'app',
   ) {
-    // customInstallTask: the starter's package-lock.json is complete; never run npm install in the user's project.
-    super(args, options, { inheritTasks: true, unique: 'namespace', customInstallTask: true } as never);
+    // customInstallTask (app, the only part that writes a package.json): the starter's lockfile is
+    // complete, so npm install never runs in the user's project.
+    super(args, options, {
+      inheritTasks: true,
+      unique: 'namespace',
+      customInstallTask: part === 'app',
+    } as never);
     this.option('yes', {
       type: Boolean,
       alias: 'y',

@@ -68,9 +68,10 @@ export default class AppGenerator extends PyDockerGenerator {
     const detected = Object.entries(sources).map(
       ([key, source]) => `  ${key}: ${String(settings[key as keyof typeof settings])} (from ${source})`,
     );
+    const found = this.detection.appDir ? [`Django project: ${this.detection.appDir.source}`] : [];
     const head =
-      this.detection.django || detected.length > 0
-        ? ['Detected:', ...detected]
+      found.length + detected.length > 0
+        ? ['Detected:', ...found.map((f) => `  ${f}`), ...detected]
         : ['No Django project found here.'];
     return [...head, ...this.detection.notes.map((n) => `  note: ${n}`)].join('\n');
   }
