@@ -245,7 +245,8 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     return ejs.render(
       readFileSync(file, 'utf8'),
       { m: this.model, s: this.settings, ...data },
-      { filename: file },
+      // Compiled once per process, keyed by file name: later runs in the same process skip the compile.
+      { filename: file, cache: true },
     );
   }
 

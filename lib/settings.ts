@@ -504,11 +504,8 @@ export const SETTINGS: readonly SettingDef[] = [
     type: 'string',
     description: 'Registry the CI pipeline pushes to (from the image repository when it names one)',
     parts: ['ci'],
-    default: (s) => {
-      // The registry the image names; one without a registry host ("acme/shop") lives on Docker Hub.
-      const first = (s.imageRepository ?? 'ghcr.io/').split('/')[0] ?? '';
-      return first.includes('.') || first.includes(':') ? first : 'docker.io';
-    },
+    // The registry the image names; one without a registry host ("acme/shop", "a.b") is Docker Hub's.
+    default: (s) => v.imageRegistry(s.imageRepository ?? 'ghcr.io/'),
     validate: v.registryHost,
   }),
   def({
@@ -561,7 +558,7 @@ export function cpuToMilli(value: string): number {
 }
 
 export function memoryToBytes(value: string): number {
-  const units: Record<string, number> = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, K: 1e3, M: 1e6, G: 1e9 };
+  const units: Record<string, number> = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, k: 1e3, M: 1e6, G: 1e9 };
   const match = /^([0-9]+)([A-Za-z]+)$/.exec(value);
   return match ? Number(match[1]) * (units[match[2]!] ?? 1) : Number(value);
 }

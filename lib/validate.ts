@@ -134,14 +134,29 @@ export const imageRepository: Validator<string> = (value) => {
   const registry =
     '(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*(?::[0-9]{1,5})?/)?';
   const re = new RegExp(`^${registry}${component}(?:/${component})*$`);
-  return re.test(value) && value.length <= 255
+  if (!re.test(value) || value.length > 255)
+    return `${show(value)} is not an image repository; allowed: lowercase [registry/]owner/name without a tag, e.g. ghcr.io/acme/shop`;
+  // Docker reads a first component with a dot or a port as the registry host ("a_b.c/x" is no path).
+  const host = imageRegistry(value);
+  return host === 'docker.io' || registryHost(host) === true
     ? true
-    : `${show(value)} is not an image repository; allowed: lowercase [registry/]owner/name without a tag, e.g. ghcr.io/acme/shop`;
+    : `${show(value)} starts with ${show(host)}, which Docker reads as a registry host but is not one; allowed: a host name like registry.example.com, or a path without dots in its first part`;
 };
+
+/**
+ * The registry an image repository lives in, as Docker reads the name: the first component is a
+ * registry only when more follow and it has a dot, a port or is localhost; otherwise Docker Hub.
+ */
+export function imageRegistry(image: string): string {
+  const first = image.split('/')[0]!;
+  return image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')
+    ? first
+    : 'docker.io';
+}
 
 /** Registry host, e.g. ghcr.io or registry.example.com:5000. */
 export const registryHost: Validator<string> = (value) =>
-  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+(:[0-9]{1,5})?$/.test(value) &&
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+|localhost)(:[0-9]{1,5})?$/.test(value) &&
   value.length <= 253
     ? true
     : `${show(value)} is not a registry host; allowed: a lowercase host name with an optional :port, e.g. ghcr.io`;
@@ -152,11 +167,11 @@ export const cpuQuantity: Validator<string> = (value) =>
     ? true
     : `${show(value)} is not a CPU quantity; allowed: millicores like 250m or cores like 1 or 0.5`;
 
-/** Kubernetes memory quantity with a binary or decimal suffix. */
+/** Kubernetes memory quantity with a binary or decimal suffix (decimal kilo is lowercase `k` there). */
 export const memoryQuantity: Validator<string> = (value) =>
-  /^[1-9][0-9]{0,6}(Ki|Mi|Gi|K|M|G)$/.test(value)
+  /^[1-9][0-9]{0,6}(Ki|Mi|Gi|k|M|G)$/.test(value)
     ? true
-    : `${show(value)} is not a memory quantity; allowed: a whole number with Ki, Mi, Gi, K, M or G, e.g. 512Mi`;
+    : `${show(value)} is not a memory quantity; allowed: a whole number with Ki, Mi, Gi, k, M or G, e.g. 512Mi`;
 
 /** Comma-separated Docker platforms, e.g. `linux/amd64,linux/arm64`. */
 export const platforms: Validator<string> = (value) => {

@@ -163,7 +163,8 @@ async function must(
   timeoutMs: number,
   command = 'docker',
 ): Promise<CommandResult> {
-  const result = await ctx.run(command, args, { timeoutMs });
+  // composeEnv: the production stack runs the image this run built (IMAGE_TAG), not the user's own.
+  const result = await ctx.run(command, args, { timeoutMs, env: ctx.composeEnv });
   if (result.code !== 0 || result.timedOut) throw new Error(firstError(result));
   return result;
 }
@@ -397,9 +398,7 @@ async function teardown(ctx: Context, runId: string): Promise<void> {
   await ctx.run(
     'docker',
     ['compose', '-p', ctx.project, ...prodFiles(), 'down', '-v', '--remove-orphans', '--timeout', '5'],
-    {
-      timeoutMs: 120_000,
-    },
+    { timeoutMs: 120_000, env: ctx.composeEnv },
   );
   await ctx.run(
     'docker',

@@ -12,6 +12,7 @@ import { ACTIONS, CONTAINER_STRUCTURE_TEST, pinOf, usesRef, type ActionKey } fro
 import { testImage, TESTS_SERVICE } from './compose.js';
 import { k8sNames, namespaceFor, SECRETS_FILE } from './k8s.js';
 import type { Model } from './model.js';
+import { imageRegistry } from './validate.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Typed model (the subset of the workflow syntax we write)
@@ -164,13 +165,8 @@ const RUNNER = 'ubuntu-latest';
 /** The platform hosted x64 runners build natively; every other one needs QEMU. */
 const NATIVE_PLATFORM = 'linux/amd64';
 
-/** The registry an image repository lives in (Docker Hub when it names none). */
-export function imageRegistry(image: string): string {
-  const first = image.split('/')[0]!;
-  return image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')
-    ? first
-    : 'docker.io';
-}
+/** The registry an image repository lives in (Docker Hub when it names none): one rule, in validate.ts. */
+export { imageRegistry };
 
 /** Why the registry setting cannot work with the image repository, or undefined. */
 export function registryProblem(m: Model): string | undefined {

@@ -62,7 +62,13 @@ export default class DockerGenerator extends PyDockerGenerator {
       );
     }
     const node = this.detection.node;
-    if (node && !node.lockfile) {
+    // Read now, not at detection: the starter writes its package.json in this same run.
+    const manifest = view.required.find((p) => p.endsWith('package.json'))!;
+    if (this.readText(manifest) === undefined) {
+      warnings.push(
+        `${manifest} is missing: the image builds the front-end assets with "npm ci" and "npm run ${this.settings.buildScript}"; add package.json and package-lock.json (npm install) before building`,
+      );
+    } else if (node && !node.lockfile) {
       warnings.push(
         `${view.required.find((p) => p.endsWith('package-lock.json'))} is missing: run "npm install" once, the image runs "npm ci"`,
       );

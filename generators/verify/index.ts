@@ -2,13 +2,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
-import { formatTable, spawnRunner, verify, type VerifyOptions } from '../../lib/verify.js';
+import { formatTable, spawnRunner, verify, type StepResult, type VerifyOptions } from '../../lib/verify.js';
 
 /**
  * `yo py-docker:verify`: checks the generated setup for real with your Docker and prints a table of
  * steps. Writes nothing; exits non-zero when a step fails.
  */
 export default class VerifyGenerator extends PyDockerGenerator {
+  /** The steps of the last run, for programs that compose this generator (and the end-to-end tests). */
+  results: StepResult[] = [];
+
   constructor(args: string[], options: PyDockerOptions) {
     super(args, options, 'verify');
     this.option('skip-build', { type: Boolean, description: 'Use images built before; skip both builds' });
@@ -108,10 +111,15 @@ export default class VerifyGenerator extends PyDockerGenerator {
       structureTest: onPath('container-structure-test'),
       signal: abort.signal,
     }).finally(() => process.removeListener('SIGINT', onSigint));
+    this.results = results;
     this.log(`\n${formatTable(results)}\n`);
     const failed = results.filter((r) => r.status === 'fail');
     if (failed.length > 0 || abort.signal.aborted) {
-      throw new Error(`verify: ${failed.length} step(s) failed: ${failed.map((r) => r.name).join('; ')}`);
+      // The steps travel with the error too: a caller sees which step failed, and why.
+      throw Object.assign(
+        new Error(`verify: ${failed.length} step(s) failed: ${failed.map((r) => r.name).join('; ')}`),
+        { results },
+      );
     }
     this.log('verify: every step passed.');
   }

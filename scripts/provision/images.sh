@@ -7,7 +7,8 @@
 #
 # Tags (env, defaults):
 #   PY_IMAGE=python:3.13-slim-trixie    also python:<X.Y.Z>-slim-trixie (trixie's exact python3)
-#   NODE_IMAGE=node:20-trixie-slim      also node:<X.Y.Z>-trixie-slim (trixie's exact nodejs)
+#   NODE_IMAGE=node:20-trixie-slim      also node:<X.Y.Z>-trixie-slim (trixie's nodejs version, built
+#                                       by nodejs.org: the official image's layout under /usr/local)
 #   POSTGRES_IMAGE=postgres:17-alpine   PostgreSQL 17 with the official image's env contract
 #   REDIS_IMAGE=redis:7.4-alpine        Debian's redis-server (its version is printed)
 # Base: debootstrap --variant=minbase trixie (rootfs tarball cached in $CACHE/images/; dpkg set to
@@ -109,24 +110,69 @@ base_image() {
   fi
 }
 
+# ---------------------------------------------------------------- node inputs
+# The official image's Node.js: the nodejs.org binary as the npm registry publishes it (package
+# node-linux-<arch>, checked against the registry's integrity by `npm pack`) and npm itself, the
+# version that Node.js release bundles (NODE_NPM_VERSION overrides it).
+NODE_NPM_VERSION=${NODE_NPM_VERSION:-10.8.2}
+NODE_DIST=$IMG_DIR/node-dist
+NODE_CERTS=$IMG_DIR/node-certs
+NODE_CA_BUNDLE=""
+case "$(uname -m)" in
+  x86_64) NODE_ARCH=x64 ;;
+  aarch64) NODE_ARCH=arm64 ;;
+  *) die "step node-dist: no official Node.js build for $(uname -m)" ;;
+esac
+
+node_inputs() {
+  local want=("node-linux-$NODE_ARCH-$NODE_APT.tgz" "npm-$NODE_NPM_VERSION.tgz") f
+  command -v npm >/dev/null || die "step node-dist: npm is needed on the host to fetch Node.js"
+  mkdir -p "$NODE_DIST"
+  if [ ! -s "$NODE_DIST/${want[0]}" ]; then
+    (cd "$NODE_DIST" && step node-dist 600 npm pack --silent "node-linux-$NODE_ARCH@$NODE_APT")
+  fi
+  if [ ! -s "$NODE_DIST/${want[1]}" ]; then
+    (cd "$NODE_DIST" && step npm-dist 300 npm pack --silent "npm@$NODE_NPM_VERSION")
+  fi
+  for f in "$NODE_DIST"/*.tgz; do # only the two this build uses (the context is hashed)
+    case " ${want[*]} " in *" ${f##*/} "*) ;; *) rm -f "$f" ;; esac
+  done
+  # Authorities the host trusts on top of Debian's (a proxy's, say): npm in a build then reaches the
+  # registry the way the host does. Public certificates only; none: an empty folder.
+  rm -rf "$NODE_CERTS"
+  mkdir -p "$NODE_CERTS"
+  if [ -d /usr/local/share/ca-certificates ]; then
+    find /usr/local/share/ca-certificates -name '*.crt' -type f -exec cp {} "$NODE_CERTS/" \;
+  fi
+  if compgen -G "$NODE_CERTS/*.crt" >/dev/null; then
+    NODE_CA_BUNDLE=/usr/local/share/ca-certificates/extra-bundle.pem
+  fi
+}
+
 # ---------------------------------------------------------------- stand-in images
 # recipe NAME ARGS...: hash of the build context, the base image and the build args
+# (and of the named contexts in BUILD_CONTEXTS, "name=dir ...")
 recipe() {
-  local name=$1
+  local name=$1 c
   shift
   {
     (cd "$HERE/images/$name" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
+    for c in ${BUILD_CONTEXTS:-}; do
+      printf '%s\n' "${c%%=*}"
+      (cd "${c#*=}" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum)
+    done
     docker image inspect -f '{{.Id}}' "$BASE_IMAGE"
     printf '%s\n' "$@"
   } | sha256sum | awk '{print $1}'
 }
 
-build() { # build NAME TAG BUILD-ARG...
+build() { # build NAME TAG BUILD-ARG...; BUILD_CONTEXTS="name=dir ..." adds named contexts
   local name=$1 tag=$2
   shift 2
   local r args=(--build-arg "BASE=$BASE_IMAGE")
   local a
   for a in "$@"; do args+=(--build-arg "$a"); done
+  for a in ${BUILD_CONTEXTS:-}; do args+=(--build-context "$a"); done
   r=$(recipe "$name" "$tag" "$@")
   if [ "$(label_of "$tag" io.py-docker.recipe)" = "$r" ]; then
     log "$tag: up to date"
@@ -157,7 +203,9 @@ base_image
 # the four builds run side by side (mostly waiting on downloads)
 pids=()
 build python "$PY_IMAGE" "PYTHON_VERSION=$PY_APT" & pids+=($!)
-build node "$NODE_IMAGE" "NODE_VERSION=$NODE_APT" & pids+=($!)
+node_inputs
+BUILD_CONTEXTS="dist=$NODE_DIST certs=$NODE_CERTS" build node "$NODE_IMAGE" "NODE_VERSION=$NODE_APT" \
+  "NPM_VERSION=$NODE_NPM_VERSION" "NODE_ARCH=$NODE_ARCH" "EXTRA_CA_BUNDLE=$NODE_CA_BUNDLE" & pids+=($!)
 build postgres "$POSTGRES_IMAGE" "PG_MAJOR=17" "PG_VERSION=$PG_APT" & pids+=($!)
 build redis "$REDIS_IMAGE" "REDIS_VERSION=$REDIS_APT" & pids+=($!)
 failed=0
@@ -181,7 +229,8 @@ fact() { printf '%s\n' "$1" | awk -v k="$2" '$1==k{print $2; exit}'; }
 {
   py_facts=$(facts "$PY_IMAGE" 'echo python $(python -c "import platform; print(platform.python_version())");
     echo node $(command -v node || echo none); echo pip $(pip --version | cut -d" " -f2)')
-  node_facts=$(facts "$NODE_IMAGE" 'echo node $(node --version | sed s/^v//); echo npm $(npm --version)')
+  node_facts=$(facts "$NODE_IMAGE" 'echo node $(node --version | sed s/^v//); echo npm $(npm --version)
+    echo layout $(readlink -f "$(command -v node)") $(readlink -f "$(command -v npm)")')
   pg_facts=$(facts "$POSTGRES_IMAGE" 'echo postgres $(postgres --version | cut -d" " -f3);
     echo pg_isready $(command -v pg_isready); echo psql $(command -v psql)')
   redis_facts=$(facts "$REDIS_IMAGE" 'echo redis $(redis-server --version | sed -E "s/.* v=([^ ]+).*/\1/");
@@ -195,6 +244,10 @@ REDIS_VERSION=$(fact "$redis_facts" redis)
 [ "$PYTHON_VERSION" = "$PY_APT" ] || log "note: image python $PYTHON_VERSION, apt-cache said $PY_APT"
 [ "$NODE_VERSION" = "$NODE_APT" ] || log "note: image node $NODE_VERSION, apt-cache said $NODE_APT"
 [ "$(fact "$py_facts" node)" = none ] || die "step check-python: the python stand-in has node"
+# what generated Dockerfiles copy out of the official image
+[ "$(printf '%s\n' "$node_facts" | awk '$1=="layout"{print $2, $3}')" = \
+  "/usr/local/bin/node /usr/local/lib/node_modules/npm/bin/npm-cli.js" ] ||
+  die "step check-node: node and npm are not where the official image has them: $node_facts"
 if [ -z "$(fact "$pg_facts" pg_isready)" ] || [ -z "$(fact "$pg_facts" psql)" ]; then
   die "step check-postgres: pg_isready or psql not on PATH"
 fi

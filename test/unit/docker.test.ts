@@ -104,7 +104,7 @@ describe('py-docker:docker', () => {
     assert.match(production, /^ENTRYPOINT \["\/app\/docker\/entrypoint.sh"\]$/m);
     assert.match(
       production,
-      /^HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 CMD \["\/app\/docker\/healthcheck.sh"\]$/m,
+      /^HEALTHCHECK --interval=3s --timeout=5s --start-period=20s --retries=10 CMD \["\/app\/docker\/healthcheck.sh"\]$/m,
     );
     // The gunicorn command of lib/commands.ts, exec form, workers left to WEB_CONCURRENCY.
     const cmd = JSON.parse(/^CMD (.*)$/m.exec(production)![1]!) as string[];

@@ -101,6 +101,30 @@ describe('verify steps (lib/verify) with a fake Docker', () => {
     );
   });
 
+  it('starts the production stack on the image this run built (IMAGE_TAG), not an older one of the same name', async () => {
+    const docker = fakeDocker();
+    const envs: (string | undefined)[] = [];
+    const run: Runner = async (command, args, opts) => {
+      if (args.includes('up') && args.includes('--no-build') && !args.includes('--exit-code-from'))
+        envs.push(opts?.env?.IMAGE_TAG);
+      return docker.run(command, args, opts);
+    };
+    const m = await model();
+    await verify({
+      m,
+      run,
+      options: { ...options, skipTests: true },
+      envProduction: '',
+      runId: 'r1',
+      log: () => undefined,
+      structureTest: false,
+      httpGet: async () => 200,
+    });
+    assert.deepEqual(envs, ['verify-r1']);
+    const build = docker.calls.find((c) => c.includes('production') && c.includes('build'));
+    assert.ok(build?.includes(`${m.localImage}:verify-r1`), 'the production build is tagged with that tag');
+  });
+
   it('reads compose ps output in both formats and the production Host header', () => {
     assert.equal(
       parseComposePs('[{"Service":"web","State":"running","Health":"","ExitCode":0}]')[0]!.Service,

@@ -1,0 +1,138 @@
+/**
+ * Development for real: `docker compose up` with the override (bind mount, runserver, the host user's
+ * uid) and the dev container opened with @devcontainers/cli. The project folders are handed to a
+ * non-root user first, like a developer's own checkout (the suite itself runs as root).
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  buildHereFile,
+  chownTree,
+  composeDown,
+  copyProject,
+  dockerWithBuildFile,
+  freePort,
+  must,
+  projectName,
+  requireEngine,
+  starterProject,
+  waitFor,
+  type Provisioned,
+} from '../support/e2e-docker.js';
+import { DIST } from '../support/run.js';
+
+/** A host user that is neither root nor the images' default 1000. */
+const HOST_UID = 2345;
+const DEVCONTAINER_CLI = join(DIST, '..', 'node_modules', '.bin', 'devcontainer');
+
+const stored = (dir: string): Record<string, string> =>
+  JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-py-docker'];
+
+describe('development in real containers', function () {
+  let env: Provisioned;
+
+  before(async function () {
+    this.timeout(120_000);
+    env = await requireEngine(this);
+  });
+
+  it("development override: a file created in the bind mount belongs to the host user's uid, and a code change is picked up without a rebuild", async function () {
+    this.timeout(1_200_000);
+    const dir = copyProject(await starterProject(env));
+    chownTree(dir, HOST_UID, HOST_UID);
+    const port = await freePort();
+    const project = `${projectName(dir)}-dev`;
+    // HOST_UID/HOST_GID and WEB_PORT from the environment win over .env, as for a user who exports them.
+    const composeEnv = {
+      ...process.env,
+      HOST_UID: String(HOST_UID),
+      HOST_GID: String(HOST_UID),
+      WEB_PORT: String(port),
+      IMAGE_TAG: `e2e-${HOST_UID}`,
+    };
+    const files = ['-f', 'docker-compose.yml', '-f', 'docker-compose.override.yml', '-f', buildHereFile(env)];
+    const compose = (args: string[], timeoutMs = 120_000) =>
+      must('docker', ['compose', '-p', project, ...files, ...args], timeoutMs, { cwd: dir, env: composeEnv });
+    try {
+      await compose(['up', '-d', '--build', '--wait', '--wait-timeout', '240'], 1_200_000);
+
+      const created = await compose([
+        'exec',
+        '-T',
+        'web',
+        'sh',
+        '-c',
+        'id -u && touch /app/e2e-created-in-container',
+      ]);
+      assert.equal(created.stdout.trim(), String(HOST_UID), 'runserver runs as the host uid');
+      assert.equal(statSync(join(dir, 'e2e-created-in-container')).uid, HOST_UID);
+      assert.equal(statSync(join(dir, 'e2e-created-in-container')).gid, HOST_UID);
+      // The assets service builds into the bind mount as the host user too.
+      const built = join(dir, stored(dir).assetsDir!, 'main.js');
+      await waitFor('assets built', 60_000, async () =>
+        statSync(built, { throwIfNoEntry: false }) ? true : undefined,
+      );
+      assert.equal(statSync(built).uid, HOST_UID);
+
+      const url = `http://127.0.0.1:${port}/health/`;
+      const body = async (): Promise<string> => (await fetch(url)).text();
+      assert.deepEqual(JSON.parse(await body()), { status: 'ok' });
+      const before = (await compose(['ps', '--format', '{{.ID}} {{.Image}}', 'web'])).stdout.trim();
+      const views = join(dir, stored(dir).settingsModule!.split('.')[0]!, 'views.py');
+      const source = readFileSync(views, 'utf8');
+      assert.ok(source.includes('{"status": "ok"}'));
+      writeFileSync(views, source.replace('{"status": "ok"}', '{"status": "edited"}'));
+      await waitFor('runserver reloads the edited view', 60_000, async () =>
+        (await body().catch(() => '')).includes('edited') ? true : undefined,
+      );
+      const after = (await compose(['ps', '--format', '{{.ID}} {{.Image}}', 'web'])).stdout.trim();
+      assert.equal(after, before, 'same container and image: no rebuild, no restart');
+    } finally {
+      await composeDown(project);
+    }
+  });
+
+  it('the dev container opens: `devcontainer up` on the generated config, then `devcontainer exec` runs `python manage.py check` and `node --version` as the non-root user', async function () {
+    this.timeout(1_200_000);
+    const dir = copyProject(await starterProject(env));
+    // The folder belongs to the developer (uid 1000, the HOST_UID in .env).
+    chownTree(dir, 1000, 1000);
+    const docker = dockerWithBuildFile(buildHereFile(env));
+    const cli = (command: 'up' | 'exec', rest: string[], timeoutMs: number) =>
+      must(
+        DEVCONTAINER_CLI,
+        [command, '--workspace-folder', dir, '--docker-path', docker, ...rest],
+        timeoutMs,
+        {
+          cwd: dir,
+        },
+      );
+    let composeProject: string | undefined;
+    try {
+      const up = await cli('up', [], 1_200_000);
+      const outcome = JSON.parse(up.stdout.trim().split('\n').at(-1)!) as {
+        outcome: string;
+        remoteUser: string;
+        composeProjectName: string;
+      };
+      composeProject = outcome.composeProjectName;
+      assert.equal(outcome.outcome, 'success');
+      assert.equal(outcome.remoteUser, 'app');
+
+      // One exec (each one probes the user's environment first, as VS Code does): who, Django, Node.js.
+      const exec = await cli(
+        'exec',
+        ['sh', '-c', 'id -u && python manage.py check && node --version'],
+        300_000,
+      );
+      const [uid, ...rest] = exec.stdout.trim().split('\n');
+      assert.notEqual(uid, '0', 'the remote user is not root');
+      assert.equal(uid, '1000');
+      assert.match(`${exec.stdout}${exec.stderr}`, /System check identified no issues/);
+      assert.equal(rest.at(-1), `v${env.versions.node}`);
+    } finally {
+      if (composeProject) await composeDown(composeProject);
+    }
+  });
+});

@@ -1,0 +1,159 @@
+/**
+ * `yo py-docker:verify` for real: a new user's project and an existing project of another shape pass
+ * every step; deliberately broken setups fail at the step that should catch them.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import type { StepResult } from '../../lib/verify.js';
+import {
+  copyProject,
+  E2E_PREFIX,
+  generate,
+  newFolder,
+  requireEngine,
+  runVerify,
+  starterProject,
+  type Provisioned,
+  type VerifyRun,
+} from '../support/e2e-docker.js';
+import { EXISTING, writeExistingProject } from '../support/e2e-fixtures.js';
+
+const STRUCTURE_STEP = 'container-structure-test';
+
+/** Every step of a full run, in order. */
+const allSteps = (healthPath: string): string[] => [
+  'compose config: base',
+  'compose config: development (base + override)',
+  'compose config: production (base + prod)',
+  'compose config: tests',
+  'build development target',
+  'build production target',
+  'start base + prod stack',
+  'all services healthy',
+  `GET ${healthPath} on 127.0.0.1`,
+  'manage.py check --deploy (production env)',
+  'web runs as non-root uid 10001',
+  'docker stop web: graceful',
+  'test suite (docker-compose.test.yml)',
+  STRUCTURE_STEP,
+];
+
+const structureTestInstalled = (): boolean =>
+  (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, STRUCTURE_STEP)));
+
+const show = (run: VerifyRun): void => console.log(run.table.replace(/^/gm, '        '));
+
+/** Every step ran and passed; container-structure-test passed, or is reported as not installed. */
+function assertAllPass(run: VerifyRun, healthPath: string): void {
+  assert.deepEqual(
+    run.results.map((r) => r.name),
+    allSteps(healthPath),
+    run.table,
+  );
+  for (const step of run.results) {
+    if (step.name === STRUCTURE_STEP && !structureTestInstalled()) {
+      assert.equal(step.status, 'skip', run.table);
+      assert.equal(step.detail, 'container-structure-test is not installed');
+    } else {
+      assert.equal(step.status, 'pass', `${step.name}: ${step.detail}\n${run.table}`);
+    }
+  }
+  assert.equal(run.error, undefined, run.error?.message);
+}
+
+const failed = (results: StepResult[]): string[] =>
+  results.filter((r) => r.status === 'fail').map((r) => r.name);
+
+/** Replaces `from` with `to` in a project file (at least once). */
+function edit(dir: string, file: string, from: string, to: string): void {
+  const path = join(dir, file);
+  const text = readFileSync(path, 'utf8');
+  assert.ok(text.includes(from), `${file} has no ${from}`);
+  writeFileSync(path, text.split(from).join(to));
+}
+
+describe('yo py-docker:verify in real containers', function () {
+  let env: Provisioned;
+
+  before(async function () {
+    this.timeout(120_000);
+    env = await requireEngine(this);
+  });
+
+  it('a new user runs `yo py-docker --yes` in an empty folder, then `yo py-docker:verify` passes every step', async function () {
+    this.timeout(1_500_000);
+    const dir = await starterProject(env);
+    const run = await runVerify(env, dir);
+    show(run);
+    assertAllPass(run, '/health/');
+  });
+
+  it('an existing project (settings package, requirements/base.txt + dev.txt, its own npm build into assets/build, pytest) set up with `--yes` passes verify', async function () {
+    this.timeout(1_200_000);
+    const dir = newFolder();
+    writeExistingProject(dir, env.versions, `${E2E_PREFIX}shop`);
+    // Only what cannot be detected: the base image, the build output folder, the health path.
+    await generate(
+      {
+        variant: 'slim',
+        'debian-release': 'trixie',
+        'assets-dir': EXISTING.assetsDir,
+        'health-path': EXISTING.healthPath,
+      },
+      dir,
+    );
+    const stored = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-py-docker'];
+    assert.deepEqual(
+      {
+        settingsModule: stored.settingsModule,
+        requirementsFile: stored.requirementsFile,
+        devRequirementsFile: stored.devRequirementsFile,
+        buildScript: stored.buildScript,
+        pythonVersion: stored.pythonVersion,
+        nodeVersion: stored.nodeVersion,
+        npmVersion: stored.npmVersion,
+      },
+      {
+        settingsModule: EXISTING.settingsModule,
+        requirementsFile: 'requirements/base.txt',
+        devRequirementsFile: 'requirements/dev.txt',
+        buildScript: EXISTING.buildScript,
+        pythonVersion: env.versions.python,
+        nodeVersion: env.versions.node,
+        npmVersion: env.versions.npm,
+      },
+      'detected from the project',
+    );
+    assert.match(readFileSync(join(dir, 'Dockerfile.test'), 'utf8'), /^CMD \["pytest"/m);
+    const run = await runVerify(env, dir);
+    show(run);
+    assertAllPass(run, EXISTING.healthPath);
+  });
+
+  describe('a deliberately broken setup makes verify fail at the right step', function () {
+    it('a wrong health path in the Dockerfile: "all services healthy" fails, and nothing after it runs', async function () {
+      this.timeout(900_000);
+      const dir = copyProject(await starterProject(env));
+      edit(dir, 'Dockerfile', 'HEALTH_PATH=/health/', 'HEALTH_PATH=/no-such-page/');
+      const run = await runVerify(env, dir, { 'skip-tests': true, 'health-timeout': '45' });
+      show(run);
+      assert.deepEqual(failed(run.results), ['all services healthy'], run.table);
+      assert.match(run.results.find((r) => r.status === 'fail')!.detail, /web/);
+      for (const later of ['GET /health/ on 127.0.0.1', 'docker stop web: graceful'])
+        assert.ok(!run.results.some((r) => r.name === later), `${later} ran`);
+      assert.ok(run.error, 'verify exits non-zero');
+    });
+
+    it('an entrypoint without exec: "docker stop web: graceful" fails (killed at the end of the grace period)', async function () {
+      this.timeout(900_000);
+      const dir = copyProject(await starterProject(env));
+      edit(dir, 'docker/entrypoint.sh', 'exec "$@"', '"$@"');
+      const run = await runVerify(env, dir, { 'skip-tests': true });
+      show(run);
+      assert.deepEqual(failed(run.results), ['docker stop web: graceful'], run.table);
+      assert.match(run.results.find((r) => r.status === 'fail')!.detail, /exit code 137/);
+      assert.ok(run.error, 'verify exits non-zero');
+    });
+  });
+});
