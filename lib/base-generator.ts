@@ -3,8 +3,8 @@
  * before anything is written, prompting for what is missing, storage in .yo-rc.json, and one write path
  * (`emit`) for every generated file.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import ejs from 'ejs';
 import chalk from 'chalk';
@@ -96,6 +96,14 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     }
   }
 
+  /**
+   * yeoman's own default reads package.json in the constructor, so a broken one failed with yeoman's
+   * message before detection could name it; the project name comes from detection anyway.
+   */
+  override determineAppname(): string {
+    return basename(this.destinationRoot());
+  }
+
   get settings(): Settings {
     return this.resolution.settings;
   }
@@ -135,6 +143,12 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
       return detectProject(new DiskTree(this.destinationRoot()), basename(this.destinationRoot()));
     } catch (error) {
       if (error instanceof DetectionError) throw new Error(error.message);
+      // A project file that exists but cannot be read (permissions): name it, relative to the project.
+      const { code, path } = error as { code?: string; path?: string };
+      if (code && path)
+        throw new Error(
+          `${relative(this.destinationRoot(), path)}: cannot be read (${code}); fix its permissions`,
+        );
       throw error;
     }
   }
@@ -277,6 +291,27 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
   }
 
   /**
+   * The current content of a file the generator writes (undefined when there is none). A folder where
+   * the file goes, or a file where a folder of its path goes, is a clear error naming the path, raised
+   * before anything is written (instead of EISDIR/ENOTDIR halfway through).
+   */
+  protected readGenerated(path: string): string | undefined {
+    const segments = path.split('/');
+    segments.forEach((_s, i) => {
+      const at = segments.slice(0, i + 1).join('/');
+      const full = this.destinationPath(at);
+      if (!existsSync(full)) return;
+      const isFile = statSync(full).isFile();
+      if (i === segments.length - 1 ? !isFile : isFile)
+        throw new Error(
+          `${at}: is a ${isFile ? 'file' : 'folder'}, but the generator writes ${path} there; move it away and run again`,
+        );
+    });
+    const target = this.destinationPath(path);
+    return existsSync(target) ? readFileSync(target, 'utf8') : undefined;
+  }
+
+  /**
    * The single write path for generated files, with the safe re-run rules of lib/drift.ts: untouched
    * files are updated, edited ones are never overwritten silently, deleted ones are not recreated,
    * `.env` (`once`) is never replaced, and --dry-run prints a diff instead of writing.
@@ -288,7 +323,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     opts: { executable?: boolean; once?: boolean; merge?: boolean } = {},
   ): void {
     const target = this.destinationPath(path);
-    const onDisk = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
+    const onDisk = this.readGenerated(path);
     const record = this.records()[path];
     this.generated.add(path);
     const action = decideWrite({

@@ -85,7 +85,7 @@ function detectDjango(tree: FileTree, detection: Detection): void {
   const settingsModule = match[1]!;
   const modulePath = settingsModule.replace(/\./g, '/');
   if (
-    !tree.read(join(appDir, `${modulePath}.py`)) &&
+    tree.read(join(appDir, `${modulePath}.py`)) === undefined &&
     tree.read(join(appDir, `${modulePath}/__init__.py`)) === undefined
   ) {
     throw new DetectionError(

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import yosay from 'yosay';
 import chalk from 'chalk';
@@ -101,8 +101,7 @@ export default class AppGenerator extends PyDockerGenerator {
       const content = file.content ?? this.render(`starter/${file.template!}`, { c, ...file.data });
       // The starter is the user's project: a file that is not exactly as we last wrote it (their own
       // requirements.txt, an edited view) is kept as it is, without a side-by-side copy.
-      const target = this.destinationPath(file.path);
-      const onDisk = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
+      const onDisk = this.readGenerated(file.path);
       const theirs = onDisk !== undefined && records[file.path]?.hash !== hashOf(onDisk);
       this.writeGenerated(file.path, content, { executable: file.executable, once: theirs });
     }

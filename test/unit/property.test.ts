@@ -5,7 +5,7 @@
  * (test/support/validate-project.ts).
  *
  * Cost: generating and the in-process checks take a fraction of a second per case; the external tools
- * (Compose, kustomize, shellcheck, supervisor's parser) take seconds. They run on every 10th case and
+ * (Compose, kustomize, shellcheck, supervisor's parser) take seconds. They run on every 20th case and
  * on each case that is the first of its kind for that tool (the settings the tool's input depends on),
  * and the layer skips inputs whose content it has already checked.
  *
@@ -43,7 +43,7 @@ type Shape = (typeof SHAPES)[number];
 const RUNS = Number(process.env.PY_DOCKER_PROPERTY_RUNS ?? 200);
 const SEED = process.env.PY_DOCKER_PROPERTY_SEED ? Number(process.env.PY_DOCKER_PROPERTY_SEED) : undefined;
 /** Every n-th case runs every external tool, whatever it saw before. */
-const EVERY = 10;
+const EVERY = 20;
 
 // ---------------------------------------------------------------------------------------------------
 // Arbitraries: values each setting's validator accepts, with the edges (length limits, extremes).
