@@ -4,50 +4,24 @@
  * becomes one finding when it does not hold.
  */
 import { parse } from 'yaml';
+import type { CommandTest, FileExistenceTest, KeyValue, MetadataTest } from '../../lib/structure-test.js';
 import type { Runner } from '../../lib/verify.js';
 
-interface KeyValue {
-  key: string;
-  value: string;
-}
-
+/**
+ * The generator's model (lib/structure-test.ts) covers what it writes; the runner also accepts the
+ * rest of the v2 format a user may add by hand.
+ */
 interface StructureTest {
   schemaVersion: string;
-  metadataTest?: {
-    env?: KeyValue[];
-    exposedPorts?: string[];
-    entrypoint?: string[];
-    cmd?: string[];
-    workdir?: string;
-    user?: string;
-    labels?: KeyValue[];
-  };
-  fileExistenceTests?: {
-    name: string;
-    path: string;
-    shouldExist: boolean;
-    permissions?: string;
-    uid?: number;
-    gid?: number;
-    isExecutableBy?: 'owner' | 'group' | 'any' | 'other';
-  }[];
+  metadataTest?: MetadataTest & { labels?: KeyValue[] };
+  fileExistenceTests?: (FileExistenceTest & { uid?: number; gid?: number })[];
   fileContentTests?: {
     name: string;
     path: string;
     expectedContents?: string[];
     excludedContents?: string[];
   }[];
-  commandTests?: {
-    name: string;
-    command: string;
-    args?: string[];
-    envVars?: KeyValue[];
-    expectedOutput?: string[];
-    excludedOutput?: string[];
-    expectedError?: string[];
-    excludedError?: string[];
-    exitCode?: number;
-  }[];
+  commandTests?: (CommandTest & { expectedError?: string[]; excludedError?: string[] })[];
 }
 
 interface ImageConfig {
