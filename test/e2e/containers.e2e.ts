@@ -18,10 +18,9 @@ import {
   projectName,
   requireEngine,
   run,
-  standInFlags,
   starterProject,
   waitFor,
-  type Provisioned,
+  type E2eMode,
 } from '../support/e2e-docker.js';
 import { runStructureTests } from '../support/structure-test-runner.js';
 
@@ -52,19 +51,19 @@ const health = async (container: string): Promise<string> =>
   ).stdout.trim();
 
 describe('the generated images and stacks in real containers', function () {
-  let env: Provisioned;
+  let mode: E2eMode;
   /** IMAGE_TAG for compose: the image built here, never an older one of the same name. */
   const composeEnv = (): NodeJS.ProcessEnv => ({ ...process.env, IMAGE_TAG: TAG });
 
   before(async function () {
     this.timeout(120_000);
-    env = await requireEngine(this);
+    mode = await requireEngine(this);
   });
 
   it('each declared test in container-structure-test.yaml holds for the built production image', async function () {
     this.timeout(1_500_000);
-    const dir = await starterProject(env);
-    const image = await buildImage(env, dir, 'production', TAG);
+    const dir = await starterProject(mode);
+    const image = await buildImage(mode, dir, 'production', TAG);
     const yamlText = readFileSync(join(dir, 'container-structure-test.yaml'), 'utf8');
     const spec = parse(yamlText) as Declared;
     const declared =
@@ -85,8 +84,8 @@ describe('the generated images and stacks in real containers', function () {
 
   it('migrations run once while two web replicas start (base + prod, `--scale web=2`)', async function () {
     this.timeout(1_200_000);
-    const dir = await starterProject(env);
-    await buildImage(env, dir, 'production', TAG);
+    const dir = await starterProject(mode);
+    await buildImage(mode, dir, 'production', TAG);
     // Test-only: two replicas cannot share the one published host port; nothing else changes.
     const noPorts = join(newFolder(), 'no-ports.yml');
     writeFileSync(noPorts, 'services:\n  web:\n    ports: !reset []\n');
@@ -157,13 +156,8 @@ describe('the generated images and stacks in real containers', function () {
 
   it('all-in-one mode: the image started with supervisord runs gunicorn and a Celery worker, is healthy, and stops gracefully on SIGTERM within the grace period', async function () {
     this.timeout(1_500_000);
-    const dir = await generate({
-      ...standInFlags(env),
-      'process-manager': 'supervisord',
-      celery: true,
-      redis: true,
-    });
-    await buildImage(env, dir, 'production', TAG);
+    const dir = await generate(mode.flags.allInOne);
+    await buildImage(mode, dir, 'production', TAG);
     const project = `${projectName(dir)}-aio`;
     try {
       // The base file: web (the image's own CMD, supervisord) next to db and redis.
@@ -195,7 +189,7 @@ describe('the generated images and stacks in real containers', function () {
       const pid1 = procs.find((p) => p.startsWith('1 '));
       assert.match(pid1 ?? '', /supervisord -c \/app\/docker\/supervisord\.conf/, procs.join('\n'));
       assert.ok(
-        procs.some((p) => /\/bin\/gunicorn --bind /.test(p)),
+        procs.some((p) => /\/bin\/gunicorn --config \/app\/docker\/gunicorn\.conf\.py --bind /.test(p)),
         `no gunicorn:\n${procs.join('\n')}`,
       );
       assert.ok(

@@ -7,18 +7,18 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  buildHereFile,
+  buildHereFiles,
   chownTree,
   composeDown,
   copyProject,
-  dockerWithBuildFile,
+  dockerWithBuildFiles,
   freePort,
   must,
   projectName,
   requireEngine,
   starterProject,
   waitFor,
-  type Provisioned,
+  type E2eMode,
 } from '../support/e2e-docker.js';
 import { DIST } from '../support/run.js';
 
@@ -30,16 +30,16 @@ const stored = (dir: string): Record<string, string> =>
   JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-py-docker'];
 
 describe('development in real containers', function () {
-  let env: Provisioned;
+  let mode: E2eMode;
 
   before(async function () {
     this.timeout(120_000);
-    env = await requireEngine(this);
+    mode = await requireEngine(this);
   });
 
   it("development override: a file created in the bind mount belongs to the host user's uid, and a code change is picked up without a rebuild", async function () {
     this.timeout(1_200_000);
-    const dir = copyProject(await starterProject(env));
+    const dir = copyProject(await starterProject(mode));
     chownTree(dir, HOST_UID, HOST_UID);
     const port = await freePort();
     const project = `${projectName(dir)}-dev`;
@@ -51,7 +51,7 @@ describe('development in real containers', function () {
       WEB_PORT: String(port),
       IMAGE_TAG: `e2e-${HOST_UID}`,
     };
-    const files = ['-f', 'docker-compose.yml', '-f', 'docker-compose.override.yml', '-f', buildHereFile(env)];
+    const files = ['-f', 'docker-compose.yml', '-f', 'docker-compose.override.yml', ...buildHereFiles(mode)];
     const compose = (args: string[], timeoutMs = 120_000) =>
       must('docker', ['compose', '-p', project, ...files, ...args], timeoutMs, { cwd: dir, env: composeEnv });
     try {
@@ -95,10 +95,10 @@ describe('development in real containers', function () {
 
   it('the dev container opens: `devcontainer up` on the generated config, then `devcontainer exec` runs `python manage.py check` and `node --version` as the non-root user', async function () {
     this.timeout(1_200_000);
-    const dir = copyProject(await starterProject(env));
+    const dir = copyProject(await starterProject(mode));
     // The folder belongs to the developer (uid 1000, the HOST_UID in .env).
     chownTree(dir, 1000, 1000);
-    const docker = dockerWithBuildFile(buildHereFile(env));
+    const docker = dockerWithBuildFiles(buildHereFiles(mode));
     const cli = (command: 'up' | 'exec', rest: string[], timeoutMs: number) =>
       must(
         DEVCONTAINER_CLI,
@@ -130,7 +130,7 @@ describe('development in real containers', function () {
       assert.notEqual(uid, '0', 'the remote user is not root');
       assert.equal(uid, '1000');
       assert.match(`${exec.stdout}${exec.stderr}`, /System check identified no issues/);
-      assert.equal(rest.at(-1), `v${env.versions.node}`);
+      assert.equal(rest.at(-1), `v${mode.versions.node}`);
     } finally {
       if (composeProject) await composeDown(composeProject);
     }

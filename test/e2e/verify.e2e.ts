@@ -11,10 +11,11 @@ import {
   E2E_PREFIX,
   generate,
   newFolder,
+  onlyWhere,
   requireEngine,
   runVerify,
   starterProject,
-  type Provisioned,
+  type E2eMode,
   type VerifyRun,
 } from '../support/e2e-docker.js';
 import { EXISTING, writeExistingProject } from '../support/e2e-fixtures.js';
@@ -74,17 +75,27 @@ function edit(dir: string, file: string, from: string, to: string): void {
 }
 
 describe('yo py-docker:verify in real containers', function () {
-  let env: Provisioned;
+  let mode: E2eMode;
 
   before(async function () {
     this.timeout(120_000);
-    env = await requireEngine(this);
+    mode = await requireEngine(this);
   });
 
   it('a new user runs `yo py-docker --yes` in an empty folder, then `yo py-docker:verify` passes every step', async function () {
     this.timeout(1_500_000);
-    const dir = await starterProject(env);
-    const run = await runVerify(env, dir);
+    const dir = await starterProject(mode);
+    const run = await runVerify(mode, dir);
+    show(run);
+    assertAllPass(run, '/health/');
+  });
+
+  it('a new user runs `yo py-docker --yes --variant alpine` in an empty folder, then verify passes', async function () {
+    onlyWhere(this, 'the Alpine variant', mode.cases.alpine);
+    this.timeout(1_500_000);
+    const dir = await generate(mode.flags.alpine);
+    assert.match(readFileSync(join(dir, 'Dockerfile'), 'utf8'), /^FROM python:\S+-alpine\S* AS builder$/m);
+    const run = await runVerify(mode, dir);
     show(run);
     assertAllPass(run, '/health/');
   });
@@ -92,15 +103,10 @@ describe('yo py-docker:verify in real containers', function () {
   it('an existing project (settings package, requirements/base.txt + dev.txt, its own npm build into assets/build, pytest) set up with `--yes` passes verify', async function () {
     this.timeout(1_200_000);
     const dir = newFolder();
-    writeExistingProject(dir, env.versions, `${E2E_PREFIX}shop`);
+    writeExistingProject(dir, mode.versions, `${E2E_PREFIX}shop`);
     // Only what cannot be detected: the base image, the build output folder, the health path.
     await generate(
-      {
-        variant: 'slim',
-        'debian-release': 'trixie',
-        'assets-dir': EXISTING.assetsDir,
-        'health-path': EXISTING.healthPath,
-      },
+      { ...mode.flags.existing, 'assets-dir': EXISTING.assetsDir, 'health-path': EXISTING.healthPath },
       dir,
     );
     const stored = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-py-docker'];
@@ -119,14 +125,14 @@ describe('yo py-docker:verify in real containers', function () {
         requirementsFile: 'requirements/base.txt',
         devRequirementsFile: 'requirements/dev.txt',
         buildScript: EXISTING.buildScript,
-        pythonVersion: env.versions.python,
-        nodeVersion: env.versions.node,
-        npmVersion: env.versions.npm,
+        pythonVersion: mode.versions.python,
+        nodeVersion: mode.versions.node,
+        npmVersion: mode.versions.npm,
       },
       'detected from the project',
     );
     assert.match(readFileSync(join(dir, 'Dockerfile.test'), 'utf8'), /^CMD \["pytest"/m);
-    const run = await runVerify(env, dir);
+    const run = await runVerify(mode, dir);
     show(run);
     assertAllPass(run, EXISTING.healthPath);
   });
@@ -134,9 +140,9 @@ describe('yo py-docker:verify in real containers', function () {
   describe('a deliberately broken setup makes verify fail at the right step', function () {
     it('a wrong health path in the Dockerfile: "all services healthy" fails, and nothing after it runs', async function () {
       this.timeout(900_000);
-      const dir = copyProject(await starterProject(env));
+      const dir = copyProject(await starterProject(mode));
       edit(dir, 'Dockerfile', 'HEALTH_PATH=/health/', 'HEALTH_PATH=/no-such-page/');
-      const run = await runVerify(env, dir, { 'skip-tests': true, 'health-timeout': '45' });
+      const run = await runVerify(mode, dir, { 'skip-tests': true, 'health-timeout': '45' });
       show(run);
       assert.deepEqual(failed(run.results), ['all services healthy'], run.table);
       assert.match(run.results.find((r) => r.status === 'fail')!.detail, /web/);
@@ -147,9 +153,9 @@ describe('yo py-docker:verify in real containers', function () {
 
     it('an entrypoint without exec: "docker stop web: graceful" fails (killed at the end of the grace period)', async function () {
       this.timeout(900_000);
-      const dir = copyProject(await starterProject(env));
+      const dir = copyProject(await starterProject(mode));
       edit(dir, 'docker/entrypoint.sh', 'exec "$@"', '"$@"');
-      const run = await runVerify(env, dir, { 'skip-tests': true });
+      const run = await runVerify(mode, dir, { 'skip-tests': true });
       show(run);
       assert.deepEqual(failed(run.results), ['docker stop web: graceful'], run.table);
       assert.match(run.results.find((r) => r.status === 'fail')!.detail, /exit code 137/);

@@ -1,88 +1,115 @@
 /**
- * Shared machinery of the end-to-end suite (test/e2e): the provisioned engine, stand-in images and
- * package index (scripts/provision, read from the environment `scripts/e2e.sh` sources), projects
- * generated once and shared between cases, Docker commands with time limits, and the cleanup of
- * everything the suite creates. Every project folder, compose project and image the suite makes is
- * named with E2E_PREFIX, so `sweep()` can remove what a killed run left behind.
+ * Shared machinery of the end-to-end suite (test/e2e): the engine and images of the mode the suite
+ * runs in (test/support/e2e-mode.ts: the provisioned stand-ins and offline index, or the official
+ * images pulled by Docker and PyPI), projects generated once and shared between cases, Docker commands with time limits, and the cleanup of
+ * everything the suite creates. Every project folder, compose project and image a run makes is
+ * named with E2E_PREFIX (which holds the run's id), so `sweep()` removes what the run left behind,
+ * even when a case was interrupted, and nothing else.
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { stringify } from 'yaml';
 import type { RunResult } from 'yeoman-test';
 import { formatTable, spawnRunner, type CommandResult, type StepResult } from '../../lib/verify.js';
-import type { Versions } from './e2e-fixtures.js';
+import { buildFlags, e2eMode, modeName, verifyOptions, type E2eMode } from './e2e-mode.js';
 import { runGenerator } from './run.js';
 
-export const E2E_PREFIX = 'pde2e-';
+export type { E2eMode } from './e2e-mode.js';
 
-/** What scripts/provision/all.sh exported (provision.env). */
-export interface Provisioned {
-  indexUrl: string;
-  trustedHost: string;
-  images: string[];
-  versions: Versions;
-}
+/**
+ * This run's id: scripts/e2e.sh exports E2E_RUN_ID, so its final sweep removes exactly what this run
+ * made, and never the folders or containers of another run on the same engine.
+ */
+const RUN_ID = /^[a-z0-9]{1,12}$/.test(process.env.E2E_RUN_ID ?? '')
+  ? process.env.E2E_RUN_ID!
+  : randomBytes(3).toString('hex');
+export const E2E_PREFIX = `pde2e-${RUN_ID}-`;
 
-const need = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the suite with scripts/e2e.sh (it provisions first)`);
-  return value;
-};
+let suiteMode: Promise<E2eMode> | undefined;
+let pulled: Promise<string[]> | undefined;
 
-export function provisioned(): Provisioned {
-  return {
-    indexUrl: need('PY_DOCKER_INDEX_URL'),
-    trustedHost: need('PY_DOCKER_TRUSTED_HOST'),
-    images: ['PY_IMAGE_EXACT', 'NODE_IMAGE_EXACT', 'POSTGRES_IMAGE', 'REDIS_IMAGE'].map(need),
-    versions: {
-      python: need('PY_DOCKER_PYTHON_VERSION'),
-      node: need('PY_DOCKER_NODE_VERSION'),
-      npm: need('PY_DOCKER_NPM_VERSION'),
-      django: need('PY_DOCKER_WHEEL_DJANGO_VERSION'),
-      gunicorn: need('PY_DOCKER_WHEEL_GUNICORN_VERSION'),
-      whitenoise: need('PY_DOCKER_WHEEL_WHITENOISE_VERSION'),
-      psycopg: need('PY_DOCKER_WHEEL_PSYCOPG_VERSION'),
-      pytest: need('PY_DOCKER_WHEEL_PYTEST_VERSION'),
-      pytestDjango: need('PY_DOCKER_WHEEL_PYTEST_DJANGO_VERSION'),
-    },
-  };
+/** Time limit of one `docker pull` (all pulls run at once). */
+const PULL_TIMEOUT_MS = (Number(process.env.E2E_PULL_TIMEOUT) || 600) * 1000;
+
+/**
+ * Real-images mode: Docker pulls every image the cases use, all at once, each bounded in time. The
+ * failures, one line per image (its name, exit code or timeout, Docker's last words); none: [].
+ */
+async function pullImages(images: readonly string[]): Promise<string[]> {
+  const results = await Promise.all(
+    images.map(async (image) => ({
+      image,
+      result: await run('docker', ['pull', '--quiet', image], PULL_TIMEOUT_MS),
+    })),
+  );
+  return results
+    .filter(({ result }) => result.code !== 0 || result.timedOut)
+    .map(({ image, result }) => {
+      const why = result.timedOut ? `timed out after ${PULL_TIMEOUT_MS / 1000} s` : `exit ${result.code}`;
+      const last = result.stderr.trim().split('\n').at(-1) ?? '';
+      return `docker pull ${image}: ${why}${last ? `: ${last}` : ''}`;
+    });
 }
 
 /**
- * In a mocha `before`: the provisioned environment, after checking that the engine answers, the
- * stand-in images exist and the package index serves. Missing: a failure under CI=true, else the
- * suite is skipped with the reason.
+ * In a mocha `before`: the suite's mode (test/support/e2e-mode.ts), after checking that the engine
+ * answers and that the images exist: the stand-ins and their package index, or, with real images,
+ * after Docker pulled them (once per run). Missing: a failure under CI=true and always with real
+ * images, else the suite is skipped with the reason.
  */
-export async function requireEngine(context: Mocha.Context): Promise<Provisioned> {
+export async function requireEngine(context: Mocha.Context): Promise<E2eMode> {
+  // A wrong PY_DOCKER_E2E_REAL_IMAGES value fails, never skips.
+  modeName(process.env);
   let reason: string | undefined;
-  let env: Provisioned | undefined;
+  let mode: E2eMode | undefined;
   try {
-    env = provisioned();
+    mode = await (suiteMode ??= e2eMode(process.env));
     const version = await run('docker', ['version', '--format', '{{.Server.Version}}'], 20_000);
-    if (version.code !== 0) reason = `no Docker engine answers: ${version.stderr.trim()}`;
-    else {
+    if (version.code !== 0)
+      reason = `no Docker engine answers (${mode.imageSource === 'local' ? 'run scripts/e2e.sh' : "real-images mode uses the machine's Docker"}): ${version.stderr.trim()}`;
+    else if (mode.imageSource === 'pull') {
+      context.timeout(PULL_TIMEOUT_MS + 60_000);
+      const failures = await (pulled ??= pullImages(mode.images));
+      if (failures.length > 0) reason = `images not pulled:\n  ${failures.join('\n  ')}`;
+    } else {
       const missing = [];
-      for (const image of env.images) {
+      for (const image of mode.images) {
         if ((await run('docker', ['image', 'inspect', image], 20_000)).code !== 0) missing.push(image);
       }
-      if (missing.length > 0) reason = `stand-in images missing: ${missing.join(', ')}`;
+      if (missing.length > 0) reason = `stand-in images missing (run scripts/e2e.sh): ${missing.join(', ')}`;
       else if (
-        !(await fetch(env.indexUrl)
+        !(await fetch(mode.indexUrl!)
           .then((r) => r.ok)
           .catch(() => false))
       )
-        reason = `the package index ${env.indexUrl} does not answer`;
+        reason = `the package index ${mode.indexUrl} does not answer`;
     }
   } catch (error) {
     reason = (error as Error).message;
   }
-  if (!reason) return env!;
-  if (process.env.CI === 'true') throw new Error(`end-to-end: ${reason}`);
-  console.log(`      skipped: ${reason} (run scripts/e2e.sh)`);
+  if (!reason) return mode!;
+  if (process.env.CI === 'true' || mode?.imageSource === 'pull') throw new Error(`end-to-end: ${reason}`);
+  console.log(`      skipped: ${reason}`);
   context.skip();
   throw new Error('unreachable');
+}
+
+/**
+ * In a case that runs in one mode only: when `why` says it does not run here, prints that in one
+ * line and marks the case pending.
+ */
+export function onlyWhere(
+  context: Mocha.Context,
+  what: string,
+  run: E2eMode['cases'][keyof E2eMode['cases']],
+): void {
+  if (run.runs) return;
+  console.log(`        ${what} does not run here: ${run.why}`);
+  context.skip();
 }
 
 /** A command with a time limit; never throws. */
@@ -159,27 +186,11 @@ export function chownTree(dir: string, uid: number, gid: number): void {
   execFileSync('chown', ['-R', `${uid}:${gid}`, dir]);
 }
 
-/** Runs `yo py-docker` (the app generator) with `--yes` and the stand-in versions in `dir` or a new folder. */
+/** Runs `yo py-docker` (the app generator) with `--yes` and `options` in `dir` or a new folder. */
 export async function generate(options: Record<string, unknown>, cwd?: string): Promise<string> {
   const result = await runGenerator('app', { options: { yes: true, ...options }, cwd: cwd ?? newFolder() });
   return result.cwd;
 }
-
-/** The flags that match the stand-in images: slim trixie, their exact Python, Node.js and npm. */
-export const standInFlags = (env: Provisioned): Record<string, string> => ({
-  variant: 'slim',
-  'debian-release': 'trixie',
-  'python-version': env.versions.python,
-  'node-version': env.versions.node,
-  'npm-version': env.versions.npm,
-  'django-version': env.versions.django,
-});
-
-/** `yo py-docker:verify` options for this machine: the offline index, builds on the host network. */
-export const verifyFlags = (env: Provisioned): Record<string, string> => ({
-  'build-arg': `PIP_INDEX_URL=${env.indexUrl},PIP_TRUSTED_HOST=${env.trustedHost}`,
-  'build-network': 'host',
-});
 
 export interface VerifyRun {
   results: StepResult[];
@@ -193,7 +204,7 @@ export interface VerifyRun {
  * server already listening on the default port does not fail the run.
  */
 export async function runVerify(
-  env: Provisioned,
+  mode: E2eMode,
   cwd: string,
   options: Record<string, unknown> = {},
 ): Promise<VerifyRun> {
@@ -202,7 +213,7 @@ export async function runVerify(
   let result: RunResult | undefined;
   let error: (Error & { results?: StepResult[] }) | undefined;
   try {
-    result = await runGenerator('verify', { cwd, options: { ...verifyFlags(env), ...options } });
+    result = await runGenerator('verify', { cwd, options: { ...verifyOptions(mode), ...options } });
   } catch (caught) {
     error = caught as Error & { results?: StepResult[] };
   } finally {
@@ -225,34 +236,34 @@ export function projectName(dir: string): string {
 }
 
 /**
- * A compose file for tests only (in a folder of its own), added after the generated ones: the web
- * image is built on the host network with the offline package index, which is how this machine
- * reaches packages at all. The generated files stay untouched.
+ * `-f` arguments of a compose file for tests only (in a folder of its own), added after the generated
+ * ones: in stand-in mode the web image is built on the host network with the offline package index,
+ * which is how this machine reaches packages at all. None with real images. The generated files stay
+ * untouched.
  */
-export function buildHereFile(env: Provisioned): string {
+export function buildHereFiles(mode: E2eMode): string[] {
+  if (!mode.buildNetwork && mode.buildArgs.length === 0) return [];
   const path = join(newFolder(), 'e2e-build-here.yml');
+  const args = Object.fromEntries(
+    mode.buildArgs.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
+  );
   writeFileSync(
     path,
-    [
-      'services:',
-      '  web:',
-      '    build:',
-      '      network: host',
-      '      args:',
-      `        PIP_INDEX_URL: "${env.indexUrl}"`,
-      `        PIP_TRUSTED_HOST: "${env.trustedHost}"`,
-      '',
-    ].join('\n'),
+    stringify({
+      services: { web: { build: { ...(mode.buildNetwork ? { network: mode.buildNetwork } : {}), args } } },
+    }),
   );
-  return path;
+  return ['-f', path];
 }
 
 /**
  * A `docker` for the dev container CLI (`--docker-path`): every `docker compose` call it makes gets
- * the test-only build file after its own `-f` files; everything else goes to docker unchanged.
+ * the test-only build files after its own `-f` files; everything else goes to docker unchanged.
+ * Without such files: plain `docker`.
  */
-export function dockerWithBuildFile(extraFile: string): string {
-  const path = join(dirname(extraFile), 'e2e-docker.mjs');
+export function dockerWithBuildFiles(extraFiles: string[]): string {
+  if (extraFiles.length === 0) return 'docker';
+  const path = join(dirname(extraFiles.at(-1)!), 'e2e-docker.mjs');
   writeFileSync(
     path,
     `#!${process.execPath}
@@ -261,7 +272,7 @@ const args = process.argv.slice(2);
 if (args[0] === 'compose') {
   let last = -1;
   for (let i = 1; i < args.length; i++) if (args[i] === '-f' || args[i] === '--file') last = ++i;
-  if (last > 0) args.splice(last + 1, 0, '-f', ${JSON.stringify(extraFile)});
+  if (last > 0) args.splice(last + 1, 0, ...${JSON.stringify(extraFiles)});
 }
 const result = spawnSync('docker', args, { stdio: 'inherit' });
 process.exit(result.status ?? 1);
@@ -287,9 +298,9 @@ const lines = (result: CommandResult): string[] =>
     .filter(Boolean);
 
 /**
- * Removes everything the suite made: compose projects, containers, networks and volumes whose
- * project or name starts with the prefix, images named with it (also the dev container CLI's
- * `vsc-<folder>-*` images), and the project folders. Safe to run any time, also after a killed run.
+ * Removes everything this run made: compose projects, containers, networks and volumes whose project
+ * or name starts with the run's prefix, images named with it (also the dev container CLI's
+ * `vsc-<folder>-*` images), and the project folders. Safe to run any time, also after a killed case.
  */
 export async function sweep(): Promise<void> {
   const projects = lines(
@@ -327,34 +338,23 @@ export async function sweep(): Promise<void> {
 let starter: Promise<string> | undefined;
 
 /** The project a new user gets in an empty folder (`yo py-docker --yes`), generated once per run. */
-export function starterProject(env: Provisioned): Promise<string> {
-  starter ??= generate(standInFlags(env));
+export function starterProject(mode: E2eMode): Promise<string> {
+  starter ??= generate(mode.flags.starter);
   return starter;
 }
 
 /** Builds a target of the project's Dockerfile as `<project>:<tag>` (BuildKit's cache makes repeats quick). */
 export async function buildImage(
-  env: Provisioned,
+  mode: E2eMode,
   dir: string,
   target: 'production' | 'development',
   tag: string,
   buildArgs: string[] = [],
 ): Promise<string> {
   const image = `${projectName(dir)}:${tag}`;
-  const args = [`PIP_INDEX_URL=${env.indexUrl}`, `PIP_TRUSTED_HOST=${env.trustedHost}`, ...buildArgs];
   await must(
     'docker',
-    [
-      'build',
-      '--network',
-      'host',
-      '--target',
-      target,
-      '-t',
-      image,
-      ...args.flatMap((a) => ['--build-arg', a]),
-      '.',
-    ],
+    ['build', ...buildFlags(mode, buildArgs), '--target', target, '-t', image, '.'],
     1_200_000,
     { cwd: dir },
   );
