@@ -10,12 +10,15 @@ import ejs from 'ejs';
 import chalk from 'chalk';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { DetectionError, detectProject, type Detection } from './detect.js';
+import { missingAssetsSource } from './dockerfile.js';
 import { emptyDetection } from './detect-empty.js';
 import { DiskTree } from './file-tree.js';
 import {
   decideRemoval,
   decideWrite,
   hashOf,
+  LOCAL_ENV,
+  missingEnvEntries,
   SIDE_BY_SIDE_SUFFIX,
   type FileRecord,
   type FileRecords,
@@ -231,11 +234,27 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     this.detection = this.detect();
     // Resolve without questions first: every flag and stored value is validated before any prompt.
     this.resolution = await this.resolve(false);
+    if (!this.interactive) this.checkProjectPaths();
   }
 
   async prompting(): Promise<void> {
-    if (this.interactive) this.resolution = await this.resolve(true);
+    if (this.interactive) {
+      this.resolution = await this.resolve(true);
+      this.checkProjectPaths();
+    }
     if (!this.options.composed) this.warnLifecycle();
+  }
+
+  /** In an existing project, paths the settings name must be there: the image build would fail on them. */
+  private checkProjectPaths(): void {
+    if (!this.detection.django || !settingsFor(this.part).some((s) => s.key === 'assetsSources')) return;
+    const missing = missingAssetsSource(this.settings.assetsSources, (p) =>
+      existsSync(this.destinationPath(p)),
+    );
+    if (missing)
+      throw new Error(
+        `--assets-sources: ${JSON.stringify(missing)} is not in the project; allowed: "." or files and folders of the project that the npm build reads`,
+      );
   }
 
   protected warnLifecycle(): void {
@@ -278,8 +297,15 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     return Boolean(this.options.force);
   }
 
+  /** The records as this part sees them: .yo-rc.json's, read once, plus this run's changes. */
+  private recordView?: FileRecords;
+  /** This run's record changes (undefined: removed), stored once per part in conflicts(): rewriting
+   * .yo-rc.json for every generated file made a run quadratic in the number of files. */
+  private readonly recordChanges = new Map<string, FileRecord | undefined>();
+
   private records(): FileRecords {
-    return { ...((this.config.get('files') as FileRecords | undefined) ?? {}) };
+    this.recordView ??= { ...((this.config.get('files') as FileRecords | undefined) ?? {}) };
+    return this.recordView;
   }
 
   private saveRecord(path: string, record: FileRecord | undefined): void {
@@ -287,7 +313,19 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     const records = this.records();
     if (record) records[path] = record;
     else delete records[path];
-    this.config.set('files', records as never);
+    this.recordChanges.set(path, record);
+  }
+
+  /** Applies this part's changes to the stored records, on top of what the other parts stored. */
+  private storeRecords(): void {
+    if (this.recordChanges.size === 0) return;
+    const stored = { ...((this.config.get('files') as FileRecords | undefined) ?? {}) };
+    for (const [path, record] of this.recordChanges) {
+      if (record) stored[path] = record;
+      else delete stored[path];
+    }
+    this.config.set('files', stored as never);
+    this.recordChanges.clear();
   }
 
   /**
@@ -326,12 +364,20 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     const onDisk = this.readGenerated(path);
     const record = this.records()[path];
     this.generated.add(path);
+    // `.env` is never replaced, but gains the variables it lacks (a service turned on, a newer version):
+    // every line of the user's stays as it is, the new entries are appended.
+    const added = path === LOCAL_ENV && onDisk !== undefined ? missingEnvEntries(onDisk, content) : '';
+    if (added) {
+      content = onDisk + added;
+      const names = added.match(/^[A-Za-z_][A-Za-z0-9_]*(?==)/gm) ?? [];
+      if (!this.dryRun) this.log.info(`${path} exists; kept it and added ${names.join(', ')} to its end`);
+    }
     const action = decideWrite({
       onDisk,
       content,
       record,
-      once: opts.once,
-      merge: opts.merge,
+      once: opts.once && !added,
+      merge: opts.merge || Boolean(added),
       force: this.force,
       restore: Boolean(this.options.restore),
       // Composed parts keep the user's --yes: an interactive `yo py-docker` still asks about edited files.
@@ -340,7 +386,9 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     if (this.dryRun) {
       if (action !== 'identical' && action !== 'keep' && action !== 'skip-deleted') {
         const from = onDisk === undefined ? '/dev/null' : `a/${path}`;
-        this.log(createTwoFilesPatch(from, `b/${path}`, onDisk ?? '', content, '', '', { context: 3 }));
+        // No context lines from .env: they would print the user's secrets.
+        const context = path === LOCAL_ENV ? 0 : 3;
+        this.log(createTwoFilesPatch(from, `b/${path}`, onDisk ?? '', content, '', '', { context }));
       }
       return;
     }
@@ -368,8 +416,14 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
         // Untouched by the user (or --force): no question; the conflicter shows it as "force".
         if (onDisk !== undefined) this.markForced(path);
         break;
+      case 'ask':
+        // The user's changes against the new version first; then the conflicter asks whether to overwrite.
+        this.log(`${path} has your changes; the new version differs:`);
+        this.log(createTwoFilesPatch(`a/${path}`, `b/${path}`, onDisk ?? '', content, 'yours', 'new'));
+        this.fs.write(target, content, stat);
+        break;
       default:
-        // identical, or ask: the conflicter compares and (interactively) shows the diff and asks.
+        // identical: the conflicter compares and reports it.
         this.fs.write(target, content, stat);
     }
     this.saveRecord(path, newRecord);
@@ -385,7 +439,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
    * the user never touched them, kept with a note when they did.
    */
   conflicts(): void {
-    for (const [path, record] of Object.entries(this.records())) {
+    for (const [path, record] of Object.entries({ ...this.records() })) {
       if (record.part !== this.part || this.generated.has(path)) continue;
       const target = this.destinationPath(path);
       const onDisk = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
@@ -402,5 +456,6 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
       if (action === 'delete') this.fs.delete(target);
       this.saveRecord(path, undefined);
     }
+    this.storeRecords();
   }
 }
