@@ -132,34 +132,65 @@ function yoSetup(base) {
   return { yo, user: asUser.length ? 'nobody (runuser; yo refuses root)' : os.userInfo().username };
 }
 
-async function wholeProcess(base, runs) {
+/**
+ * `yo pdfloor`: a bare generator package on the same NODE_PATH that writes the bytes `yo py-docker
+ * --yes` wrote (read from a JSON file), so `yo py-docker` minus `yo pdfloor` is the part that is ours:
+ * what yo itself costs to find, load and run any generator is in both.
+ */
+function yoFloorPackage(base, files) {
+  const pkg = join(base, 'node_modules', 'generator-pdfloor');
+  mkdirSync(join(pkg, 'generators', 'app'), { recursive: true });
+  const yeomanGenerator = join(base, 'node_modules', 'yeoman-generator');
+  if (!existsSync(yeomanGenerator))
+    symlinkSync(join(ROOT, 'node_modules', 'yeoman-generator'), yeomanGenerator);
+  writeFileSync(
+    join(pkg, 'package.json'),
+    JSON.stringify({ name: 'generator-pdfloor', version: '0.0.0', type: 'module', files: ['generators'] }),
+  );
+  writeFileSync(join(pkg, 'files.json'), JSON.stringify(files));
+  const source = readFileSync(new URL('./floor-generator.mjs', import.meta.url), 'utf8');
+  writeFileSync(
+    join(pkg, 'generators', 'app', 'index.js'),
+    `${source}\nimport { readFileSync as readFloorFiles } from 'node:fs';\n` +
+      `files.push(...JSON.parse(readFloorFiles(new URL('../../files.json', import.meta.url), 'utf8')));\n`,
+  );
+}
+
+export async function wholeProcess(base, runs) {
   const setup = yoSetup(base);
   if (setup.problem) return { skipped: setup.problem };
   const { yo } = setup;
   const versionRun = yo(freshDir(base, 'v'), ['--version']);
   if (versionRun.status !== 0) return { skipped: `yo --version failed: ${versionRun.stderr.slice(-400)}` };
-  let files = 0;
+  const warm = freshDir(base, 'warm-yo');
+  const warmRun = yo(warm, ['py-docker', '--yes']);
+  if (warmRun.status !== 0)
+    throw new Error(`yo py-docker --yes failed:\n${(warmRun.stdout + warmRun.stderr).slice(-2000)}`);
+  const written = capture(warm);
+  yoFloorPackage(base, written);
+  const timed = (r) => ({ ms: r.ms, peakKiB: r.peakKiB });
   const samples = await interleave(runs, {
-    version: () => {
-      const r = yo(freshDir(base, 'v'), ['--version']);
-      return { ms: r.ms, peakKiB: r.peakKiB };
-    },
+    version: () => timed(yo(freshDir(base, 'v'), ['--version'])),
     generate: (i) => {
-      const dir = freshDir(base, `out${i}`);
-      const r = yo(dir, ['py-docker', '--yes']);
+      const r = yo(freshDir(base, `out${i}`), ['py-docker', '--yes']);
       if (r.status !== 0)
         throw new Error(`yo py-docker --yes failed:\n${(r.stdout + r.stderr).slice(-2000)}`);
-      files = capture(dir).length;
-      return { ms: r.ms, peakKiB: r.peakKiB };
+      return timed(r);
+    },
+    floor: (i) => {
+      const r = yo(freshDir(base, `yofloor${i}`), ['pdfloor']);
+      if (r.status !== 0) throw new Error(`yo pdfloor failed:\n${(r.stdout + r.stderr).slice(-2000)}`);
+      return timed(r);
     },
   });
   return {
-    command: 'yo py-docker --yes (empty folder) vs yo --version',
+    command: 'yo py-docker --yes (empty folder) vs yo --version and yo running a bare generator',
     user: setup.user,
     yo: version(process.execPath, [join(ROOT, 'node_modules', 'yo', 'lib', 'cli.js'), '--version']),
-    filesWritten: files,
+    filesWritten: written.length,
     version: statsOf(samples.version),
     generate: statsOf(samples.generate),
+    floor: statsOf(samples.floor),
   };
 }
 

@@ -9,6 +9,9 @@ import type { Model } from './model.js';
 export function gunicornArgs(m: Model): string[] {
   return [
     'gunicorn',
+    // Hooks only (a fast clean worker exit); every setting is on this command line.
+    '--config',
+    `${m.scriptsDir}/gunicorn.conf.py`,
     '--bind',
     `0.0.0.0:${m.s.port}`,
     // /dev/shm: a tmpfs, so worker heartbeats never block on a slow or read-only disk.

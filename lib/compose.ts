@@ -7,7 +7,7 @@
 import { Document, isMap, isScalar, type YAMLMap } from 'yaml';
 import { celeryBeatArgs, celeryWorkerArgs } from './commands.js';
 import { envCatalog, type Environment } from './env-vars.js';
-import type { Model } from './model.js';
+import { DEBUG_PORT, type Model } from './model.js';
 import { cpuToMilli, memoryToBytes } from './settings.js';
 
 export type Condition = 'service_started' | 'service_healthy' | 'service_completed_successfully';
@@ -18,6 +18,8 @@ export interface Healthcheck {
   timeout?: string;
   retries?: number;
   start_period?: string;
+  /** Compose 2.20+ on Docker Engine 25+: how often to probe during start_period (until the first pass). */
+  start_interval?: string;
   disable?: boolean;
 }
 
@@ -88,8 +90,6 @@ export interface ComposeDoc {
 
 /** Networks: the database and Redis sit on an internal network with no route out. */
 export const NETWORKS = { front: 'frontend', back: 'backend' } as const;
-/** Port debugpy listens on when you start it (README.Docker.md shows how). */
-export const DEBUG_PORT = 5678;
 /** Tag of the images compose builds; IMAGE_TAG in .env overrides it. */
 export const IMAGE_TAG = '${IMAGE_TAG:-local}';
 /** Default host interface for every published port: loopback, never all interfaces by accident. */
@@ -173,31 +173,38 @@ function postgresHealthcheck(): Healthcheck {
   // $$: the container's own variables, expanded by its shell rather than by compose.
   return {
     test: ['CMD-SHELL', 'pg_isready -U "$$POSTGRES_USER" -d "$$POSTGRES_DB"'],
-    // pg_isready is cheap: a short interval lets migrate and web start sooner (same 50 s to unhealthy).
-    interval: '2s',
+    // Probed every second while starting, so migrate and web start as soon as it is ready.
+    ...STARTUP_PROBING,
+    interval: '10s',
     timeout: '5s',
-    retries: 25,
-    start_period: '10s',
+    retries: 5,
   };
 }
 
+/**
+ * Every check probes each second until its first pass within start_period (healthy about a second after
+ * the service is ready), then at its slower interval; failures count only after start_period.
+ */
+const STARTUP_PROBING = { start_period: '30s', start_interval: '1s' } as const;
+
 const redisHealthcheck = (): Healthcheck => ({
   test: ['CMD', 'redis-cli', 'ping'],
-  interval: '5s',
+  ...STARTUP_PROBING,
+  interval: '10s',
   timeout: '3s',
-  retries: 10,
+  retries: 5,
 });
 
 /**
- * The web container's check: the image's health script (HTTP GET of the health path). Every 3 s, as in
- * the Dockerfile: healthy about 3 s after start (bench/); 15 failures in a row (45 s) to unhealthy.
+ * The web container's check: the image's health script (HTTP GET of the health path), timed as in the
+ * Dockerfile: every second while starting, then every 10 s; 3 failures in a row (30 s) to unhealthy.
  */
 export const webHealthcheck = (m: Model): Healthcheck => ({
   test: ['CMD', `${m.scriptsDir}/healthcheck.sh`],
-  interval: '3s',
+  ...STARTUP_PROBING,
+  interval: '10s',
   timeout: '5s',
-  retries: 15,
-  start_period: '30s',
+  retries: 3,
 });
 
 /** The Celery worker answers a ping; the image's HTTP health check would fail on it. */
@@ -326,7 +333,10 @@ export function overrideCompose(m: Model, opts: OverrideOptions): ComposeDoc {
     image: devImage(m),
     command: ['python', m.managePy, 'runserver', `0.0.0.0:${s.port}`],
     env_file: devEnv,
-    ports: [`${WEB_BIND}:\${WEB_PORT:-${s.port}}:${s.port}`, `${WEB_BIND}:${DEBUG_PORT}:${DEBUG_PORT}`],
+    ports: [
+      `${WEB_BIND}:\${WEB_PORT:-${s.port}}:${s.port}`,
+      `${WEB_BIND}:\${DEBUG_PORT:-${DEBUG_PORT}}:${DEBUG_PORT}`,
+    ],
     volumes: ['.:/app'],
     develop: { watch: dependencyFiles(m).map((path) => ({ action: 'rebuild' as const, path: `./${path}` })) },
   };
@@ -337,7 +347,7 @@ export function overrideCompose(m: Model, opts: OverrideOptions): ComposeDoc {
     },
     {
       path: ['services', svc.web, 'ports'],
-      text: ` ${s.port}: runserver (hot reload). ${DEBUG_PORT}: debugpy, when you start it (README.Docker.md).`,
+      text: ` ${s.port}: runserver (hot reload). ${DEBUG_PORT}: debugpy, when you start it (README.Docker.md); host ports from .env.`,
     },
     {
       path: ['services', svc.web, 'develop'],

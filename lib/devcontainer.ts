@@ -3,8 +3,7 @@
  * service (docker-compose.yml + docker-compose.override.yml), as the development image's non-root
  * user. Nothing is downloaded when the container opens: no features, only the images compose builds.
  */
-import { DEBUG_PORT } from './compose.js';
-import type { Model } from './model.js';
+import { DEBUG_PORT, type Model } from './model.js';
 
 export interface PortAttributes {
   label: string;

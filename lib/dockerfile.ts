@@ -163,6 +163,28 @@ export function copyLines(steps: readonly CopyStep[], flags = ''): string[] {
   return steps.map((s) => `COPY ${flags}${[...s.sources, s.dest].join(' ')}`);
 }
 
+/** The --assets-sources paths, normalized ("./frontend" is "frontend"; "." stays the whole project). */
+export function assetsSourceList(value: string): string[] {
+  return value.split(',').map((p) => normalize(p) || '.');
+}
+
+/** The first --assets-sources path that is not in the project (`has`: a file or folder exists there). */
+export function missingAssetsSource(value: string, has: (path: string) => boolean): string | undefined {
+  return assetsSourceList(value).find((p) => p !== '.' && !has(p));
+}
+
+/**
+ * One COPY per source, each to the same path under the workdir (a folder keeps its name). "." copies
+ * the whole context: then any change, also to Python code, re-runs the npm build.
+ */
+function assetsCopy(m: Model): string[] {
+  return copyLines(
+    assetsSourceList(m.s.assetsSources).map((p) =>
+      p === '.' ? { sources: ['.'], dest: `${m.workdir}/` } : { sources: [p], dest: `${m.workdir}/${p}` },
+    ),
+  );
+}
+
 /** Follows `-r`/`-c` includes from `file` with `read` (undefined: no such file); `file` comes first. */
 export function requirementClosure(read: (path: string) => string | undefined, file: string): string[] {
   const seen: string[] = [];
@@ -199,6 +221,8 @@ export interface DockerfileView {
   npmManifests: string[];
   /** Built assets folder inside the assets stage and the images. */
   assetsPath: string;
+  /** COPY instructions of what the npm build reads (--assets-sources), after npm ci. */
+  assetsCopy: string[];
   /** node_modules of the assets stage (copied into the development image). */
   nodeModulesPath: string;
   builderPackages: string[];
@@ -296,6 +320,7 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
     npmManifests: ['package.json', 'package-lock.json'].map((f) => under(inputs.nodeDir, f)),
     assetsPath: `${m.workdir}/${s.assetsDir}`,
     nodeModulesPath: `${nodeWorkdir}/node_modules`,
+    assetsCopy: assetsCopy(m),
     builderPackages: buildPackages(m),
     runtimePackages: runtimePackages(m),
     depsCopy,
@@ -317,10 +342,12 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
       m.managePy,
       'docker/entrypoint.sh',
       'docker/healthcheck.sh',
+      'docker/gunicorn.conf.py',
       'docker/wait-for-it.sh',
       ...(s.processManager === 'supervisord' ? ['docker/supervisord.conf'] : []),
       under(inputs.nodeDir, 'package.json'),
       under(inputs.nodeDir, 'package-lock.json'),
+      ...assetsSourceList(s.assetsSources).filter((p) => p !== '.'),
     ],
     pipCache: PIP_CACHE_MOUNT,
     npmCache: NPM_CACHE_MOUNT,

@@ -3,7 +3,7 @@
  * Kubernetes ConfigMaps/Secrets and README.Docker.md all render from it, so a variable cannot be used in
  * one place and missing from another.
  */
-import type { Model } from './model.js';
+import { DEBUG_PORT, type Model } from './model.js';
 
 export const ENVIRONMENTS = ['development', 'test', 'staging', 'production'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -196,6 +196,12 @@ export function composeVars(m: Model): EnvVar[] {
       description: 'Host port the web service is published on',
       secret: false,
       values: same(String(m.s.port)),
+    },
+    {
+      name: 'DEBUG_PORT',
+      description: 'Host port debugpy is published on in development (change it to run two stacks at once)',
+      secret: false,
+      values: same(String(DEBUG_PORT)),
     },
     {
       name: 'IMAGE_TAG',

@@ -5,6 +5,8 @@
  */
 import type { Settings } from './settings.js';
 
+/** Port debugpy listens on in the development container when you start it (README.Docker.md shows how). */
+export const DEBUG_PORT = 5678;
 /** gunicorn's graceful timeout; everything that stops the app waits longer than this. */
 export const GRACEFUL_TIMEOUT_S = 30;
 /** compose stop_grace_period: above gunicorn's graceful timeout. */

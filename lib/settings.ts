@@ -42,6 +42,7 @@ export interface Settings {
   devRequirementsFile: string;
   buildScript: string;
   assetsDir: string;
+  assetsSources: string;
   port: number;
   healthPath: string;
   appUid: number;
@@ -102,6 +103,9 @@ function def<K extends SettingKey>(
 ): SettingDef {
   return setting as unknown as SettingDef;
 }
+
+/** The starter's front-end folder (lib/starter.ts writes frontend/build.mjs and frontend/src). */
+export const STARTER_FRONTEND = 'frontend';
 
 const slugOrApp = (name: string | undefined): string => name || 'app';
 const pyIdent = (name: string): string => name.replace(/-/g, '_');
@@ -289,9 +293,21 @@ export const SETTINGS: readonly SettingDef[] = [
     type: 'string',
     description: 'Folder the build script writes assets to, relative to the project root',
     parts: ['docker', 'compose', 'env', 'devcontainer'],
-    default: () => 'frontend/dist',
+    default: () => `${STARTER_FRONTEND}/dist`,
     validate: v.relativePath,
     prompt: 'Folder the npm build writes static assets to',
+  }),
+  def({
+    key: 'assetsSources',
+    flag: 'assets-sources',
+    type: 'string',
+    description:
+      'What the npm build reads, comma-separated paths copied into the assets stage ("." the whole project; a narrower list keeps a Python change from re-running the build)',
+    parts: ['docker'],
+    // The starter's build reads only its own folder. In an existing project a build can read anything
+    // (templates for Tailwind, a config beside package.json): the whole project unless the user narrows it.
+    default: (_s, d) => (d.django ? '.' : STARTER_FRONTEND),
+    validate: v.pathList,
   }),
   def({
     key: 'port',

@@ -4,9 +4,10 @@
  * generators/app/templates/starter/ with `m`, `s` and the `data` of each file.
  */
 import { posix } from 'node:path';
+import { missingAssetsSource } from './dockerfile.js';
 import { envCatalog } from './env-vars.js';
 import { buildModel, type Model } from './model.js';
-import type { Settings } from './settings.js';
+import { STARTER_FRONTEND, type Settings } from './settings.js';
 import { compareVersions } from './validate.js';
 
 /**
@@ -152,6 +153,15 @@ export function starterProblem(s: Settings): { flag: string; message: string } |
     };
   }
   const paths = starterFiles(buildModel(s)).map((f) => f.path);
+  const outside = missingAssetsSource(s.assetsSources, (src) =>
+    paths.some((p) => p === src || p.startsWith(`${src}/`)),
+  );
+  if (outside) {
+    return {
+      flag: 'assets-sources',
+      message: `${JSON.stringify(outside)} is not a file or folder of the starter project; allowed: "." or starter paths such as ${STARTER_FRONTEND}`,
+    };
+  }
   const twice = paths.find((p, i) => paths.indexOf(p) !== i);
   if (twice) {
     const requirements = twice === s.requirementsFile;

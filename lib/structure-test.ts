@@ -83,6 +83,11 @@ export function structureTest(m: Model): StructureTest {
     shouldExist: true,
     permissions: '-rwxr-xr-x',
   }));
+  files.push({
+    name: 'gunicorn.conf.py is present',
+    path: `${m.scriptsDir}/gunicorn.conf.py`,
+    shouldExist: true,
+  });
   if (s.processManager === 'supervisord') {
     files.push({
       name: 'supervisord.conf is present',

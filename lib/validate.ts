@@ -113,6 +113,19 @@ export const relativePath: Validator<string> = (value) => {
   return true;
 };
 
+/** Comma-separated relative paths without repeats; "." (the whole project) only on its own. */
+export const pathList: Validator<string> = (value) => {
+  const list = value.split(',');
+  if (list.includes('.') && list.length > 1)
+    return `${show(value)} lists "." with other paths; allowed: "." alone (the whole project) or a list of paths`;
+  if (new Set(list).size !== list.length) return `${show(value)} names a path twice`;
+  for (const path of list) {
+    const problem = relativePath(path);
+    if (problem !== true) return path === value ? problem : `${show(path)} in the list: ${problem}`;
+  }
+  return true;
+};
+
 /** DNS host name (RFC 1123), optionally a leading wildcard label for ingress. */
 export const hostname: Validator<string> = (value) => {
   const labels = value.split('.');

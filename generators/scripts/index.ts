@@ -20,8 +20,8 @@ export function supervisedPrograms(m: Model): SupervisedProgram[] {
 }
 
 /**
- * `yo py-docker:scripts`: the container scripts in docker/ (entrypoint, health check, wait-for-it) and,
- * in supervisord mode, the supervisord.conf of the all-in-one image.
+ * `yo py-docker:scripts`: the container scripts in docker/ (entrypoint, health check, wait-for-it), the
+ * gunicorn settings file and, in supervisord mode, the supervisord.conf of the all-in-one image.
  */
 export default class ScriptsGenerator extends PyDockerGenerator {
   constructor(args: string[], options: PyDockerOptions) {
@@ -32,6 +32,7 @@ export default class ScriptsGenerator extends PyDockerGenerator {
     for (const script of ['entrypoint.sh', 'healthcheck.sh', 'wait-for-it.sh']) {
       this.writeGenerated(`docker/${script}`, this.render(`${script}.ejs`), { executable: true });
     }
+    this.writeGenerated('docker/gunicorn.conf.py', this.render('gunicorn.conf.py.ejs'));
     if (this.settings.processManager === 'supervisord') {
       const m = this.model;
       this.writeGenerated(

@@ -394,15 +394,29 @@ function dockerfileChecks(ctx: Context): Finding[] {
           check: 'consistency:env',
           message: `the final stage sets ${key}=${env[key]}, not ${value}`,
         });
-    const want =
+    // supervisord with its config, or gunicorn with the generated settings file and the port.
+    const [program, ...pairs]: [string, string][] =
       s.processManager === 'supervisord'
-        ? ['supervisord', '-c', '/app/docker/supervisord.conf']
-        : ['gunicorn', '--bind', `0.0.0.0:${s.port}`];
-    if (JSON.stringify(cmd?.slice(0, want.length)) !== JSON.stringify(want))
+        ? [
+            ['supervisord', ''],
+            ['-c', '/app/docker/supervisord.conf'],
+          ]
+        : [
+            ['gunicorn', ''],
+            ['--config', '/app/docker/gunicorn.conf.py'],
+            ['--bind', `0.0.0.0:${s.port}`],
+          ];
+    const holds =
+      cmd?.[0] === program![0] &&
+      pairs.every(([flag, value]) => {
+        const at = cmd.indexOf(flag);
+        return at > 0 && cmd[at + 1] === value;
+      });
+    if (!holds)
       out.push({
         artifact: 'Dockerfile',
         check: 'consistency:command',
-        message: `the final CMD ${JSON.stringify(cmd)} does not start with ${JSON.stringify(want)}`,
+        message: `the final CMD ${JSON.stringify(cmd)} is not ${program![0]} with ${pairs.map((p) => p.join(' ')).join(', ')}`,
       });
     const bases = parseStages(dockerfile)
       .filter((st) => !st.parent)

@@ -18,6 +18,8 @@ import {
   runCommand,
 } from '../support/dockerfile-rules.js';
 import { TODAY, generatorPath, runExpectingError, runGenerator, snapshotFolder } from '../support/run.js';
+import { requireTool } from '../support/tools.js';
+import { formatFindings, validateProject } from '../support/validate-project.js';
 
 const read = (dir: string, file: string): string => readFileSync(join(dir, file), 'utf8');
 
@@ -104,12 +106,14 @@ describe('py-docker:docker', () => {
     assert.match(production, /^ENTRYPOINT \["\/app\/docker\/entrypoint.sh"\]$/m);
     assert.match(
       production,
-      /^HEALTHCHECK --interval=3s --timeout=5s --start-period=20s --retries=10 CMD \["\/app\/docker\/healthcheck.sh"\]$/m,
+      /^HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --start-interval=1s --retries=3 CMD \["\/app\/docker\/healthcheck.sh"\]$/m,
     );
     // The gunicorn command of lib/commands.ts, exec form, workers left to WEB_CONCURRENCY.
     const cmd = JSON.parse(/^CMD (.*)$/m.exec(production)![1]!) as string[];
-    assert.deepEqual(cmd.slice(0, 3), ['gunicorn', '--bind', '0.0.0.0:8000']);
+    assert.equal(cmd[0], 'gunicorn');
     for (const [flag, value] of [
+      ['--config', '/app/docker/gunicorn.conf.py'],
+      ['--bind', '0.0.0.0:8000'],
       ['--worker-tmp-dir', '/dev/shm'],
       ['--access-logfile', '-'],
       ['--graceful-timeout', '30'],
@@ -172,13 +176,45 @@ describe('py-docker:docker', () => {
     const at = (re: RegExp): number => assets.findIndex((l) => re.test(l));
     assert.ok(at(/^COPY package\.json package-lock\.json \/app\/$/) >= 0);
     assert.ok(at(/^COPY package\.json/) < at(/^RUN .*npm ci/));
-    assert.ok(at(/^RUN .*npm ci/) < at(/^COPY \. \/app\/$/));
-    assert.ok(at(/^COPY \. \/app\/$/) < at(/^RUN npm run build$/));
+    // A new project's build reads the starter's frontend/ folder only: a Python change keeps it cached.
+    assert.ok(at(/^RUN .*npm ci/) < at(/^COPY frontend \/app\/frontend$/));
+    assert.ok(at(/^COPY frontend \/app\/frontend$/) < at(/^RUN npm run build$/));
+    assert.equal(assets.filter((l) => l.startsWith('COPY ')).length, 2);
     // The bundled npm is replaced only when it is not the requested version.
     assert.match(
       assets[at(/npm --version/)]!,
       /!= "10\.9\.2" \]; then npm install --global .*"npm@10\.9\.2"; fi/,
     );
+  });
+
+  it('an existing project gives its npm build the whole project, unless --assets-sources narrows it', async () => {
+    const copies = (dir: string): string[] =>
+      stage(read(dir, 'Dockerfile'), 'assets')
+        .split('\n')
+        .filter((l) => l.startsWith('COPY ') && !l.includes('package.json'));
+    const whole = await runGenerator('docker', { options: { yes: true }, cwd: projectDir(djangoProject()) });
+    assert.deepEqual(copies(whole.cwd), ['COPY . /app/']);
+    const narrow = await runGenerator('docker', {
+      options: { yes: true, 'assets-sources': 'web,./vite.config.js' },
+      cwd: projectDir({ ...djangoProject(), 'web/main.js': '', 'vite.config.js': '' }),
+    });
+    assert.deepEqual(copies(narrow.cwd), ['COPY web /app/web', 'COPY vite.config.js /app/vite.config.js']);
+    // The .dockerignore the generator writes keeps the listed sources in the context.
+    const rules = parseIgnore(read(narrow.cwd, '.dockerignore'));
+    assert.equal(isIgnored(rules, 'web/main.js'), false);
+    const error = await runExpectingError('docker', {
+      options: { yes: true, 'assets-sources': '.,web' },
+      cwd: projectDir(djangoProject()),
+    });
+    assert.match(error.message, /--assets-sources: "\.,web" lists "\." with other paths/);
+    const project = projectDir(djangoProject());
+    const before = snapshotFolder(project);
+    const missing = await runExpectingError('docker', {
+      options: { yes: true, 'assets-sources': 'assets' },
+      cwd: project,
+    });
+    assert.match(missing.message, /--assets-sources: "assets" is not in the project/);
+    assert.deepEqual(snapshotFolder(project), before);
   });
 
   for (const variant of [
@@ -232,6 +268,44 @@ describe('py-docker:docker', () => {
       }
     });
   }
+
+  // The Alpine variant cannot be built offline (no Alpine image or apk package here): the end-to-end
+  // case runs in the GitHub workflow; here every generated file is held to every static check.
+  it("a new user runs `yo py-docker --yes --variant alpine` in an empty folder: every file passes the validation layer, and the images use Alpine's apk, busybox adduser/addgroup and ash, nothing of Debian", async function () {
+    this.timeout(300_000);
+    for (const name of ['shellcheck', 'busybox', 'dash', 'docker-compose', 'kubectl', 'python3'] as const)
+      requireTool(this, name);
+    const { cwd } = await runGenerator('app', { options: { yes: true, variant: 'alpine' } });
+    assert.equal(formatFindings(await validateProject(cwd)), '');
+    const dockerfile = read(cwd, 'Dockerfile');
+    assert.deepEqual(
+      parseStages(dockerfile).map((s) => s.base),
+      ['node:18.20.7-alpine3.21', 'python:3.9.21-alpine3.21', 'builder', 'python:3.9.21-alpine3.21'],
+    );
+    // Each command of a stage's RUNs (runCommand joins a `&&` chain into one line).
+    const commands = (name: string): string[] =>
+      runs(dockerfile, name).flatMap((r) => r.split(/\s+&&\s+/).map((c) => c.trim()));
+    assert.equal(commands('builder')[0], 'apk add --no-cache build-base libpq-dev');
+    for (const command of [
+      'apk add --no-cache libpq',
+      'addgroup -S -g 10001 app',
+      'adduser -S -D -H -u 10001 -G app -s /sbin/nologin app',
+    ])
+      assert.ok(commands('production').includes(command), command);
+    assert.ok(
+      commands('development').includes('adduser -D -u "$HOST_UID" -G "$group" -h /home/app -s /bin/sh app'),
+      commands('development').join('\n'),
+    );
+    // Debian's tools do not exist on Alpine: none may appear in a RUN, and no script may need bash.
+    const allRuns = parseStages(dockerfile)
+      .flatMap((st) => runs(dockerfile, st.name!))
+      .join('\n');
+    assert.doesNotMatch(allRuns, /\b(apt-get|useradd|groupadd|bash)\b/);
+    for (const script of ['entrypoint.sh', 'healthcheck.sh', 'wait-for-it.sh'])
+      assert.match(read(cwd, `docker/${script}`), /^#!\/bin\/sh\n/, script);
+    // The assets service of the development override runs the same Alpine Node.js image.
+    assert.match(read(cwd, 'docker-compose.override.yml'), /^ {4}image: node:18\.20\.7-alpine3\.21$/m);
+  });
 
   it('a project without PostgreSQL gets no libpq', async () => {
     const result = await runGenerator('docker', { options: { yes: true, postgres: false, variant: 'slim' } });

@@ -59,6 +59,7 @@ const VALID: Record<string, string[]> = {
   'requirements-file': ['0', '65536', 'ubuntu', '3.x', '1.2.3.4.5'],
   'dev-requirements-file': ['0', '65536', 'ubuntu', '3.x', '1.2.3.4.5'],
   'assets-dir': ['0', '65536', '3.x', '1.2.3.4.5', 'ubuntu'],
+  'assets-sources': ['0', '65536', '3.x', '1.2.3.4.5', 'ubuntu'],
   'build-script': ['0', '65536', '3.x', '1.2.3.4.5', 'ubuntu'],
   image: ['0', '65536', 'ubuntu', '3.x', '1.2.3.4.5'],
   'project-name': ['ubuntu'],

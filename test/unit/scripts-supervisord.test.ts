@@ -65,6 +65,8 @@ describe('py-docker:scripts supervisord.conf (all-in-one mode)', function () {
 
   const gunicorn = [
     'gunicorn',
+    '--config',
+    '/app/docker/gunicorn.conf.py',
     '--bind',
     '0.0.0.0:8000',
     '--worker-tmp-dir',

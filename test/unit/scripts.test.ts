@@ -36,7 +36,11 @@ describe('py-docker:scripts', function () {
   it('re-running with the same answers reports every file identical and changes nothing', async () => {
     const options = { yes: true, 'process-manager': 'supervisord', celery: true };
     const first = await runGenerator('scripts', { options });
-    const files = [...SCRIPTS.map((s) => `docker/${s}`), 'docker/supervisord.conf'];
+    const files = [
+      ...SCRIPTS.map((s) => `docker/${s}`),
+      'docker/gunicorn.conf.py',
+      'docker/supervisord.conf',
+    ];
     const before = files.map((f) => statSync(join(first.cwd, f)));
     // force: false, so the conflicter compares instead of forcing (as `yo` does for a user).
     const again = await runGenerator('scripts', { cwd: first.cwd, options, envOptions: { force: false } });
