@@ -17,7 +17,6 @@ import {
   decideRemoval,
   decideWrite,
   hashOf,
-  LOCAL_ENV,
   missingEnvEntries,
   SIDE_BY_SIDE_SUFFIX,
   type FileRecord,
@@ -352,21 +351,22 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
   /**
    * The single write path for generated files, with the safe re-run rules of lib/drift.ts: untouched
    * files are updated, edited ones are never overwritten silently, deleted ones are not recreated,
-   * `.env` (`once`) is never replaced, and --dry-run prints a diff instead of writing.
+   * `once` files are never replaced, and --dry-run prints a diff instead of writing.
    * `merge`: the content was computed from the file on disk (ignore files), so it is never a conflict.
+   * `secrets` (`.env`): never replaced, but gains the entries it lacks; its diffs show no context lines.
    */
   protected writeGenerated(
     path: string,
     content: string,
-    opts: { executable?: boolean; once?: boolean; merge?: boolean } = {},
+    opts: { executable?: boolean; once?: boolean; merge?: boolean; secrets?: boolean } = {},
   ): void {
     const target = this.destinationPath(path);
     const onDisk = this.readGenerated(path);
     const record = this.records()[path];
     this.generated.add(path);
-    // `.env` is never replaced, but gains the variables it lacks (a service turned on, a newer version):
-    // every line of the user's stays as it is, the new entries are appended.
-    const added = path === LOCAL_ENV && onDisk !== undefined ? missingEnvEntries(onDisk, content) : '';
+    // A secrets file gains the variables it lacks (a service turned on, a newer version): every line of
+    // the user's stays as it is, the new entries are appended.
+    const added = opts.secrets && onDisk !== undefined ? missingEnvEntries(onDisk, content) : '';
     if (added) {
       content = onDisk + added;
       const names = added.match(/^[A-Za-z_][A-Za-z0-9_]*(?==)/gm) ?? [];
@@ -376,7 +376,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
       onDisk,
       content,
       record,
-      once: opts.once && !added,
+      once: (opts.once || opts.secrets) && !added,
       merge: opts.merge || Boolean(added),
       force: this.force,
       restore: Boolean(this.options.restore),
@@ -386,8 +386,8 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     if (this.dryRun) {
       if (action !== 'identical' && action !== 'keep' && action !== 'skip-deleted') {
         const from = onDisk === undefined ? '/dev/null' : `a/${path}`;
-        // No context lines from .env: they would print the user's secrets.
-        const context = path === LOCAL_ENV ? 0 : 3;
+        // No context lines from a secrets file: they would print the user's secrets.
+        const context = opts.secrets ? 0 : 3;
         this.log(createTwoFilesPatch(from, `b/${path}`, onDisk ?? '', content, '', '', { context }));
       }
       return;

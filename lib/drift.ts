@@ -71,9 +71,6 @@ export function decideRemoval(onDisk: string | undefined, record: FileRecord): R
   return hashOf(onDisk) === record.hash ? 'delete' : 'keep-edited';
 }
 
-/** The local env file: never replaced (it holds real secrets), but it gains the variables it lacks. */
-export const LOCAL_ENV = '.env';
-
 /**
  * The entries (`KEY=value` with the comment lines right above it) of a freshly rendered env file whose
  * keys the file on disk lacks (a service turned on, a variable a newer version added), as text to

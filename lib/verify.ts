@@ -97,6 +97,33 @@ export const COMBINATIONS: { name: string; files: string[] }[] = [
 
 const fileArgs = (files: string[]): string[] => files.flatMap((f) => ['-f', f]);
 
+export const ENGINE_STEP = 'Docker Engine 25+ and Compose 2.20+';
+
+/** The oldest releases the generated files work with: health-check start_interval (and BuildKit). */
+export const MIN_VERSIONS = { engine: [25, 0], compose: [2, 20] } as const;
+
+/**
+ * Why this Docker cannot run the generated setup, or undefined. `server`: `docker version` Server
+ * (e.g. "26.1.5+dfsg1"); `compose`: `docker compose version --short` (e.g. "2.26.1-4" or "v2.29.1").
+ */
+export function engineProblem(server: string, compose: string): string | undefined {
+  const parts = (text: string): [number, number] | undefined => {
+    const match = /^v?(\d+)\.(\d+)/.exec(text);
+    return match ? [Number(match[1]), Number(match[2])] : undefined;
+  };
+  const older = (have: [number, number], want: readonly [number, number]): boolean =>
+    have[0] < want[0] || (have[0] === want[0] && have[1] < want[1]);
+  const engine = parts(server);
+  if (!engine) return `cannot read the Docker Engine version from ${JSON.stringify(server)}`;
+  if (older(engine, MIN_VERSIONS.engine))
+    return `Docker Engine ${server} is too old: the generated files need 25.0 or newer (health checks with start_interval); upgrade Docker`;
+  const plugin = parts(compose);
+  if (!plugin) return `cannot read the Docker Compose version from ${JSON.stringify(compose)}`;
+  if (older(plugin, MIN_VERSIONS.compose))
+    return `Docker Compose ${compose} is too old: the generated files need 2.20 or newer (start_interval); upgrade Docker Compose`;
+  return undefined;
+}
+
 /** First line worth showing of a failed command's output. */
 export function firstError(result: CommandResult): string {
   if (result.timedOut) return `timed out after ${Math.round(result.duration / 1000)} s`;
@@ -280,6 +307,14 @@ export async function verify(input: VerifyInput): Promise<StepResult[]> {
     production: [`${m.localImage}:verify-${input.runId}`, testImage(m)],
   };
   try {
+    await step(ctx, ENGINE_STEP, async () => {
+      const server = (await must(ctx, ['version', '--format', '{{.Server.Version}}'], 30_000)).stdout.trim();
+      const compose = (await must(ctx, ['compose', 'version', '--short'], 30_000)).stdout.trim();
+      const problem = engineProblem(server, compose);
+      if (problem) throw new Error(problem);
+      return `engine ${server}, compose ${compose}`;
+    });
+    if (ctx.results.some((r) => r.status === 'fail')) return ctx.results;
     for (const combination of COMBINATIONS) {
       await step(ctx, `compose config: ${combination.name}`, async () => {
         await must(ctx, ['compose', ...fileArgs(combination.files), 'config', '-q'], 60_000);

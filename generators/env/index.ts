@@ -13,7 +13,7 @@ export default class EnvGenerator extends PyDockerGenerator {
     const m = this.model;
     const uid = typeof process.getuid === 'function' ? process.getuid() : 1000;
     const gid = typeof process.getgid === 'function' ? process.getgid() : 1000;
-    // Never replaced once it exists: it holds the real secrets of this machine.
+    // Never replaced once it exists (it holds this machine's real secrets); it only gains what it lacks.
     this.writeGenerated(
       '.env',
       renderEnvFile(
@@ -21,9 +21,7 @@ export default class EnvGenerator extends PyDockerGenerator {
         'local',
         localEnvValues(m, (n) => randomBytes(n), { uid, gid }),
       ),
-      {
-        once: true,
-      },
+      { secrets: true },
     );
     this.writeGenerated('.env.example', renderEnvFile(m, 'example'));
     for (const environment of ['development', 'staging', 'production'] as const) {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import type { StepResult } from '../../lib/verify.js';
+import { ENGINE_STEP, type StepResult } from '../../lib/verify.js';
 import {
   copyProject,
   E2E_PREFIX,
@@ -24,6 +24,7 @@ const STRUCTURE_STEP = 'container-structure-test';
 
 /** Every step of a full run, in order. */
 const allSteps = (healthPath: string): string[] => [
+  ENGINE_STEP,
   'compose config: base',
   'compose config: development (base + override)',
   'compose config: production (base + prod)',

@@ -7,21 +7,12 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import helpers, { type RunResult } from 'yeoman-test';
+import { PARTS } from '../../lib/settings.js';
 
 /** dist/ of this build (tests run from dist/test/...). */
 export const DIST = fileURLToPath(new URL('../../', import.meta.url));
-export const ALL_GENERATORS = [
-  'app',
-  'docker',
-  'compose',
-  'env',
-  'scripts',
-  'devcontainer',
-  'k8s',
-  'ci',
-  'testing',
-  'verify',
-];
+/** Every sub-generator: `app` and the parts of lib/settings.ts. */
+export const ALL_GENERATORS = ['app', ...PARTS];
 
 export const generatorPath = (name: string): string => join(DIST, 'generators', name, 'index.js');
 

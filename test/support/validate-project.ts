@@ -37,6 +37,7 @@ import {
   type Expectations,
   type K8sObject,
 } from './k8s-check.js';
+import { SUPERVISOR_PARSE, type SupervisorConf } from './supervisor-parse.js';
 import { structureTestSchema } from './structure-test-schema.js';
 import { findTool } from './tools.js';
 import {
@@ -519,17 +520,6 @@ async function scriptChecks(ctx: Context): Promise<Finding[]> {
   return [...out, ...(await runChecks(jobs))];
 }
 
-/** What supervisor itself makes of the file: the parser supervisord runs at startup. */
-const SUPERVISOR_PARSE = `
-import json, shlex, sys
-from supervisor.options import ServerOptions
-o = ServerOptions()
-o.realize(['-c', sys.argv[1]])
-print(json.dumps({'nodaemon': o.nodaemon, 'programs': [
-    {'name': p.name, 'argv': shlex.split(p.command)}
-    for g in o.process_group_configs for p in g.process_configs]}))
-`;
-
 async function supervisorChecks(ctx: Context, k8sWebArgs: string[] | undefined): Promise<Finding[]> {
   const { p, s } = ctx;
   const file = 'docker/supervisord.conf';
@@ -554,10 +544,7 @@ async function supervisorChecks(ctx: Context, k8sWebArgs: string[] | undefined):
   });
   const result = parsed.find((f) => f.check === 'supervisor:parsed');
   if (!result) return [...out, ...parsed];
-  const conf = JSON.parse(result.message) as {
-    nodaemon: boolean;
-    programs: { name: string; argv: string[] }[];
-  };
+  const conf = JSON.parse(result.message) as SupervisorConf;
   if (!conf.nodaemon)
     out.push({ artifact: file, check: 'supervisor', message: 'supervisord does not run in the foreground' });
   const names = conf.programs.map((prog) => prog.name).sort();

@@ -5,43 +5,8 @@ import { join } from 'node:path';
 import { GRACEFUL_TIMEOUT_S, STOP_GRACE_PERIOD_S } from '../../lib/model.js';
 import { script, scriptsProject } from '../support/scripts-fixture.js';
 import { run, start } from '../support/scripts-servers.js';
+import { SUPERVISOR_PARSE, type SupervisorConf } from '../support/supervisor-parse.js';
 import { hasSupervisor, requireTool } from '../support/tools.js';
-
-/** What Debian's supervisor makes of a config file: the same parser supervisord uses at startup. */
-const PARSE = `
-import json, shlex, sys
-from supervisor.options import ServerOptions
-o = ServerOptions()
-o.realize(['-c', sys.argv[1]])
-programs = []
-for group in o.process_group_configs:
-    for p in group.process_configs:
-        programs.append({
-            'name': p.name, 'argv': shlex.split(p.command), 'directory': p.directory,
-            'stopsignal': int(p.stopsignal), 'stopwaitsecs': p.stopwaitsecs,
-            'stopasgroup': p.stopasgroup, 'killasgroup': p.killasgroup,
-            'stdout': [p.stdout_logfile, p.stdout_logfile_maxbytes],
-            'stderr': [p.stderr_logfile, p.stderr_logfile_maxbytes],
-        })
-print(json.dumps({'nodaemon': o.nodaemon, 'logfile': o.logfile, 'pidfile': o.pidfile, 'programs': programs}))
-`;
-
-interface Parsed {
-  nodaemon: boolean;
-  logfile: string;
-  pidfile: string;
-  programs: {
-    name: string;
-    argv: string[];
-    directory: string;
-    stopsignal: number;
-    stopwaitsecs: number;
-    stopasgroup: boolean;
-    killasgroup: boolean;
-    stdout: [string, number];
-    stderr: [string, number];
-  }[];
-}
 
 const SIGTERM = 15;
 
@@ -55,12 +20,15 @@ describe('py-docker:scripts supervisord.conf (all-in-one mode)', function () {
     if (!hasSupervisor()) throw new Error('/usr/bin/supervisord exists but python3 cannot import supervisor');
   });
 
-  const parse = async (project: string): Promise<Parsed> => {
-    const result = await run(['/usr/bin/python3', '-c', PARSE, script(project, 'supervisord.conf')], {
-      env: { PATH: '/usr/bin:/bin' },
-    });
+  const parse = async (project: string): Promise<SupervisorConf> => {
+    const result = await run(
+      ['/usr/bin/python3', '-c', SUPERVISOR_PARSE, script(project, 'supervisord.conf')],
+      {
+        env: { PATH: '/usr/bin:/bin' },
+      },
+    );
     assert.equal(result.code, 0, result.stderr);
-    return JSON.parse(result.stdout) as Parsed;
+    return JSON.parse(result.stdout) as SupervisorConf;
   };
 
   const gunicorn = [

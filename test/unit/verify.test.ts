@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { buildModel } from '../../lib/model.js';
 import { resolveSettings } from '../../lib/resolve.js';
 import { emptyDetection } from '../../lib/detect-empty.js';
-import { parseComposePs, productionHost, verify, type CommandResult, type Runner } from '../../lib/verify.js';
+import {
+  ENGINE_STEP,
+  engineProblem,
+  parseComposePs,
+  productionHost,
+  verify,
+  type CommandResult,
+  type Runner,
+} from '../../lib/verify.js';
 
 const ok = (stdout = ''): CommandResult => ({ code: 0, stdout, stderr: '', duration: 5, timedOut: false });
 
@@ -27,6 +35,8 @@ function fakeDocker(fail?: (args: string[]) => boolean): { run: Runner; calls: s
         '{"Service":"web","State":"running","Health":"healthy","ExitCode":0}\n{"Service":"db","State":"running","Health":"healthy","ExitCode":0}',
       );
     }
+    if (args[0] === 'version') return ok('26.1.5+dfsg1\n');
+    if (args[0] === 'compose' && args[1] === 'version') return ok('2.26.1-4\n');
     if (args.includes('ps')) return ok('abc123\n');
     if (args.includes('port')) return ok('127.0.0.1:1\n');
     if (args[0] === 'exec' && args.includes('/proc/1/status'))
@@ -38,6 +48,41 @@ function fakeDocker(fail?: (args: string[]) => boolean): { run: Runner; calls: s
 }
 
 const options = { skipBuild: false, skipTests: false, keepUp: false, healthTimeout: 5, buildArgs: [] };
+
+describe('verify: the Docker the generated files need', () => {
+  it('accepts Engine 25+ with Compose 2.20+, however the versions are spelled', () => {
+    assert.equal(engineProblem('25.0.0', '2.20.0'), undefined);
+    assert.equal(engineProblem('26.1.5+dfsg1', '2.26.1-4'), undefined);
+    assert.equal(engineProblem('28.2.2', 'v2.36.0'), undefined);
+  });
+
+  it('names the version that is too old, and what is needed', () => {
+    assert.match(engineProblem('24.0.7', '2.29.1')!, /Docker Engine 24\.0\.7 is too old: .* 25\.0 or newer/);
+    assert.match(engineProblem('26.0.0', '2.19.1')!, /Docker Compose 2\.19\.1 is too old: .* 2\.20 or newer/);
+    assert.match(engineProblem('', '2.29.1')!, /cannot read the Docker Engine version from ""/);
+  });
+
+  it('stops before any compose file is read or image built when the engine is too old', async () => {
+    const docker = fakeDocker();
+    const run: Runner = async (command, args, opts) =>
+      args[0] === 'version' ? ok('24.0.7\n') : docker.run(command, args, opts);
+    const results = await verify({
+      m: await model(),
+      run,
+      options,
+      envProduction: '',
+      runId: 'x',
+      log: () => undefined,
+      structureTest: false,
+      httpGet: async () => 200,
+    });
+    assert.deepEqual(
+      results.map((r) => [r.name, r.status]),
+      [[ENGINE_STEP, 'fail']],
+    );
+    assert.ok(!docker.calls.some((c) => c.includes('build') || c.includes('config') || c.includes('up')));
+  });
+});
 
 describe('verify steps (lib/verify) with a fake Docker', () => {
   it('stops after a broken compose file and still tears everything down', async () => {
@@ -52,7 +97,13 @@ describe('verify steps (lib/verify) with a fake Docker', () => {
       structureTest: false,
       httpGet: async () => 200,
     });
-    assert.ok(results.every((r) => r.name.startsWith('compose config')));
+    assert.deepEqual(results[0], {
+      name: ENGINE_STEP,
+      status: 'pass',
+      duration: results[0]!.duration,
+      detail: 'engine 26.1.5+dfsg1, compose 2.26.1-4',
+    });
+    assert.ok(results.slice(1).every((r) => r.name.startsWith('compose config')));
     assert.ok(results.some((r) => r.status === 'fail'));
     assert.ok(
       docker.calls.some((c) => c.includes('down') && c.includes('-v')),
