@@ -302,7 +302,7 @@ export const SETTINGS: readonly SettingDef[] = [
     flag: 'assets-sources',
     type: 'string',
     description:
-      'What the npm build reads, comma-separated paths copied into the assets stage ("." the whole project; a narrower list keeps a Python change from re-running the build)',
+      'What the npm build reads, comma-separated paths copied into the assets stage: "." (the whole project, the default in an existing project) or a narrower list, so a Python change does not re-run the build',
     parts: ['docker'],
     // The starter's build reads only its own folder. In an existing project a build can read anything
     // (templates for Tailwind, a config beside package.json): the whole project unless the user narrows it.
