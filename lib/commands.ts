@@ -9,7 +9,7 @@ import type { Model } from './model.js';
 export function gunicornArgs(m: Model): string[] {
   return [
     'gunicorn',
-    // Hooks only (a fast clean worker exit); every setting is on this command line.
+    // Preloading and a fast clean worker exit (docker/gunicorn.conf.py); the rest is on this line.
     '--config',
     `${m.scriptsDir}/gunicorn.conf.py`,
     '--bind',

@@ -28,7 +28,7 @@ import atexit, sys
 source = open(sys.argv[1], encoding="utf-8").read().replace('"/app/gunicorn.conf.py"', repr(sys.argv[2]))
 settings = {}
 exec(compile(source, "gunicorn.conf.py", "exec"), settings)
-print("workers=%s" % settings.get("workers"), flush=True)
+print("workers=%s preload_app=%s" % (settings.get("workers"), settings.get("preload_app")), flush=True)
 
 class Module:
     def __del__(self):
@@ -51,6 +51,8 @@ finally:
   it('a worker stopping cleanly runs the exit handlers and skips the slow interpreter teardown, exit 0', () => {
     const run = workerExit(0);
     assert.equal(run.code, 0, run.err);
+    // The workers share the app the master loaded (memory), unless the project says otherwise.
+    assert.match(run.out, /preload_app=True/);
     assert.match(run.out, /exit handlers ran/);
     assert.doesNotMatch(run.out, /interpreter teardown/);
   });
@@ -61,13 +63,13 @@ finally:
     assert.match(run.out, /exit handlers ran/);
   });
 
-  it('the project’s own gunicorn.conf.py still applies: its settings and its worker_exit hook', () => {
+  it('the project’s own gunicorn.conf.py still applies: its settings (preloading off too) and its worker_exit hook', () => {
     const run = workerExit(
       0,
-      'workers = 7\n\ndef worker_exit(server, worker):\n    print("project hook ran", flush=True)\n',
+      'workers = 7\npreload_app = False\n\ndef worker_exit(server, worker):\n    print("project hook ran", flush=True)\n',
     );
     assert.equal(run.code, 0, run.err);
-    assert.match(run.out, /workers=7/);
+    assert.match(run.out, /workers=7 preload_app=False/);
     assert.match(run.out, /project hook ran\n(.*\n)*exit handlers ran/);
   });
 });
