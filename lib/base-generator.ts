@@ -233,14 +233,11 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     this.detection = this.detect();
     // Resolve without questions first: every flag and stored value is validated before any prompt.
     this.resolution = await this.resolve(false);
-    if (!this.interactive) this.checkProjectPaths();
   }
 
   async prompting(): Promise<void> {
-    if (this.interactive) {
-      this.resolution = await this.resolve(true);
-      this.checkProjectPaths();
-    }
+    if (this.interactive) this.resolution = await this.resolve(true);
+    this.checkProjectPaths();
     if (!this.options.composed) this.warnLifecycle();
   }
 
@@ -366,10 +363,10 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     this.generated.add(path);
     // A secrets file gains the variables it lacks (a service turned on, a newer version): every line of
     // the user's stays as it is, the new entries are appended.
-    const added = opts.secrets && onDisk !== undefined ? missingEnvEntries(onDisk, content) : '';
+    const { names, text: added } =
+      opts.secrets && onDisk !== undefined ? missingEnvEntries(onDisk, content) : { names: [], text: '' };
     if (added) {
       content = onDisk + added;
-      const names = added.match(/^[A-Za-z_][A-Za-z0-9_]*(?==)/gm) ?? [];
       if (!this.dryRun) this.log.info(`${path} exists; kept it and added ${names.join(', ')} to its end`);
     }
     const action = decideWrite({

@@ -73,23 +73,30 @@ export function decideRemoval(onDisk: string | undefined, record: FileRecord): R
 
 /**
  * The entries (`KEY=value` with the comment lines right above it) of a freshly rendered env file whose
- * keys the file on disk lacks (a service turned on, a variable a newer version added), as text to
- * append: '' when nothing is missing. Nothing of the user's file is changed or removed.
+ * keys the file on disk lacks (a service turned on, a variable a newer version added): their names, and
+ * the text to append ('' when nothing is missing). Nothing of the user's file is changed or removed.
  */
-export function missingEnvEntries(onDisk: string, content: string): string {
+export function missingEnvEntries(onDisk: string, content: string): { names: string[]; text: string } {
   const key = (line: string): string | undefined => /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(line)?.[1];
   const present = new Set(onDisk.split('\n').map(key));
+  const names: string[] = [];
   const blocks: string[] = [];
   let comments: string[] = [];
   for (const line of content.split('\n')) {
     const name = key(line);
     if (name === undefined) comments = line.startsWith('#') ? [...comments, line] : [];
     else {
-      if (!present.has(name)) blocks.push([...comments, line].join('\n'));
+      if (!present.has(name)) {
+        names.push(name);
+        blocks.push([...comments, line].join('\n'));
+      }
       comments = [];
     }
   }
-  if (blocks.length === 0) return '';
+  if (blocks.length === 0) return { names, text: '' };
   const separator = onDisk === '' || onDisk.endsWith('\n') ? '' : '\n';
-  return `${separator}\n# Added by a later run of yo py-docker: variables this setup now needs.\n\n${blocks.join('\n\n')}\n`;
+  return {
+    names,
+    text: `${separator}\n# Added by a later run of yo py-docker: variables this setup now needs.\n\n${blocks.join('\n\n')}\n`,
+  };
 }

@@ -97,30 +97,24 @@ export const COMBINATIONS: { name: string; files: string[] }[] = [
 
 const fileArgs = (files: string[]): string[] => files.flatMap((f) => ['-f', f]);
 
-export const ENGINE_STEP = 'Docker Engine 25+ and Compose 2.20+';
-
 /** The oldest releases the generated files work with: health-check start_interval (and BuildKit). */
-export const MIN_VERSIONS = { engine: [25, 0], compose: [2, 20] } as const;
+export const MIN_VERSIONS = { 'Docker Engine': [25, 0], 'Docker Compose': [2, 20] } as const;
+
+export const ENGINE_STEP = `Docker Engine ${MIN_VERSIONS['Docker Engine'][0]}+ and Compose ${MIN_VERSIONS['Docker Compose'].join('.')}+`;
 
 /**
  * Why this Docker cannot run the generated setup, or undefined. `server`: `docker version` Server
  * (e.g. "26.1.5+dfsg1"); `compose`: `docker compose version --short` (e.g. "2.26.1-4" or "v2.29.1").
  */
 export function engineProblem(server: string, compose: string): string | undefined {
-  const parts = (text: string): [number, number] | undefined => {
-    const match = /^v?(\d+)\.(\d+)/.exec(text);
-    return match ? [Number(match[1]), Number(match[2])] : undefined;
-  };
-  const older = (have: [number, number], want: readonly [number, number]): boolean =>
-    have[0] < want[0] || (have[0] === want[0] && have[1] < want[1]);
-  const engine = parts(server);
-  if (!engine) return `cannot read the Docker Engine version from ${JSON.stringify(server)}`;
-  if (older(engine, MIN_VERSIONS.engine))
-    return `Docker Engine ${server} is too old: the generated files need 25.0 or newer (health checks with start_interval); upgrade Docker`;
-  const plugin = parts(compose);
-  if (!plugin) return `cannot read the Docker Compose version from ${JSON.stringify(compose)}`;
-  if (older(plugin, MIN_VERSIONS.compose))
-    return `Docker Compose ${compose} is too old: the generated files need 2.20 or newer (start_interval); upgrade Docker Compose`;
+  const have = { 'Docker Engine': server, 'Docker Compose': compose };
+  for (const [name, want] of Object.entries(MIN_VERSIONS) as [keyof typeof have, readonly number[]][]) {
+    const match = /^v?(\d+)\.(\d+)/.exec(have[name]);
+    if (!match) return `cannot read the ${name} version from ${JSON.stringify(have[name])}`;
+    const [major, minor] = [Number(match[1]), Number(match[2])];
+    if (major < want[0]! || (major === want[0] && minor < want[1]!))
+      return `${name} ${have[name]} is too old: the generated files need ${want.join('.')} or newer (health checks with start_interval); upgrade ${name}`;
+  }
   return undefined;
 }
 

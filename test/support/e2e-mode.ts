@@ -14,7 +14,7 @@
 import { emptyDetection } from '../../lib/detect-empty.js';
 import { buildModel } from '../../lib/model.js';
 import { resolveSettings } from '../../lib/resolve.js';
-import { SETTINGS, type SettingKey } from '../../lib/settings.js';
+import { SETTINGS, type SettingKey, type Settings } from '../../lib/settings.js';
 import { REQUIREMENT_PINS } from '../../lib/starter.js';
 import type { Versions } from './e2e-fixtures.js';
 
@@ -78,14 +78,20 @@ const need = (env: Env, name: string): string => {
   return value;
 };
 
-/** The base images a project generated with `flags` asks for (Dockerfile FROMs, compose services). */
-export async function imagesFor(flags: Flags): Promise<string[]> {
+/** The settings `yo py-docker --yes` resolves from `flags` in an empty folder. */
+async function settingsOf(flags: Flags): Promise<Settings> {
   const { settings } = await resolveSettings({
     flags: kebabToKeys(flags),
     stored: {},
     detection: emptyDetection(),
     askable: new Set(),
   });
+  return settings;
+}
+
+/** The base images a project generated with `flags` asks for (Dockerfile FROMs, compose services). */
+export async function imagesFor(flags: Flags): Promise<string[]> {
+  const settings = await settingsOf(flags);
   const m = buildModel(settings);
   return [
     m.pythonImage,
@@ -116,12 +122,7 @@ export async function e2eMode(env: Env): Promise<E2eMode> {
     const starter = existing;
     const alpine: Flags = { variant: 'alpine' };
     const allInOne = { ...starter, ...ALL_IN_ONE };
-    const { settings } = await resolveSettings({
-      flags: kebabToKeys(starter),
-      stored: {},
-      detection: emptyDetection(),
-      askable: new Set(),
-    });
+    const settings = await settingsOf(starter);
     return {
       name,
       imageSource: 'pull',

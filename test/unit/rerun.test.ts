@@ -78,14 +78,15 @@ describe('a kept .env gains the variables it lacks (lib/drift missingEnvEntries)
 
   it('appends each missing entry with its comments, after every line of the user', () => {
     const theirs = '# mine\nA=secret\nMINE=1';
-    const added = missingEnvEntries(theirs, rendered);
+    const { names, text: added } = missingEnvEntries(theirs, rendered);
+    assert.deepEqual(names, ['REDIS_URL']);
     assert.match(added, /^\n\n# Added by a later run of yo py-docker/);
     assert.ok(added.endsWith('\n# Redis\n# (two comment lines)\nREDIS_URL=redis://r\n'));
     assert.doesNotMatch(added, /^A=/m);
   });
 
   it('adds nothing when every variable is there, whatever its value', () => {
-    assert.equal(missingEnvEntries('A=x\nREDIS_URL=elsewhere\n', rendered), '');
+    assert.deepEqual(missingEnvEntries('A=x\nREDIS_URL=elsewhere\n', rendered), { names: [], text: '' });
   });
 });
 

@@ -10,6 +10,8 @@ import {
   verify,
   type CommandResult,
   type Runner,
+  type StepResult,
+  type VerifyInput,
 } from '../../lib/verify.js';
 
 const ok = (stdout = ''): CommandResult => ({ code: 0, stdout, stderr: '', duration: 5, timedOut: false });
@@ -49,6 +51,23 @@ function fakeDocker(fail?: (args: string[]) => boolean): { run: Runner; calls: s
 
 const options = { skipBuild: false, skipTests: false, keepUp: false, healthTimeout: 5, buildArgs: [] };
 
+/** verify with a fake Docker `run`, no structure-test tool and a health request that answers 200. */
+async function runVerify(
+  run: Runner,
+  input: Partial<Pick<VerifyInput, 'm' | 'options' | 'runId'>> = {},
+): Promise<StepResult[]> {
+  return verify({
+    m: input.m ?? (await model()),
+    run,
+    options: input.options ?? options,
+    envProduction: '',
+    runId: input.runId ?? 'x',
+    log: () => undefined,
+    structureTest: false,
+    httpGet: async () => 200,
+  });
+}
+
 describe('verify: the Docker the generated files need', () => {
   it('accepts Engine 25+ with Compose 2.20+, however the versions are spelled', () => {
     assert.equal(engineProblem('25.0.0', '2.20.0'), undefined);
@@ -66,16 +85,7 @@ describe('verify: the Docker the generated files need', () => {
     const docker = fakeDocker();
     const run: Runner = async (command, args, opts) =>
       args[0] === 'version' ? ok('24.0.7\n') : docker.run(command, args, opts);
-    const results = await verify({
-      m: await model(),
-      run,
-      options,
-      envProduction: '',
-      runId: 'x',
-      log: () => undefined,
-      structureTest: false,
-      httpGet: async () => 200,
-    });
+    const results = await runVerify(run);
     assert.deepEqual(
       results.map((r) => [r.name, r.status]),
       [[ENGINE_STEP, 'fail']],
@@ -87,16 +97,7 @@ describe('verify: the Docker the generated files need', () => {
 describe('verify steps (lib/verify) with a fake Docker', () => {
   it('stops after a broken compose file and still tears everything down', async () => {
     const docker = fakeDocker((args) => args.includes('config'));
-    const results = await verify({
-      m: await model(),
-      run: docker.run,
-      options,
-      envProduction: '',
-      runId: 'x',
-      log: () => undefined,
-      structureTest: false,
-      httpGet: async () => 200,
-    });
+    const results = await runVerify(docker.run);
     assert.deepEqual(results[0], {
       name: ENGINE_STEP,
       status: 'pass',
@@ -116,32 +117,14 @@ describe('verify steps (lib/verify) with a fake Docker', () => {
     const docker = fakeDocker();
     const run: Runner = async (command, args, opts) =>
       args[0] === 'inspect' ? ok('137\n') : docker.run(command, args, opts);
-    const results = await verify({
-      m: await model(),
-      run,
-      options: { ...options, skipTests: true },
-      envProduction: '',
-      runId: 'x',
-      log: () => undefined,
-      structureTest: false,
-      httpGet: async () => 200,
-    });
+    const results = await runVerify(run, { options: { ...options, skipTests: true } });
     const stop = results.find((r) => r.name.startsWith('docker stop'));
     assert.equal(stop?.status, 'fail');
     assert.match(stop!.detail, /exit code 137/);
   });
 
   it('says clearly when container-structure-test is not installed, and honours --skip-tests', async () => {
-    const results = await verify({
-      m: await model(),
-      run: fakeDocker().run,
-      options: { ...options, skipTests: true },
-      envProduction: '',
-      runId: 'x',
-      log: () => undefined,
-      structureTest: false,
-      httpGet: async () => 200,
-    });
+    const results = await runVerify(fakeDocker().run, { options: { ...options, skipTests: true } });
     assert.deepEqual(
       results.filter((r) => r.status === 'skip').map((r) => r.detail),
       ['--skip-tests', 'container-structure-test is not installed'],
@@ -161,16 +144,7 @@ describe('verify steps (lib/verify) with a fake Docker', () => {
       return docker.run(command, args, opts);
     };
     const m = await model();
-    await verify({
-      m,
-      run,
-      options: { ...options, skipTests: true },
-      envProduction: '',
-      runId: 'r1',
-      log: () => undefined,
-      structureTest: false,
-      httpGet: async () => 200,
-    });
+    await runVerify(run, { m, options: { ...options, skipTests: true }, runId: 'r1' });
     assert.deepEqual(envs, ['verify-r1']);
     const build = docker.calls.find((c) => c.includes('production') && c.includes('build'));
     assert.ok(build?.includes(`${m.localImage}:verify-r1`), 'the production build is tagged with that tag');
