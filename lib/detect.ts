@@ -29,6 +29,10 @@ export interface Detection {
   /** Folder holding manage.py, relative to the root ("." for a flat project, "src" for a src/ layout). */
   appDir?: Hint;
   settingsModule?: Hint;
+  /** Per-environment settings modules beside the production one (config.settings.local, ...test). */
+  settingsModules?: { development?: Hint; test?: Hint };
+  /** Folders manage.py puts on sys.path ("src"), comma-separated, relative to the project root. */
+  pythonPath?: Hint;
   wsgiApplication?: Hint;
   asgiApplication?: Hint;
   pythonDeps: { kind: PythonDepsKind; file?: string; devFile?: string };
@@ -37,7 +41,15 @@ export interface Detection {
   pythonVersion?: Hint;
   djangoVersion?: Hint;
   /** package.json, when there is one at the root or beside manage.py. */
-  node?: { dir: string; buildScript?: string; watchScript?: string; lockfile: boolean };
+  node?: {
+    dir: string;
+    buildScript?: string;
+    /** A script that rebuilds into the assets folder on change (never an in-memory dev server). */
+    watchScript?: string;
+    lockfile: boolean;
+    /** Where the build writes, relative to the project root (Vite build.outDir, webpack output.path, --outdir). */
+    outDir?: Hint;
+  };
   nodeVersion?: Hint;
   npmVersion?: Hint;
   imageRepository?: Hint;

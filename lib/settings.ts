@@ -24,18 +24,23 @@ export const DEBIAN_RELEASES = ['bookworm', 'trixie'] as const;
 export const PROCESS_MANAGERS = ['gunicorn', 'supervisord'] as const;
 export const PYTHON_DEPS = ['requirements', 'pyproject', 'uv'] as const;
 export const TLS_MODES = ['none', 'secret', 'cert-manager'] as const;
+export const FRONTENDS = ['npm', 'none'] as const;
 
 export interface Settings {
   projectName: string;
   variant: (typeof VARIANTS)[number];
   alpineVersion: string;
   debianRelease: (typeof DEBIAN_RELEASES)[number];
+  frontend: (typeof FRONTENDS)[number];
   pythonVersion: string;
   nodeVersion: string;
   npmVersion: string;
   djangoVersion: string;
   appDir: string;
   settingsModule: string;
+  devSettingsModule: string;
+  testSettingsModule: string;
+  pythonPath: string;
   wsgiApplication: string;
   pythonDeps: (typeof PYTHON_DEPS)[number];
   requirementsFile: string;
@@ -158,6 +163,29 @@ export const SETTINGS: readonly SettingDef[] = [
     relevant: (s) => s.variant === 'slim',
   }),
   def({
+    key: 'frontend',
+    flag: 'frontend',
+    type: 'string',
+    description:
+      'Front-end build: npm (an assets stage runs the npm build script; Node.js in development) or none',
+    parts: ['docker', 'compose', 'devcontainer', 'testing', 'ci', 'verify'],
+    // An empty folder gets the starter, which has an npm build; an existing project only when it has one.
+    default: (_s, d) => (d.django ? 'none' : 'npm'),
+    detect: (d) => {
+      if (!d.django) return undefined;
+      if (d.node?.buildScript)
+        return { value: 'npm', source: `${d.node.dir === '.' ? '' : `${d.node.dir}/`}package.json` };
+      return {
+        value: 'none',
+        source: d.node
+          ? `${d.node.dir === '.' ? '' : `${d.node.dir}/`}package.json (no build script)`
+          : 'no package.json',
+      };
+    },
+    validate: v.oneOf(FRONTENDS),
+    choices: FRONTENDS,
+  }),
+  def({
     key: 'pythonVersion',
     flag: 'python-version',
     type: 'string',
@@ -177,6 +205,7 @@ export const SETTINGS: readonly SettingDef[] = [
     default: () => '18.20.7',
     detect: (d) => d.nodeVersion,
     validate: v.versionInRange(3, 3, '18.20.7', '16', '26'),
+    relevant: (s) => s.frontend === 'npm',
     prompt: 'Node.js version',
   }),
   def({
@@ -188,6 +217,7 @@ export const SETTINGS: readonly SettingDef[] = [
     default: () => '10.8.2',
     detect: (d) => d.npmVersion,
     validate: v.versionInRange(3, 3, '10.8.2', '8', '12'),
+    relevant: (s) => s.frontend === 'npm',
     prompt: 'npm version',
   }),
   def({
@@ -220,6 +250,38 @@ export const SETTINGS: readonly SettingDef[] = [
     default: (s) => `${pyIdent(slugOrApp(s.projectName))}.settings`,
     detect: (d) => d.settingsModule,
     validate: v.pythonModule,
+  }),
+  def({
+    key: 'devSettingsModule',
+    flag: 'dev-settings-module',
+    type: 'string',
+    description:
+      'Settings module of the development stack and the dev container (default: the settings module)',
+    parts: ALL,
+    default: (s) => s.settingsModule ?? 'app.settings',
+    detect: (d) => d.settingsModules?.development,
+    validate: v.pythonModule,
+  }),
+  def({
+    key: 'testSettingsModule',
+    flag: 'test-settings-module',
+    type: 'string',
+    description: 'Settings module of the test run (default: the settings module)',
+    parts: ALL,
+    default: (s) => s.settingsModule ?? 'app.settings',
+    detect: (d) => d.settingsModules?.test,
+    validate: v.pythonModule,
+  }),
+  def({
+    key: 'pythonPath',
+    flag: 'python-path',
+    type: 'string',
+    description:
+      'Folders added to the import path (PYTHONPATH), comma-separated, relative to the project root: "src" when manage.py adds src/ to sys.path ("." for none)',
+    parts: ALL,
+    default: () => '.',
+    detect: (d) => d.pythonPath,
+    validate: (value) => (value === '.' ? true : v.pathList(value)),
   }),
   def({
     key: 'wsgiApplication',
@@ -286,6 +348,7 @@ export const SETTINGS: readonly SettingDef[] = [
       /^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$/.test(value)
         ? true
         : `${JSON.stringify(value)} is not an npm script name; allowed: letters, digits, ":", ".", "_" and "-"`,
+    relevant: (s) => s.frontend === 'npm',
   }),
   def({
     key: 'assetsDir',
@@ -294,7 +357,9 @@ export const SETTINGS: readonly SettingDef[] = [
     description: 'Folder the build script writes assets to, relative to the project root',
     parts: ['docker', 'compose', 'env', 'devcontainer'],
     default: () => `${STARTER_FRONTEND}/dist`,
+    detect: (d) => d.node?.outDir,
     validate: v.relativePath,
+    relevant: (s) => s.frontend === 'npm',
     prompt: 'Folder the npm build writes static assets to',
   }),
   def({
@@ -308,6 +373,7 @@ export const SETTINGS: readonly SettingDef[] = [
     // (templates for Tailwind, a config beside package.json): the whole project unless the user narrows it.
     default: (_s, d) => (d.django ? '.' : STARTER_FRONTEND),
     validate: v.pathList,
+    relevant: (s) => s.frontend === 'npm',
   }),
   def({
     key: 'port',
