@@ -360,19 +360,21 @@ export function overrideCompose(m: Model, opts: OverrideOptions): ComposeDoc {
     }
   }
   const workdir = opts.nodeDir === '.' ? '/app' : `/app/${opts.nodeDir}`;
-  services[svc.assets] = {
-    image: m.nodeImage,
-    user: hostUser,
-    init: true,
-    working_dir: workdir,
-    command: ['sh', '-c', `npm ci --cache /tmp/.npm && exec npm run --cache /tmp/.npm ${opts.watchScript}`],
-    volumes: ['.:/app'],
-    networks: [NETWORKS.front],
-  };
-  comments.push({
-    path: ['services', svc.assets],
-    text: ` Rebuilds the front-end assets into ${s.assetsDir} on every change (npm run ${opts.watchScript}), as your user.`,
-  });
+  if (s.frontend === 'npm')
+    services[svc.assets] = {
+      image: m.nodeImage,
+      user: hostUser,
+      init: true,
+      working_dir: workdir,
+      command: ['sh', '-c', `npm ci --cache /tmp/.npm && exec npm run --cache /tmp/.npm ${opts.watchScript}`],
+      volumes: ['.:/app'],
+      networks: [NETWORKS.front],
+    };
+  if (s.frontend === 'npm')
+    comments.push({
+      path: ['services', svc.assets],
+      text: ` Rebuilds the front-end assets into ${s.assetsDir} on every change (npm run ${opts.watchScript}), as your user.`,
+    });
   return {
     file: { services },
     header: [

@@ -48,7 +48,12 @@ export interface DevContainerOptions {
 export function devContainer(m: Model, opts: DevContainerOptions): DevContainer {
   const { s } = m;
   const svc = m.services;
-  const runServices = [svc.web, ...(s.postgres ? [svc.db] : []), ...(s.redis ? [svc.redis] : []), svc.assets];
+  const runServices = [
+    svc.web,
+    ...(s.postgres ? [svc.db] : []),
+    ...(s.redis ? [svc.redis] : []),
+    ...(s.frontend === 'npm' ? [svc.assets] : []),
+  ];
   return {
     name: s.projectName,
     dockerComposeFile: COMPOSE_FILES,
@@ -76,7 +81,13 @@ export function devContainer(m: Model, opts: DevContainerOptions): DevContainer 
           'python.testing.pytestEnabled': opts.pytest,
           'python.testing.unittestEnabled': !opts.pytest,
           'python.testing.cwd': m.appRoot,
-          'eslint.workingDirectories': [opts.nodeDir === '.' ? m.workdir : `${m.workdir}/${opts.nodeDir}`],
+          ...(s.frontend === 'npm'
+            ? {
+                'eslint.workingDirectories': [
+                  opts.nodeDir === '.' ? m.workdir : `${m.workdir}/${opts.nodeDir}`,
+                ],
+              }
+            : {}),
           'files.associations': { '**/templates/**/*.html': 'django-html' },
           'emmet.includeLanguages': { 'django-html': 'html' },
         },

@@ -6,6 +6,7 @@
 import { gunicornArgs } from './commands.js';
 import { SECRET_FILES } from './ignore-files.js';
 import type { Model } from './model.js';
+import { CONTAINER_REQUIREMENTS } from './requirements.js';
 
 /** Where the project's files are, as far as the Dockerfile cares (from detection; defaults at the root). */
 export interface DockerfileInputs {
@@ -29,8 +30,6 @@ export interface CopyStep {
 
 /** uv that exports uv.lock; a newer one reads older lockfiles (build arg UV_VERSION overrides it). */
 export const UV_VERSION = '0.13.8';
-/** supervisor for the all-in-one mode: any 4.x from 4.2.5 (the oldest that runs on Python 3.12+). */
-export const SUPERVISOR_REQUIREMENT = 'supervisor>=4.2.5,<5';
 /** A value for collectstatic only, inline in its RUN: never an ARG/ENV, never in the image config. */
 export const BUILD_ONLY_SECRET_KEY = 'build-only-not-secret-collectstatic-needs-any-value-at-all';
 
@@ -216,6 +215,13 @@ function normalize(path: string): string {
 /** Everything the Dockerfile template needs beyond `m` and `s`. */
 export interface DockerfileView {
   shell: string;
+  /** An npm build (--frontend npm): the assets stage, Node.js in development, built assets copied. */
+  npm: boolean;
+  /** ENV of the development and production stages, in order. */
+  devEnv: [string, string][];
+  prodEnv: [string, string][];
+  /** Inline variables of the collectstatic RUN: settings that load without the runtime environment. */
+  buildEnv: string;
   nodeWorkdir: string;
   /** package.json and package-lock.json, in the node folder. */
   npmManifests: string[];
@@ -302,7 +308,32 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
         devInstall = [`pip install -r ${reqPath(s.devRequirementsFile)}`];
       }
   }
-  if (s.processManager === 'supervisord') depsInstall.push(`pip install "${SUPERVISOR_REQUIREMENT}"`);
+  // The container's own needs (docker/requirements.txt) resolve together with the project's.
+  const containerFile = `${m.workdir}/${CONTAINER_REQUIREMENTS}`;
+  depsCopy.push(`COPY ${CONTAINER_REQUIREMENTS} ${m.workdir}/${dirOf(CONTAINER_REQUIREMENTS)}/`);
+  depsInstall[depsInstall.length - 1] += ` -r ${containerFile}`;
+  const npm = s.frontend === 'npm';
+  const env = (settingsModule: string): [string, string][] => [
+    ['PYTHONDONTWRITEBYTECODE', '1'],
+    ['PYTHONUNBUFFERED', '1'],
+    ['PYTHONPATH', m.pythonPathEnv],
+    ['DJANGO_SETTINGS_MODULE', m.bridgeModule],
+    ['PROJECT_SETTINGS_MODULE', settingsModule],
+    ['PORT', String(s.port)],
+    ['HEALTH_PATH', s.healthPath],
+    ['READINESS_PATH', m.readinessPath],
+    ...(npm ? ([['DJANGO_ASSETS_DIR', `${m.workdir}/${s.assetsDir}`]] as [string, string][]) : []),
+  ];
+  // What settings commonly need just to load (django-environ's env.db(), env.list()), for collectstatic
+  // only: the container settings accept the throwaway key only with PY_DOCKER_BUILD set.
+  const buildEnv = [
+    'PY_DOCKER_BUILD=1',
+    `DJANGO_SECRET_KEY=${BUILD_ONLY_SECRET_KEY}`,
+    'DJANGO_DEBUG=false',
+    'DJANGO_ALLOWED_HOSTS=localhost',
+    'DATABASE_URL=sqlite:////tmp/build.sqlite3',
+    ...(s.redis ? ['REDIS_URL=redis://localhost:6379/0'] : []),
+  ].join(' ');
   const cmd =
     s.processManager === 'supervisord'
       ? ['supervisord', '-c', `${m.scriptsDir}/supervisord.conf`]
@@ -316,6 +347,10 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
   if (source) labels.push(['org.opencontainers.image.source', source]);
   return {
     shell: shellJson(m),
+    npm,
+    devEnv: env(s.devSettingsModule),
+    prodEnv: [['VIRTUAL_ENV', m.venv], ['PATH', `${m.venv}/bin:$PATH`], ...env(s.settingsModule)],
+    buildEnv,
     nodeWorkdir,
     npmManifests: ['package.json', 'package-lock.json'].map((f) => under(inputs.nodeDir, f)),
     assetsPath: `${m.workdir}/${s.assetsDir}`,
@@ -344,10 +379,16 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
       'docker/healthcheck.sh',
       'docker/gunicorn.conf.py',
       'docker/wait-for-it.sh',
+      CONTAINER_REQUIREMENTS,
+      `${m.bridgeDir}/${m.bridgeModule}.py`,
       ...(s.processManager === 'supervisord' ? ['docker/supervisord.conf'] : []),
-      under(inputs.nodeDir, 'package.json'),
-      under(inputs.nodeDir, 'package-lock.json'),
-      ...assetsSourceList(s.assetsSources).filter((p) => p !== '.'),
+      ...(npm
+        ? [
+            under(inputs.nodeDir, 'package.json'),
+            under(inputs.nodeDir, 'package-lock.json'),
+            ...assetsSourceList(s.assetsSources).filter((p) => p !== '.'),
+          ]
+        : []),
     ],
     pipCache: PIP_CACHE_MOUNT,
     npmCache: NPM_CACHE_MOUNT,
@@ -387,7 +428,7 @@ export function dockerignoreLines(m: Model): string[] {
     'test-results',
     'npm-debug.log*',
     // Local build output: the image builds the assets and collects static files itself.
-    s.assetsDir,
+    ...(s.frontend === 'npm' ? [s.assetsDir] : []),
     staticRoot,
     ...(s.appDir === '.' ? [] : [under(s.appDir, staticRoot)]),
     '*.py-docker-new',

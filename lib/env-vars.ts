@@ -35,9 +35,21 @@ export function envCatalog(m: Model): EnvVar[] {
   const vars: EnvVar[] = [
     {
       name: 'DJANGO_SETTINGS_MODULE',
-      description: 'Settings module Django loads',
+      description: `Settings module Django loads: the container settings (${m.bridgeDir}/${m.bridgeModule}.py), which import PROJECT_SETTINGS_MODULE`,
       secret: false,
-      values: same(s.settingsModule),
+      values: same(m.bridgeModule),
+    },
+    {
+      name: 'PROJECT_SETTINGS_MODULE',
+      description:
+        "The project's own settings module that the container settings import and apply the environment on top of",
+      secret: false,
+      values: {
+        development: s.devSettingsModule,
+        test: s.testSettingsModule,
+        staging: s.settingsModule,
+        production: s.settingsModule,
+      },
     },
     {
       name: 'DJANGO_SECRET_KEY',

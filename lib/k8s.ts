@@ -136,21 +136,28 @@ export function webProbes(
   m: Model,
   host: string,
 ): Pick<IContainer, 'startupProbe' | 'readinessProbe' | 'livenessProbe'> {
-  const httpGet: IProbe['httpGet'] = {
-    path: m.s.healthPath,
+  const httpGet = (path: string): IProbe['httpGet'] => ({
+    path,
     port: http,
     scheme: 'HTTP',
     httpHeaders: [
       { name: 'Host', value: host },
       { name: 'X-Forwarded-Proto', value: 'https' },
     ],
-  };
-  const probe = (p: Omit<IProbe, 'httpGet'>): IProbe => ({ httpGet, ...p });
+  });
+  // Liveness and startup: the process serves. Readiness also needs the database (the health middleware).
+  const probe = (p: Omit<IProbe, 'httpGet'>, path = m.s.healthPath): IProbe => ({
+    httpGet: httpGet(path),
+    ...p,
+  });
   return {
     // Up to 150 s for the first start (imports, connections) before liveness takes over.
     startupProbe: probe({ periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 30 }),
     // Out of the Service quickly when it stops answering...
-    readinessProbe: probe({ periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 }),
+    readinessProbe: probe(
+      { periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
+      m.readinessPath,
+    ),
     // ...but restarted only after a longer outage.
     livenessProbe: probe({ periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 }),
   };

@@ -53,6 +53,15 @@ export interface Model {
   localImage: string;
   /** Host header that health checks send (a name Django's ALLOWED_HOSTS accepts). */
   healthHost: string;
+  /** Readiness probe path: the health path's `ready/` (the health middleware also checks the database). */
+  readinessPath: string;
+  /** The settings bridge: DJANGO_SETTINGS_MODULE everywhere; it imports PROJECT_SETTINGS_MODULE. */
+  bridgeModule: string;
+  /** Folder of the bridge and the health middleware in the project and in the image. */
+  bridgeDir: string;
+  bridgePath: string;
+  /** PYTHONPATH of the images: the bridge folder, then the project's own import folders (--python-path). */
+  pythonPathEnv: string;
   gracefulTimeout: number;
   stopGracePeriod: number;
   terminationGracePeriod: number;
@@ -77,8 +86,20 @@ export function nodeImageTag(s: Settings): string {
     : `node:${s.nodeVersion}-${s.debianRelease}-slim`;
 }
 
+/** The readiness path of a health path: `/health/` -> `/health/ready/`, `/healthz` -> `/healthz/ready`. */
+export function readinessPathOf(healthPath: string): string {
+  return healthPath.endsWith('/') ? `${healthPath}ready/` : `${healthPath}/ready`;
+}
+
+/** Folder of the settings bridge in the project (and under /app in the image). */
+export const BRIDGE_DIR = 'docker/python';
+export const BRIDGE_MODULE = 'docker_settings';
+export const HEALTH_MODULE = 'docker_health';
+
 export function buildModel(s: Settings): Model {
   const appRoot = s.appDir === '.' ? '/app' : `/app/${s.appDir}`;
+  const bridgePath = `/app/${BRIDGE_DIR}`;
+  const projectPaths = s.pythonPath === '.' ? [] : s.pythonPath.split(',').map((p) => `/app/${p.trim()}`);
   return {
     s,
     pythonPackage: s.settingsModule.split('.')[0]!,
@@ -106,6 +127,11 @@ export function buildModel(s: Settings): Model {
     },
     localImage: s.projectName,
     healthHost: 'localhost',
+    readinessPath: readinessPathOf(s.healthPath),
+    bridgeModule: BRIDGE_MODULE,
+    bridgeDir: BRIDGE_DIR,
+    bridgePath,
+    pythonPathEnv: [bridgePath, ...projectPaths].join(':'),
     gracefulTimeout: GRACEFUL_TIMEOUT_S,
     stopGracePeriod: STOP_GRACE_PERIOD_S,
     terminationGracePeriod: TERMINATION_GRACE_PERIOD_S,

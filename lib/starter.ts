@@ -3,26 +3,17 @@
  * from which template, with which values. Pure (no I/O): the app generator renders the templates of
  * generators/app/templates/starter/ with `m`, `s` and the `data` of each file.
  */
+import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { missingAssetsSource } from './dockerfile.js';
 import { envCatalog } from './env-vars.js';
 import { buildModel, type Model } from './model.js';
 import { STARTER_FRONTEND, type Settings } from './settings.js';
 import { compareVersions } from './validate.js';
+import { pinned, type Requirement } from './requirements.js';
+export type { Requirement } from './requirements.js';
 
-/**
- * Exact pins of the scaffolded requirements.txt (Django comes from --django-version). One table; the
- * versions are PyPI releases that Debian 13 also packages, so the offline end-to-end tests install
- * exactly these from their wheelhouse. `python`: the lowest
- * Python that release installs on (from its python_requires).
- */
-export const REQUIREMENT_PINS = {
-  gunicorn: { version: '23.0.0', python: '3.7' },
-  whitenoise: { version: '6.8.2', python: '3.9' },
-  psycopg: { version: '3.2.6', python: '3.8' },
-  redis: { version: '6.1.0', python: '3.9' },
-  celery: { version: '5.5.2', python: '3.8' },
-} as const;
+export { REQUIREMENT_PINS } from './requirements.js';
 
 /** Lowest Python of each Django release line (docs.djangoproject.com faq/install). */
 const DJANGO_PYTHON: Record<string, string> = {
@@ -39,20 +30,14 @@ const DJANGO_PYTHON: Record<string, string> = {
 /** File names the build writes into the assets folder and home.html loads with {% static %}. */
 export const ASSET_FILES = ['main.js', 'main.css'] as const;
 
-export interface Requirement {
-  name: string;
-  version: string;
-  python: string;
-}
-
 /** The pinned runtime requirements of the starter for these settings, in file order. */
 export function starterRequirements(s: Settings): Requirement[] {
   const djangoLine = s.djangoVersion.split('.').slice(0, 2).join('.');
   const list: Requirement[] = [
     { name: 'Django', version: s.djangoVersion, python: DJANGO_PYTHON[djangoLine] ?? '3.8' },
   ];
-  const add = (name: keyof typeof REQUIREMENT_PINS): void => {
-    list.push({ name, ...REQUIREMENT_PINS[name] });
+  const add = (name: Parameters<typeof pinned>[0]): void => {
+    list.push(pinned(name));
   };
   add('gunicorn');
   add('whitenoise');
@@ -60,6 +45,19 @@ export function starterRequirements(s: Settings): Requirement[] {
   if (s.redis) add('redis');
   if (s.celery) add('celery');
   return list;
+}
+
+/**
+ * requirements.txt for an existing project that declares no dependencies (a fresh `django-admin
+ * startproject`): its Django, pinned. What the container adds besides comes from docker/requirements.txt.
+ */
+export function djangoRequirementsFile(s: Settings): string {
+  return [
+    '# Written by generator-py-docker because the project declared no dependencies: its Django, pinned.',
+    '# Add your own dependencies here; the images install this file.',
+    `Django==${s.djangoVersion}`,
+    '',
+  ].join('\n');
 }
 
 /** Pins that do not install on the chosen Python, as warnings the user sees before anything runs. */
@@ -116,6 +114,22 @@ export function starterProblem(s: Settings): { flag: string; message: string } |
       message: `${JSON.stringify(s.pythonDeps)} needs an existing project; the starter declares its dependencies in requirements files; allowed: requirements`,
     };
   }
+  // The starter has one settings module, and its packages sit beside manage.py.
+  for (const [flag, value] of [
+    ['dev-settings-module', s.devSettingsModule],
+    ['test-settings-module', s.testSettingsModule],
+  ] as const) {
+    if (value !== s.settingsModule)
+      return {
+        flag,
+        message: `${JSON.stringify(value)} is not a module of the starter, which has one settings module; allowed: ${s.settingsModule} (or an existing project's own module)`,
+      };
+  }
+  if (s.pythonPath !== '.')
+    return {
+      flag: 'python-path',
+      message: `${JSON.stringify(s.pythonPath)}: the starter's packages sit beside manage.py; allowed: "." (or an existing project's import folders)`,
+    };
   const modules = [s.settingsModule, s.wsgiApplication.split(':')[0]!];
   for (const module of modules) {
     for (const [index, part] of module.split('.').entries()) {
@@ -200,6 +214,8 @@ export interface StarterContext {
   assetsDirExpr: string;
   /** Routes (Django path() strings) of the health view and the home page. */
   healthRoute: string;
+  /** SECRET_KEY of the plain settings: a django-insecure- key for local use, derived from the names. */
+  localSecretKey: string;
   homeRoute: string;
   homePath: string;
   /** WSGI_APPLICATION (dotted) and the attribute wsgi.py defines. */
@@ -241,6 +257,7 @@ export function starterContext(m: Model): StarterContext {
     projectRootExpr,
     assetsDirExpr: [projectRootExpr, ...s.assetsDir.split('/').map(lit)].join(' / '),
     healthRoute,
+    localSecretKey: `django-insecure-${createHash('sha256').update(`${s.projectName}:${s.settingsModule}`).digest('hex').slice(0, 50)}`,
     homeRoute: homePath.replace(/^\//, ''),
     homePath,
     wsgiSetting: `${wsgiModule}.${wsgiAttribute}`,

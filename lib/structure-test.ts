@@ -96,6 +96,11 @@ export function structureTest(m: Model): StructureTest {
     });
   }
   files.push(
+    {
+      name: 'the container settings are present',
+      path: `${m.bridgePath}/${m.bridgeModule}.py`,
+      shouldExist: true,
+    },
     { name: 'manage.py is present', path: `${m.workdir}/${managePy}`, shouldExist: true },
     { name: 'static files were collected', path: m.staticRoot, shouldExist: true },
     { name: 'no .env in the image', path: `${m.workdir}/.env`, shouldExist: false },
@@ -107,7 +112,8 @@ export function structureTest(m: Model): StructureTest {
     metadataTest: {
       env: [
         { key: 'PATH', value: `^${escape(m.venv)}/bin:`, isRegex: true },
-        { key: 'DJANGO_SETTINGS_MODULE', value: s.settingsModule },
+        { key: 'DJANGO_SETTINGS_MODULE', value: m.bridgeModule },
+        { key: 'PROJECT_SETTINGS_MODULE', value: s.settingsModule },
       ],
       exposedPorts: [String(s.port)],
       entrypoint: [`${m.scriptsDir}/entrypoint.sh`],

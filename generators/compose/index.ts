@@ -18,7 +18,11 @@ export default class ComposeGenerator extends PyDockerGenerator {
     const path = this.destinationPath(nodeDir === '.' ? 'package.json' : `${nodeDir}/package.json`);
     const pkg = this.fs.readJSON(path, {}) as { scripts?: Record<string, unknown> };
     const scripts = pkg.scripts ?? {};
-    return WATCH_SCRIPTS.find((name) => typeof scripts[name] === 'string') ?? this.settings.buildScript;
+    return (
+      this.detection.node?.watchScript ??
+      WATCH_SCRIPTS.find((name) => typeof scripts[name] === 'string') ??
+      this.settings.buildScript
+    );
   }
 
   writing(): void {

@@ -8,6 +8,14 @@ import {
   type DockerfileView,
 } from '../../lib/dockerfile.js';
 import { isIgnored, mergeLines, parseIgnore } from '../../lib/ignore-files.js';
+import {
+  CONTAINER_REQUIREMENTS,
+  containerRequirements,
+  containerRequirementsFile,
+  requirementNames,
+  type Requirement,
+} from '../../lib/requirements.js';
+import { djangoRequirementsFile } from '../../lib/starter.js';
 
 const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.');
 
@@ -41,9 +49,46 @@ export default class DockerGenerator extends PyDockerGenerator {
     };
   }
 
+  /**
+   * An existing project with no dependency file gets a requirements.txt pinning its Django (written
+   * once, never replaced); the starter writes its own in the app part.
+   */
+  private writeProjectRequirements(): void {
+    const s = this.settings;
+    if (!this.detection.django || this.detection.pythonDeps.kind !== 'none') return;
+    if (s.pythonDeps !== 'requirements' || this.readText(s.requirementsFile) !== undefined) return;
+    this.writeGenerated(s.requirementsFile, djangoRequirementsFile(s), { once: true });
+    this.log.info(
+      `${s.requirementsFile}: the project declares no dependencies; wrote one with Django==${s.djangoVersion}`,
+    );
+  }
+
+  /** Lower-cased distribution names the project depends on, from its files as this run sees them. */
+  private projectPackages(inputs: DockerfileInputs): Set<string> {
+    const names = new Set(this.detection.pythonPackages);
+    for (const file of [...inputs.requirements, ...inputs.devRequirements]) {
+      for (const name of requirementNames(this.readText(file) ?? '')) names.add(name);
+    }
+    return names;
+  }
+
+  /** What the container needs and the project lacks, as docker/requirements.txt pins. */
+  private containerRequirements(inputs: DockerfileInputs): Requirement[] {
+    const have = this.projectPackages(inputs);
+    return containerRequirements(this.settings, (name) => have.has(name));
+  }
+
   writing(): void {
     const m = this.model;
-    const view = dockerfileView(m, this.inputs());
+    this.writeProjectRequirements();
+    const inputs = this.inputs();
+    const extra = this.containerRequirements(inputs);
+    this.writeGenerated(CONTAINER_REQUIREMENTS, containerRequirementsFile(extra));
+    if (extra.length > 0 && this.detection.django)
+      this.log.info(
+        `${CONTAINER_REQUIREMENTS}: the image adds ${extra.map((r) => `${r.name}==${r.version}`).join(', ')}, which the project's dependencies lack`,
+      );
+    const view = dockerfileView(m, inputs);
     this.writeGenerated('Dockerfile', this.render('Dockerfile.ejs', { d: view }));
     const dockerignore = mergeLines(this.readText('.dockerignore'), dockerignoreLines(m));
     this.writeGenerated('.dockerignore', dockerignore, { merge: true });
@@ -63,19 +108,15 @@ export default class DockerGenerator extends PyDockerGenerator {
     }
     const node = this.detection.node;
     // Read now, not at detection: the starter writes its package.json in this same run.
-    const manifest = view.required.find((p) => p.endsWith('package.json'))!;
-    if (this.readText(manifest) === undefined) {
+    const manifest = view.required.find((p) => p.endsWith('package.json'));
+    if (manifest && this.readText(manifest) === undefined) {
       warnings.push(
-        `${manifest} is missing: the image builds the front-end assets with "npm ci" and "npm run ${this.settings.buildScript}"; add package.json and package-lock.json (npm install) before building`,
+        `${manifest} is missing: the image builds the front-end assets with "npm ci" and "npm run ${this.settings.buildScript}"; add package.json and package-lock.json (npm install) before building, or choose --frontend none`,
       );
-    } else if (node && !node.lockfile) {
+    } else if (manifest && node && !node.lockfile) {
       warnings.push(
         `${view.required.find((p) => p.endsWith('package-lock.json'))} is missing: run "npm install" once, the image runs "npm ci"`,
       );
-    }
-    const packages = this.detection.pythonPackages;
-    if (this.detection.django && packages.size > 0 && !packages.has('gunicorn')) {
-      warnings.push('gunicorn is not among the project dependencies; the production image runs it: add it');
     }
     return warnings;
   }

@@ -1,6 +1,7 @@
 import { celeryBeatArgs, celeryWorkerArgs, commandLine, gunicornArgs } from '../../lib/commands.js';
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
-import type { Model } from '../../lib/model.js';
+import { BRIDGE_DIR, BRIDGE_MODULE, HEALTH_MODULE, type Model } from '../../lib/model.js';
+import { BUILD_ONLY_SECRET_KEY } from '../../lib/dockerfile.js';
 
 /** A program supervisord runs in all-in-one mode. */
 export interface SupervisedProgram {
@@ -33,6 +34,11 @@ export default class ScriptsGenerator extends PyDockerGenerator {
       this.writeGenerated(`docker/${script}`, this.render(`${script}.ejs`), { executable: true });
     }
     this.writeGenerated('docker/gunicorn.conf.py', this.render('gunicorn.conf.py.ejs'));
+    // The settings bridge and the health middleware: DJANGO_SETTINGS_MODULE everywhere points at them.
+    const python = { lit: (value: string) => JSON.stringify(value), buildSecret: BUILD_ONLY_SECRET_KEY };
+    for (const module of [BRIDGE_MODULE, HEALTH_MODULE]) {
+      this.writeGenerated(`${BRIDGE_DIR}/${module}.py`, this.render(`python/${module}.py.ejs`, python));
+    }
     if (this.settings.processManager === 'supervisord') {
       const m = this.model;
       this.writeGenerated(

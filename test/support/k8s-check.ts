@@ -8,6 +8,7 @@
  * - `kustomizeBuild`: `kubectl kustomize` of a folder, parsed strictly.
  * - `checklistFindings`: the "Kubernetes" rules of checklist.md over a build's output.
  */
+import { readinessPathOf } from '../../lib/model.js';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -353,7 +354,9 @@ export function checklistFindings(docs: K8sObject[], x: Expectations): string[] 
         fail(web, `${name} is not an HTTP check of the health view`);
         continue;
       }
-      if (get.path !== x.healthPath) fail(web, `${name} path ${get.path} is not ${x.healthPath}`);
+      // Readiness also checks the database: the health middleware's readiness path.
+      const want = name === 'readinessProbe' ? readinessPathOf(x.healthPath) : x.healthPath;
+      if (get.path !== want) fail(web, `${name} path ${get.path} is not ${want}`);
       if (resolve(get.port) !== x.port) fail(web, `${name} port ${get.port} does not resolve to ${x.port}`);
       const host = (get.httpHeaders ?? []).find((h: Any) => h.name.toLowerCase() === 'host')?.value;
       if (!host || !x.allowedHosts.includes(host))

@@ -21,7 +21,7 @@ import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc
 import { parseAllDocuments } from 'yaml';
 import { PINNED_ACTIONS } from '../../lib/actions.js';
 import { isIgnored, parseIgnore } from '../../lib/ignore-files.js';
-import { GRACEFUL_TIMEOUT_S } from '../../lib/model.js';
+import { BRIDGE_MODULE, GRACEFUL_TIMEOUT_S, readinessPathOf } from '../../lib/model.js';
 import type { Settings } from '../../lib/settings.js';
 import {
   interpolatedVariables,
@@ -386,7 +386,10 @@ function dockerfileChecks(ctx: Context): Finding[] {
     const expectEnv: Record<string, string | undefined> = {
       PORT: String(s.port),
       HEALTH_PATH: s.healthPath,
-      DJANGO_SETTINGS_MODULE: s.settingsModule,
+      READINESS_PATH: readinessPathOf(s.healthPath!),
+      // The settings bridge everywhere; it imports the project's own module.
+      DJANGO_SETTINGS_MODULE: BRIDGE_MODULE,
+      PROJECT_SETTINGS_MODULE: s.settingsModule,
     };
     for (const [key, value] of Object.entries(expectEnv))
       if (env[key] !== value)
@@ -474,18 +477,26 @@ async function scriptChecks(ctx: Context): Promise<Finding[]> {
   const health = p.read('docker/healthcheck.sh');
   if (health !== undefined) {
     const port = /^port=\$\{PORT:-([^}]*)\}$/m.exec(health)?.[1];
-    const path = /^path=\$\{HEALTH_PATH:-([^}]*)\}$/m.exec(health)?.[1];
+    // The Docker health check probes readiness; `--live` the health path.
+    const path = /^path=\$\{READINESS_PATH:-([^}]*)\}$/m.exec(health)?.[1];
+    const live = /^ {2}path=\$\{HEALTH_PATH:-([^}]*)\}$/m.exec(health)?.[1];
+    if (live !== s.healthPath)
+      out.push({
+        artifact: 'docker/healthcheck.sh',
+        check: 'consistency:health-path',
+        message: `default liveness path ${live}, not ${s.healthPath}`,
+      });
     if (port !== String(s.port))
       out.push({
         artifact: 'docker/healthcheck.sh',
         check: 'consistency:port',
         message: `default port ${port}, not ${s.port}`,
       });
-    if (path !== s.healthPath)
+    if (path !== readinessPathOf(s.healthPath!))
       out.push({
         artifact: 'docker/healthcheck.sh',
         check: 'consistency:health-path',
-        message: `default path ${path}, not ${s.healthPath}`,
+        message: `default path ${path}, not ${readinessPathOf(s.healthPath!)}`,
       });
   }
   // Syntax under Alpine's shell (busybox ash) and Debian's (dash): cheap, always run; shellcheck on
@@ -829,11 +840,13 @@ function k8sFileChecks(ctx: Context, out: Finding[]): Map<string, K8sObject[]> {
         for (const port of c.ports ?? [])
           if (port.containerPort !== s.port)
             add(file, 'consistency:port', `containerPort ${port.containerPort}, not ${s.port}`);
-        for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']
-          .map((k) => c[k])
-          .filter(Boolean))
-          if (probe.httpGet && probe.httpGet.path !== s.healthPath)
-            add(file, 'consistency:health-path', `probe path ${probe.httpGet.path}, not ${s.healthPath}`);
+        for (const kind of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+          const probe = c[kind];
+          // Readiness also checks the database (the health middleware's readiness path).
+          const want = kind === 'readinessProbe' ? readinessPathOf(s.healthPath!) : s.healthPath;
+          if (probe?.httpGet && probe.httpGet.path !== want)
+            add(file, 'consistency:health-path', `${kind} path ${probe.httpGet.path}, not ${want}`);
+        }
         for (const e of c.env ?? [])
           if (!catalogue.has(e.name))
             add(
@@ -1144,8 +1157,11 @@ function structureTestChecks(ctx: Context): Finding[] {
   const env = ((meta.env as { key: string; value: string }[] | undefined) ?? []).find(
     (e) => e.key === 'DJANGO_SETTINGS_MODULE',
   );
-  if (env && env.value !== s.settingsModule)
-    add('consistency:env', `DJANGO_SETTINGS_MODULE ${env.value}, not ${s.settingsModule}`);
+  if (env && env.value !== BRIDGE_MODULE)
+    add(
+      'consistency:env',
+      `DJANGO_SETTINGS_MODULE ${env.value}, not the container settings ${BRIDGE_MODULE}`,
+    );
   return out;
 }
 

@@ -166,7 +166,8 @@ describe('py-docker:compose', function () {
     assert.deepEqual(merged.services.worker!.command?.slice(0, 4), [
       'celery',
       '-A',
-      merged.services.web!.environment!.DJANGO_SETTINGS_MODULE!.split('.')[0],
+      // The project's package (the container settings import the project's own module).
+      merged.services.web!.environment!.PROJECT_SETTINGS_MODULE!.split('.')[0],
       'worker',
     ]);
     assert.equal(merged.networks?.backend?.internal, true);

@@ -143,7 +143,7 @@ describe('py-docker:docker', () => {
     // collectstatic runs with a throwaway key inline; no ARG or ENV carries a secret.
     assert.match(
       production,
-      /DJANGO_SECRET_KEY=build-only-not-secret\S* python manage\.py collectstatic --noinput/,
+      /PY_DOCKER_BUILD=1 DJANGO_SECRET_KEY=build-only-not-secret\S* .*python manage\.py collectstatic --noinput/,
     );
     assert.equal(dockerfile.match(/DJANGO_SECRET_KEY/g)!.length, 1);
   });
@@ -471,7 +471,9 @@ describe('py-docker:docker', () => {
       stage(dockerfile, 'production'),
       /^CMD \["supervisord", "-c", "\/app\/docker\/supervisord\.conf"\]$/m,
     );
-    assert.match(stage(dockerfile, 'builder'), /pip install "supervisor>=4\.2\.5,<5"/);
+    // supervisor comes pinned exactly from the container's own requirements, installed with the project's.
+    assert.match(stage(dockerfile, 'builder'), /pip install -r \S+ -r \/app\/docker\/requirements\.txt/);
+    assert.match(read(result.cwd, 'docker/requirements.txt'), /^supervisor==4\.2\.5$/m);
   });
 
   it('an image repository on ghcr.io becomes the OCI source label', async () => {
@@ -549,7 +551,8 @@ describe('py-docker:docker .dockerignore', () => {
     assert.ok(sources.includes('requirements/') && sources.includes('.'), sources.join(' '));
     for (const source of sources) {
       const prefix = source === '.' ? '' : source.replace(/\/$/, '');
-      const covered = Object.keys(files).filter(
+      // The project's files and what the run generated beside them (docker/requirements.txt).
+      const covered = Object.keys(snapshotFolder(result.cwd)).filter(
         (f) => prefix === '' || f === prefix || f.startsWith(`${prefix}/`),
       );
       assert.ok(covered.length > 0, `${source} names fixture files`);
@@ -587,12 +590,25 @@ describe('py-docker:docker .dockerignore', () => {
     assert.doesNotMatch(clean.log, /warning .*(dockerignore|gunicorn|package-lock)/);
   });
 
-  it('warns about a missing package-lock.json and a missing gunicorn', async () => {
-    const files = djangoProject({ extra: { 'requirements.txt': 'Django==4.2.20\n' } });
+  it('warns about a missing package-lock.json; what the container needs and the project lacks goes into docker/requirements.txt', async () => {
+    const files = djangoProject({
+      extra: { 'requirements.txt': 'Django==4.2.20\npsycopg2-binary==2.9.10\n' },
+    });
     delete files['package-lock.json'];
-    const { log } = await runLogged({ yes: true }, files);
+    const { cwd, log } = await runLogged({ yes: true }, files);
     assert.match(log, /warning package-lock\.json is missing/);
-    assert.match(log, /warning gunicorn is not among the project dependencies/);
+    assert.match(
+      log,
+      /docker\/requirements\.txt: the image adds gunicorn==23\.0\.0, whitenoise==6\.8\.2, which/,
+    );
+    // psycopg2-binary is a PostgreSQL driver already: no second one.
+    assert.deepEqual(
+      read(cwd, 'docker/requirements.txt')
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#')),
+      ['gunicorn==23.0.0', 'whitenoise==6.8.2'],
+    );
+    assert.equal(read(cwd, 'requirements.txt'), 'Django==4.2.20\npsycopg2-binary==2.9.10\n', 'never edited');
   });
 });
 

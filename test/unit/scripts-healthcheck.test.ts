@@ -53,9 +53,13 @@ describe('py-docker:scripts healthcheck.sh', function () {
 
   for (const shellIndex of [0, 1]) {
     describe(`under ${['busybox ash', 'dash'][shellIndex]}`, function () {
-      const check = async (port: number, vars: Record<string, string> = {}): Promise<Finished> => {
+      const check = async (
+        port: number,
+        vars: Record<string, string> = {},
+        args: string[] = [],
+      ): Promise<Finished> => {
         const shell = shellList[shellIndex]!;
-        const result = await run([...shell.argv, healthcheck], {
+        const result = await run([...shell.argv, healthcheck, ...args], {
           env: sandboxEnv({ ...shell.tools, ...python }, { PORT: String(port), ...vars }),
         });
         // Docker reserves 2; anything but 0 and 1 is a bug in the script.
@@ -75,19 +79,22 @@ describe('py-docker:scripts healthcheck.sh', function () {
         }
       };
 
-      it('a healthy app (200 on the health path) is healthy: exit 0', () =>
+      it('a ready app (200 on the readiness path) is healthy: exit 0', () =>
         withServer({ status: 200 }, async (server) => {
           const result = await check(server.port);
           assert.equal(result.code, 0, result.stderr);
           assert.equal(server.requests.length, 1);
-          assert.equal(server.requests[0]!.url, '/healthz/');
+          assert.equal(server.requests[0]!.url, '/healthz/ready/');
         }));
 
-      it('HEALTH_PATH and PORT override the generated defaults', () =>
+      it('READINESS_PATH and PORT override the generated defaults; --live checks HEALTH_PATH instead', () =>
         withServer({ status: 204 }, async (server) => {
-          const result = await check(server.port, { HEALTH_PATH: '/ready' });
+          const result = await check(server.port, { READINESS_PATH: '/ready', HEALTH_PATH: '/alive' });
           assert.equal(result.code, 0, result.stderr);
           assert.equal(server.requests[0]!.url, '/ready');
+          const live = await check(server.port, { HEALTH_PATH: '/alive' }, ['--live']);
+          assert.equal(live.code, 0, live.stderr);
+          assert.equal(server.requests[1]!.url, '/alive');
         }));
 
       it('a container whose app is not listening yet is unhealthy: exit 1', async () => {

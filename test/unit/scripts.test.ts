@@ -39,6 +39,8 @@ describe('py-docker:scripts', function () {
     const files = [
       ...SCRIPTS.map((s) => `docker/${s}`),
       'docker/gunicorn.conf.py',
+      'docker/python/docker_health.py',
+      'docker/python/docker_settings.py',
       'docker/supervisord.conf',
     ];
     const before = files.map((f) => statSync(join(first.cwd, f)));
@@ -69,11 +71,11 @@ describe('py-docker:scripts', function () {
     assert.match(read(plain, 'docker/entrypoint.sh'), /cd "\$here\/\.\."/);
     assert.match(
       read(custom, 'docker/healthcheck.sh'),
-      /port=\$\{PORT:-9000\}\npath=\$\{HEALTH_PATH:-\/-\/healthz\}/,
+      /port=\$\{PORT:-9000\}\npath=\$\{READINESS_PATH:-\/-\/healthz\/ready\}\nif \[ "\$\{1:-\}" = --live \]; then\n {2}path=\$\{HEALTH_PATH:-\/-\/healthz\}/,
     );
     assert.match(
       read(plain, 'docker/healthcheck.sh'),
-      /port=\$\{PORT:-8000\}\npath=\$\{HEALTH_PATH:-\/health\/\}/,
+      /port=\$\{PORT:-8000\}\npath=\$\{READINESS_PATH:-\/health\/ready\/\}/,
     );
   });
 

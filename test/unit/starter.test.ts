@@ -19,6 +19,7 @@ import { resolveSettings } from '../../lib/resolve.js';
 import { emptyDetection } from '../../lib/detect-empty.js';
 import { REQUIREMENT_PINS, starterFiles, starterProblem, starterRequirements } from '../../lib/starter.js';
 import type { Settings } from '../../lib/settings.js';
+import { BUILD_ONLY_SECRET_KEY } from '../../lib/dockerfile.js';
 import { runGenerator, snapshotFolder } from '../support/run.js';
 import { CACHE, requireTool } from '../support/tools.js';
 
@@ -86,12 +87,14 @@ function pythonSite(context: Mocha.Context): string {
 
 /** Runs a Python command in `dir`; returns stdout, throws with stdout and stderr when it fails. */
 function python(site: string, dir: string, args: string[], env: Record<string, string>): string {
+  // The container settings (docker/python of the project root) on the path, as in the images.
+  const root = existsSync(join(dir, 'docker', 'python')) ? dir : dirname(dir);
   const run = spawnSync('/usr/bin/python3', args, {
     cwd: dir,
     encoding: 'utf8',
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
-      PYTHONPATH: site,
+      PYTHONPATH: [site, join(root, 'docker', 'python')].join(':'),
       PYTHONDONTWRITEBYTECODE: '1',
       DJANGO_SECRET_KEY: 'k'.repeat(20) + 'Q7x_-aZ3mN9pL2sV8cR4tY6uW1eB5dF0gH',
       ...env,
@@ -167,11 +170,13 @@ describe('the starter project', () => {
       assert.match(settings, /^ROOT_URLCONF = "my_shop\.urls"$/m);
     });
 
-    it('settings.py reads exactly the catalogue variables and never defaults the secret key', () => {
+    it('settings.py is plain Django settings; the container settings read the catalogue variables', () => {
       const settings = read(dir, 'my_shop/settings.py');
-      const read_ = [...settings.matchAll(/(?:os\.environ\.get|env_bool|env_list)\("([A-Z_]+)"/g)].map(
-        (m) => m[1],
-      );
+      assert.doesNotMatch(settings, /os\.environ|getenv/, 'the starter settings read no environment');
+      assert.match(settings, /^SECRET_KEY = "django-insecure-[0-9a-f]{50}"$/m);
+      assert.match(settings, /^DEBUG = True$/m);
+      const bridge = read(dir, 'docker/python/docker_settings.py');
+      const names = new Set([...bridge.matchAll(/_(?:env|bool|list)\("([A-Z_]+)"/g)].map((m) => m[1]));
       for (const name of [
         'DJANGO_SECRET_KEY',
         'DJANGO_DEBUG',
@@ -179,18 +184,13 @@ describe('the starter project', () => {
         'DJANGO_CSRF_TRUSTED_ORIGINS',
         'DJANGO_SECURE_SSL_REDIRECT',
         'DJANGO_LOG_LEVEL',
-        'POSTGRES_DB',
-        'POSTGRES_USER',
-        'POSTGRES_PASSWORD',
         'POSTGRES_HOST',
         'POSTGRES_PORT',
+        'REDIS_URL',
+        'CELERY_BROKER_URL',
       ])
-        assert.ok(read_.includes(name), name);
-      assert.ok(!read_.includes('REDIS_URL'), 'no Redis cache without --redis');
-      assert.match(
-        settings,
-        /SECRET_KEY = os\.environ\.get\("DJANGO_SECRET_KEY", ""\)\nif not SECRET_KEY:\n\s+raise ImproperlyConfigured/,
-      );
+        assert.ok(names.has(name), name);
+      assert.match(bridge, /^PROJECT_SETTINGS_MODULE = .* or "my_shop\.settings"$/m);
     });
 
     it('README.Docker.md explains running, testing, debugging, deploying and every environment variable', () => {
@@ -243,11 +243,9 @@ describe('the starter project', () => {
       await runGenerator('app', { cwd: dir, options: { yes: true, celery: true, redis: true } });
       assert.match(read(dir, 'my_shop/celery.py'), /app = Celery\("my_shop"\)/);
       assert.match(read(dir, 'my_shop/__init__.py'), /from \.celery import app as celery_app/);
-      assert.match(
-        read(dir, 'my_shop/settings.py'),
-        /^CELERY_BROKER_URL = os\.environ\.get\("CELERY_BROKER_URL"/m,
-      );
-      assert.match(read(dir, 'my_shop/settings.py'), /django\.core\.cache\.backends\.redis\.RedisCache/);
+      assert.match(read(dir, 'my_shop/settings.py'), /^CELERY_TASK_ACKS_LATE = True$/m);
+      // The broker and the cache come from the environment, through the container settings.
+      assert.match(read(dir, 'env.development'), /^CELERY_BROKER_URL=redis:\/\/redis:6379\/1$/m);
       assert.match(read(dir, 'requirements.txt'), /^redis==6\.1\.0\ncelery==5\.5\.2$/m);
     });
   });
@@ -433,13 +431,41 @@ describe('the starter project works for real', function () {
     );
   });
 
-  it('`check --deploy` is clean with PostgreSQL, Redis and Celery; the health tests pass without a database', function () {
+  it('`check --deploy` is clean with PostgreSQL, Redis and Celery; liveness answers with any Host and readiness fails while the database is down', function () {
     const site = pythonSite(this);
     const dir = join(dirs['postgres + redis + celery in a src/ layout']!, 'src');
-    const production = envFile(join(dir, '..'), 'env.production');
+    // No PostgreSQL runs here: POSTGRES_HOST names a closed port, so the database is down.
+    const production: Record<string, string> = {
+      ...envFile(join(dir, '..'), 'env.production'),
+      POSTGRES_HOST: '127.0.0.1',
+      POSTGRES_PORT: '9',
+    };
     python(site, dir, ['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'], production);
-    // SimpleTestCase refuses database queries: the health view never touches PostgreSQL (not running here).
-    python(site, dir, ['manage.py', 'test', 'config.tests.HealthViewTests'], production);
+    // The log lines of the refused Host come on stderr, after the printed result.
+    const probes = JSON.parse(
+      python(
+        site,
+        dir,
+        [
+          '-c',
+          [
+            'import django, json',
+            'django.setup()',
+            'from django.test import Client',
+            'c = Client()',
+            'live = c.get("/healthz", HTTP_HOST="not-an-allowed-host.invalid")',
+            'ready = c.get("/healthz/ready", HTTP_HOST="not-an-allowed-host.invalid")',
+            'other = c.get("/", HTTP_HOST="not-an-allowed-host.invalid")',
+            'print(json.dumps([live.status_code, live.content.decode(), ready.status_code, ready.content.decode(), other.status_code]))',
+          ].join('\n'),
+        ],
+        production,
+      ).split('\n')[0]!,
+    ) as [number, string, number, string, number];
+    assert.deepEqual(probes.slice(0, 2), [200, 'ok\n'], 'liveness: 200 whatever the Host');
+    assert.equal(probes[2], 503, `readiness with the database down: ${probes[3]}`);
+    assert.match(probes[3], /^not ready: default: OperationalError/);
+    assert.equal(probes[4], 400, 'any other path still goes through the host check');
     const celery = python(
       site,
       dir,
@@ -447,31 +473,50 @@ describe('the starter project works for real', function () {
         '-c',
         'import django; django.setup(); from config import celery_app; print(celery_app.conf.broker_url)',
       ],
-      { ...production, DJANGO_SETTINGS_MODULE: 'config.settings' },
+      production,
     );
     assert.equal(celery.trim(), production.CELERY_BROKER_URL);
   });
 
-  it('without DJANGO_SECRET_KEY the settings refuse to load', function () {
+  it('the container settings refuse a missing, short, placeholder or build-only secret key in production, and load in development', function () {
     const site = pythonSite(this);
     const dir = dirs.sqlite!;
-    assert.throws(
-      () => python(site, dir, ['manage.py', 'check'], { DJANGO_SECRET_KEY: '' }),
-      /ImproperlyConfigured: DJANGO_SECRET_KEY is not set/,
-    );
+    const production = envFile(dir, 'env.production');
+    const refused: [string, RegExp][] = [
+      // The starter's own settings hold a django-insecure- key: without DJANGO_SECRET_KEY it is used.
+      ['', /DJANGO_SECRET_KEY is a placeholder \(django-insecure-/],
+      ['short-key', /DJANGO_SECRET_KEY is too short/],
+      ['change-me-django-secret-key'.padEnd(60, 'x'), /DJANGO_SECRET_KEY is a placeholder/],
+      [BUILD_ONLY_SECRET_KEY, /DJANGO_SECRET_KEY is the image build's throwaway key/],
+    ];
+    for (const [key, message] of refused)
+      assert.throws(
+        () => python(site, dir, ['manage.py', 'check'], { ...production, DJANGO_SECRET_KEY: key }),
+        message,
+        JSON.stringify(key),
+      );
+    // The build passes PY_DOCKER_BUILD with the throwaway key, for collectstatic only.
+    python(site, dir, ['manage.py', 'check'], {
+      ...production,
+      DJANGO_SECRET_KEY: BUILD_ONLY_SECRET_KEY,
+      PY_DOCKER_BUILD: '1',
+    });
+    python(site, dir, ['manage.py', 'check'], { ...envFile(dir, 'env.development'), DJANGO_SECRET_KEY: '' });
   });
 
-  it('the production settings serve hashed assets, answer the health path over plain HTTP and redirect the rest', function () {
+  it('the production settings serve the built assets compressed, answer the health path over plain HTTP and redirect the rest', function () {
     const site = pythonSite(this);
     const dir = dirs.sqlite!;
     const env = {
       ...envFile(dir, 'env.production'),
       DJANGO_STATIC_ROOT: join(dir, 'staticfiles'),
-      DJANGO_SQLITE_PATH: join(dir, 'prod.sqlite3'),
+      DATABASE_URL: `sqlite:///${join(dir, 'prod.sqlite3')}`,
+      DJANGO_ASSETS_DIR: join(dir, 'frontend', 'dist'),
     };
     execFileSync('node', ['frontend/build.mjs'], { cwd: dir, stdio: 'pipe' });
     // Debian's Django leaves the admin's vendored JavaScript out: collect only our assets here.
     python(site, dir, ['manage.py', 'collectstatic', '--noinput', '-i', 'admin'], env);
+    assert.ok(existsSync(join(dir, 'staticfiles', 'main.js.gz')), 'WhiteNoise compressed the assets');
     python(site, dir, ['manage.py', 'migrate', '-v', '0'], env);
     const script = [
       'import django, json',
@@ -479,26 +524,28 @@ describe('the starter project works for real', function () {
       'from django.test import Client',
       'c = Client()',
       'home = c.get("/", HTTP_HOST="localhost", secure=True)',
+      'asset = c.get("/static/main.js", HTTP_HOST="localhost", secure=True)',
       'health = c.get("/health/", HTTP_HOST="localhost")',
       'plain = c.get("/", HTTP_HOST="localhost")',
-      'print(json.dumps({"home": home.status_code, "body": home.content.decode(), "health": health.status_code,',
-      '  "healthBody": health.content.decode(), "plain": plain.status_code, "location": plain.get("Location")}))',
+      'print(json.dumps({"home": home.status_code, "body": home.content.decode(), "asset": asset.status_code,',
+      '  "health": health.status_code, "healthBody": health.content.decode(), "plain": plain.status_code,',
+      '  "location": plain.get("Location")}))',
     ].join('\n');
-    const result = JSON.parse(
-      python(site, dir, ['-c', script], { ...env, DJANGO_SETTINGS_MODULE: 'plain.settings' }),
-    ) as {
+    const result = JSON.parse(python(site, dir, ['-c', script], env)) as {
       home: number;
       body: string;
+      asset: number;
       health: number;
       healthBody: string;
       plain: number;
       location: string;
     };
     assert.equal(result.home, 200);
-    assert.match(result.body, /href="\/static\/main\.[0-9a-f]{12}\.css"/);
-    assert.match(result.body, /src="\/static\/main\.[0-9a-f]{12}\.js"/);
+    assert.match(result.body, /href="\/static\/main\.css"/);
+    assert.match(result.body, /src="\/static\/main\.js"/);
+    assert.equal(result.asset, 200, 'WhiteNoise serves the collected file');
     assert.equal(result.health, 200);
-    assert.deepEqual(JSON.parse(result.healthBody), { status: 'ok' });
+    assert.equal(result.healthBody, 'ok\n');
     assert.equal(result.plain, 301);
     assert.equal(result.location, 'https://localhost/');
   });
