@@ -132,11 +132,18 @@ export default class AppGenerator extends PyDockerGenerator {
     }
     const written = [...byPart].map(([part, paths]) => `  ${part.padEnd(13)} ${paths.sort().join(', ')}`);
     const prod = 'docker compose -f docker-compose.yml -f docker-compose.prod.yml up -d';
+    const m = this.model;
+    const s = this.settings;
     this.log(
       [
         '',
         chalk.green('Done.') + ' Generated files by part:',
         ...written,
+        '',
+        'In the containers:',
+        `  settings     ${m.bridgeModule} (${m.bridgeDir}/${m.bridgeModule}.py) imports ${s.settingsModule}${s.devSettingsModule !== s.settingsModule ? ` (development: ${s.devSettingsModule})` : ''}${s.testSettingsModule !== s.settingsModule ? ` (tests: ${s.testSettingsModule})` : ''} and applies the environment on top`,
+        `  health       ${s.healthPath} (liveness) and ${m.readinessPath} (readiness, with the database), answered by a middleware`,
+        `  front end    ${s.frontend === 'npm' ? `npm run ${s.buildScript} into ${s.assetsDir}` : 'none (no npm build script found; --frontend npm to add one)'}`,
         '',
         'Next:',
         '  docker compose up --build                      development, with hot reload',

@@ -123,6 +123,31 @@ describe('verify steps (lib/verify) with a fake Docker', () => {
     assert.match(stop!.detail, /exit code 137/);
   });
 
+  it('a failing `check --deploy` reports the issues themselves, not only Django\'s summary line', async () => {
+    const django = [
+      'SystemCheckError: System check identified some issues:',
+      '',
+      'WARNINGS:',
+      '?: (security.W004) You have not set a value for the SECURE_HSTS_SECONDS setting.',
+      '?: (security.W018) You should not have DEBUG set to True in deployment.',
+      '',
+      'System check identified 2 issues (0 silenced).',
+    ].join('\n');
+    const docker = fakeDocker();
+    const run: Runner = async (command, args, opts) =>
+      args.includes('--deploy')
+        ? { code: 1, stdout: '', stderr: django, duration: 5, timedOut: false }
+        : docker.run(command, args, opts);
+    const results = await runVerify(run, { options: { ...options, skipTests: true } });
+    const check = results.find((r) => r.name.startsWith('manage.py check --deploy'));
+    assert.equal(check?.status, 'fail');
+    assert.equal(
+      check!.detail,
+      '?: (security.W004) You have not set a value for the SECURE_HSTS_SECONDS setting.\n' +
+        '?: (security.W018) You should not have DEBUG set to True in deployment.',
+    );
+  });
+
   it('says clearly when container-structure-test is not installed, and honours --skip-tests', async () => {
     const results = await runVerify(fakeDocker().run, { options: { ...options, skipTests: true } });
     assert.deepEqual(

@@ -1,0 +1,137 @@
+/**
+ * Existing Django projects as they are: a new user runs `yo py-docker --yes` in a project nobody wrote
+ * for this generator (only the version flags that match the mode's images), then `yo py-docker:verify`
+ * passes every step, and the development stack (`docker compose up`) serves the project's home page.
+ * The project's own files are never edited.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ENGINE_STEP } from '../../lib/verify.js';
+import {
+  buildHereFiles,
+  composeDown,
+  freePort,
+  generate,
+  must,
+  newFolder,
+  projectName,
+  requireEngine,
+  runVerify,
+  waitFor,
+  type E2eMode,
+  type VerifyRun,
+} from '../support/e2e-docker.js';
+import {
+  SRC_MARKER,
+  startproject,
+  srcLayoutProject,
+  TUTORIAL_MARKER,
+  tutorialProject,
+} from '../support/e2e-projects.js';
+import { snapshotFolder } from '../support/run.js';
+
+const STRUCTURE_STEP = 'container-structure-test';
+
+/** Every step passed (container-structure-test passes, or says it is not installed). */
+function assertAllPass(run: VerifyRun): void {
+  console.log(run.table.replace(/^/gm, '        '));
+  assert.equal(run.results[0]?.name, ENGINE_STEP, run.table);
+  assert.ok(run.results.length >= 15, run.table);
+  for (const step of run.results) {
+    if (step.name === STRUCTURE_STEP && step.status === 'skip')
+      assert.equal(step.detail, 'container-structure-test is not installed');
+    else assert.equal(step.status, 'pass', `${step.name}: ${step.detail}\n${run.table}`);
+  }
+  assert.equal(run.error, undefined, run.error?.message);
+}
+
+/** `docker compose up` (base + override) serves `path` with `marker` in the page; then down. */
+async function developmentServes(mode: E2eMode, dir: string, path: string, marker: string): Promise<void> {
+  const port = await freePort();
+  const project = `${projectName(dir)}-dev`;
+  const env = { ...process.env, WEB_PORT: String(port), IMAGE_TAG: 'e2e-dev' };
+  const files = ['-f', 'docker-compose.yml', '-f', 'docker-compose.override.yml', ...buildHereFiles(mode)];
+  try {
+    await must(
+      'docker',
+      ['compose', '-p', project, ...files, 'up', '-d', '--build', '--wait', '--wait-timeout', '240'],
+      1_200_000,
+      { cwd: dir, env },
+    );
+    const page = await waitFor(`runserver serves ${path}`, 60_000, async () => {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`);
+      return response.ok ? response.text() : undefined;
+    });
+    assert.ok(page.includes(marker), `${path} does not show ${marker}:\n${page.slice(0, 500)}`);
+  } finally {
+    await composeDown(project);
+  }
+}
+
+/** The project's own files after generation, unchanged (what the generator writes is not theirs). */
+function assertUntouched(dir: string, before: Record<string, { content: string }>): void {
+  const after = snapshotFolder(dir);
+  for (const [path, { content }] of Object.entries(before))
+    assert.equal(after[path]?.content, content, `${path} was changed`);
+}
+
+describe('existing Django projects in real containers, as they are', function () {
+  let mode: E2eMode;
+
+  before(async function () {
+    this.timeout(720_000);
+    mode = await requireEngine(this);
+  });
+
+  it('(a) `django-admin startproject mysite .`, untouched: `yo py-docker --yes` then verify passes every step, and the development stack serves the start page', async function () {
+    this.timeout(1_800_000);
+    const dir = newFolder();
+    await startproject(mode, dir);
+    const before = snapshotFolder(dir);
+    await generate(
+      {
+        ...mode.flags.existing,
+        'python-version': mode.versions.python,
+        'django-version': mode.versions.django,
+      },
+      dir,
+    );
+    assertUntouched(dir, before);
+    // No dependency file: one with the project's Django; what the container needs comes beside it.
+    assert.match(
+      readFileSync(join(dir, 'requirements.txt'), 'utf8'),
+      new RegExp(`^Django==${mode.versions.django}$`, 'm'),
+    );
+    assert.match(readFileSync(join(dir, 'docker/requirements.txt'), 'utf8'), /^gunicorn==/m);
+    // No package.json: no Node.js anywhere.
+    assert.doesNotMatch(readFileSync(join(dir, 'Dockerfile'), 'utf8'), /AS assets|node/i);
+    assertAllPass(await runVerify(mode, dir));
+    await developmentServes(mode, dir, '/', 'The install worked successfully!');
+  });
+
+  it('(b) a tutorial-style project (hard-coded ALLOWED_HOSTS, python-dotenv, dj-database-url, WhiteNoise, runtime.txt, no npm): verify passes every step and the development stack serves its catalog', async function () {
+    this.timeout(1_800_000);
+    const dir = newFolder();
+    tutorialProject(mode, dir);
+    const before = snapshotFolder(dir);
+    await generate({ ...mode.flags.existing, 'python-version': mode.versions.python }, dir);
+    assertUntouched(dir, before);
+    assertAllPass(await runVerify(mode, dir));
+    await developmentServes(mode, dir, '/', TUTORIAL_MARKER);
+  });
+
+  it('(d) a src/ layout with manage.py at the root: verify passes every step and the development stack serves the home page', async function () {
+    this.timeout(1_800_000);
+    const dir = newFolder();
+    srcLayoutProject(mode, dir);
+    const before = snapshotFolder(dir);
+    await generate({ ...mode.flags.existing, 'python-version': mode.versions.python }, dir);
+    assertUntouched(dir, before);
+    const stored = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-py-docker'];
+    assert.equal(stored.settingsModule, 'shop.settings');
+    assert.equal(stored.pythonPath, 'src');
+    assertAllPass(await runVerify(mode, dir));
+    await developmentServes(mode, dir, '/', SRC_MARKER);
+  });
+});
