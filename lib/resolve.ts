@@ -130,8 +130,9 @@ export async function resolveSettings(input: ResolveInput): Promise<Resolved> {
 }
 
 /**
- * A Python and a Django that do not fit together (by lib/versions.ts): a stop when the user chose both
- * (flags or answers), a note otherwise (the project's own files said so; its pins win).
+ * A Python and a Django that do not fit together (by lib/versions.ts): a Python older than the Django's
+ * lowest (pip cannot install it) stops the run when the user chose both (flags or answers); anything else
+ * is a note (the project's own files said so and its pins win, or a newer Python Django does not list).
  */
 function versionNotes(
   s: Settings,
@@ -142,7 +143,7 @@ function versionNotes(
   if (fit.fits !== false) return [];
   const chosen = (key: SettingKey): boolean => origins[key] === 'flag' || origins[key] === 'answer';
   const allowed = `allowed with Django ${lineOf(s.djangoVersion)}: Python ${listOf(fit.allowed)}`;
-  if (chosen('pythonVersion') && chosen('djangoVersion'))
+  if (fit.tooOld && chosen('pythonVersion') && chosen('djangoVersion'))
     throw new SettingError(
       '--python-version',
       `Python ${s.pythonVersion} cannot run Django ${s.djangoVersion} (--django-version); ${allowed}`,
@@ -154,6 +155,6 @@ function versionNotes(
         ? ' (the default)'
         : ` (${origins[key]})`;
   return [
-    `Python ${s.pythonVersion}${from('pythonVersion')} is not among the Pythons Django ${s.djangoVersion}${from('djangoVersion')} supports; ${allowed} (--python-version changes it)`,
+    `Python ${s.pythonVersion}${from('pythonVersion')} is not among the Pythons Django ${s.djangoVersion}${from('djangoVersion')} supports${fit.tooOld ? ', and pip will not install it there' : '; it may work, but is not supported'}; ${allowed} (--python-version changes it)`,
   ];
 }

@@ -124,7 +124,8 @@ export const listOf = (items: readonly string[]): string =>
 
 export type Fit =
   | { fits: true }
-  | { fits: false; allowed: string[] }
+  /** `tooOld`: below Django's lowest Python, which pip refuses to install it on (a newer one often works). */
+  | { fits: false; allowed: string[]; tooOld: boolean }
   /** The Django line is newer than the data: nothing is known to be wrong. */
   | { fits: 'unknown' };
 
@@ -132,8 +133,15 @@ export type Fit =
 export function pythonFitsDjango(python: string, django: string): Fit {
   const lines = pythonLinesFor(django);
   if (!lines) return { fits: 'unknown' };
-  return lines.includes(lineOf(python)) ? { fits: true } : { fits: false, allowed: lines };
+  if (lines.includes(lineOf(python))) return { fits: true };
+  return { fits: false, allowed: lines, tooOld: compareVersions(lineOf(python), lines[0]!) < 0 };
 }
+
+/** Whether Django cannot be installed on the Python at all (older than its lowest supported line). */
+export const pythonTooOldFor = (python: string, django: string): boolean => {
+  const fit = pythonFitsDjango(python, django);
+  return fit.fits === false && fit.tooOld;
+};
 
 /**
  * A Python release for a Django version when `current` does not fit it: the `preferred` line when

@@ -232,7 +232,17 @@ describe('a Python and a Django that do not fit together', () => {
     });
     assert.equal(settings.djangoVersion, '5.1.4');
     assert.deepEqual(notes, [
-      'Python 3.9.21 (flag) is not among the Pythons Django 5.1.4 (requirements.txt) supports; allowed with Django 5.1: Python 3.10, 3.11, 3.12 and 3.13 (--python-version changes it)',
+      'Python 3.9.21 (flag) is not among the Pythons Django 5.1.4 (requirements.txt) supports, and pip will not install it there; allowed with Django 5.1: Python 3.10, 3.11, 3.12 and 3.13 (--python-version changes it)',
+    ]);
+  });
+
+  it('both flags, but a Python newer than the Django lists (3.13 with 4.2): a note, not a stop (pip installs it)', async () => {
+    const { settings, notes } = await resolve({
+      flags: { pythonVersion: '3.13.5', djangoVersion: '4.2.28' },
+    });
+    assert.equal(settings.pythonVersion, '3.13.5');
+    assert.deepEqual(notes, [
+      'Python 3.13.5 (flag) is not among the Pythons Django 4.2.28 (flag) supports; it may work, but is not supported; allowed with Django 4.2: Python 3.8, 3.9, 3.10, 3.11 and 3.12 (--python-version changes it)',
     ]);
   });
 
@@ -295,7 +305,16 @@ describe(`the Python/Django table against the lifecycle data on ${TODAY}`, () =>
     assert.ok(pythonLinesFor('4.2.8')!.includes('3.12'));
     assert.ok(pythonLinesFor('4.2')!.includes('3.12'));
     assert.equal(pythonLinesFor('7.0'), undefined);
-    assert.deepEqual(pythonFitsDjango('3.15.0', '6.1'), { fits: false, allowed: ['3.12', '3.13', '3.14'] });
+    assert.deepEqual(pythonFitsDjango('3.15.0', '6.1'), {
+      fits: false,
+      allowed: ['3.12', '3.13', '3.14'],
+      tooOld: false,
+    });
+    assert.deepEqual(pythonFitsDjango('3.11.9', '6.1'), {
+      fits: false,
+      allowed: ['3.12', '3.13', '3.14'],
+      tooOld: true,
+    });
     assert.deepEqual(pythonFitsDjango('3.9.21', '7.0'), { fits: 'unknown' });
   });
 
