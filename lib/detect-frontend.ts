@@ -142,7 +142,10 @@ function pathExpression(
   if (value === undefined) return undefined;
   const plain = new RegExp(`^${STRING}$`).exec(value);
   if (plain) return rootRelative(plainBase, plain[2]!) ?? null;
-  const call = /^(?:path\.)?(?:resolve|join)\(\s*__dirname\s*((?:,\s*(['"`])[^'"`]+\2\s*)+)\)$/.exec(value);
+  // Prettier breaks long calls over lines with a trailing comma.
+  const call = /^(?:path\.)?(?:resolve|join)\(\s*__dirname\s*((?:,\s*(['"`])[^'"`]+\2\s*)+),?\s*\)$/.exec(
+    value,
+  );
   if (call) {
     const parts = [...call[1]!.matchAll(/(['"`])([^'"`]+)\1/g)].map((m) => m[2]!);
     return rootRelative(configDir, parts.join('/')) ?? null;
