@@ -3,7 +3,9 @@
  * exists but is malformed raises a DetectionError naming the file, never a stack trace.
  */
 import { parse as parseToml } from 'smol-toml';
+import { BUILD_SCRIPTS, detectOutDir, pickWatchScript, rootRelative } from './detect-frontend.js';
 import { SKIPPED_DIRS, type FileTree } from './file-tree.js';
+import type { SettingKey } from './settings.js';
 
 export class DetectionError extends Error {
   constructor(
@@ -19,6 +21,13 @@ export interface Hint {
   value: string;
   /** The file the value came from, shown in the detection summary. */
   source: string;
+}
+
+/** Something detection could not work out for a setting: resolution fails with it only when no flag or
+ * stored answer supplies the setting, and the message names the file and the flag. */
+export interface DetectionProblem {
+  file: string;
+  problem: string;
 }
 
 export type PythonDepsKind = 'requirements' | 'pyproject' | 'uv' | 'none';
@@ -38,7 +47,8 @@ export interface Detection {
   pythonDeps: { kind: PythonDepsKind; file?: string; devFile?: string };
   /** Lower-cased distribution names the project depends on (runtime and dev). */
   pythonPackages: Set<string>;
-  pythonVersion?: Hint;
+  /** A Python version or line the project names; `lowerBound`: from a range (requires-python >=3.10). */
+  pythonVersion?: Hint & { lowerBound?: boolean };
   djangoVersion?: Hint;
   /** package.json, when there is one at the root or beside manage.py. */
   node?: {
@@ -56,6 +66,8 @@ export interface Detection {
   projectName?: Hint;
   /** Things worth telling the user that are not errors (ignored hints and the like). */
   notes: string[];
+  /** Settings detection could not work out, by setting (see DetectionProblem). */
+  problems?: Partial<Record<SettingKey, DetectionProblem>>;
 }
 
 const join = (dir: string, name: string): string => (dir === '.' || dir === '' ? name : `${dir}/${name}`);
@@ -80,42 +92,188 @@ export function findFiles(tree: FileTree, name: string, depth = 2, dir = '.'): s
 
 const SETTINGS_RE = /DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([A-Za-z_][\w.]*)['"]/;
 
-function detectDjango(tree: FileTree, detection: Detection): void {
+/**
+ * Folders a manage.py puts on sys.path, relative to its own folder: `sys.path.insert(0, "src")`,
+ * `sys.path.append(str(BASE_DIR / "src"))`, `os.path.join(BASE_DIR, "apps")`, or a name assigned such a
+ * path first (`SRC = ROOT / "src"` ... `sys.path.insert(0, str(SRC))`).
+ */
+export function sysPathEntries(source: string): string[] {
+  const literals = (expr: string): string[] => [...expr.matchAll(/(['"])([^'"]*)\1/g)].map((m) => m[2]!);
+  const entries: string[] = [];
+  for (const match of source.matchAll(/sys\.path\.(?:insert\(\s*[-0-9]+\s*,|append\()\s*([^\n]+)/g)) {
+    const expr = match[1]!;
+    let parts = literals(expr);
+    const name = /^(?:str\(\s*)?([A-Za-z_]\w*)\s*\)*\s*$/.exec(expr.trim())?.[1];
+    if (parts.length === 0 && name) {
+      const assigned = new RegExp(`^\\s*${name}\\s*=\\s*([^\\n]+)`, 'm').exec(source);
+      if (assigned) parts = literals(assigned[1]!);
+    }
+    const path = parts.join('/');
+    if (path && /^[A-Za-z0-9._/-]+$/.test(path)) entries.push(path);
+  }
+  return [...new Set(entries)];
+}
+
+/** The file of a dotted module under one of `roots`: `{ root, file, pkg }` (pkg: it is a package). */
+function findModule(
+  tree: FileTree,
+  roots: string[],
+  module: string,
+): { root: string; file: string; pkg: boolean } | undefined {
+  const rel = module.replace(/\./g, '/');
+  for (const root of roots) {
+    if (tree.read(join(root, `${rel}.py`)) !== undefined)
+      return { root, file: join(root, `${rel}.py`), pkg: false };
+    if (tree.read(join(root, `${rel}/__init__.py`)) !== undefined)
+      return { root, file: join(root, `${rel}/__init__.py`), pkg: true };
+  }
+  return undefined;
+}
+
+const PROD_LEAVES = ['production', 'prod'];
+const DEV_LEAVES = ['local', 'development', 'dev', 'develop'];
+const TEST_LEAVES = ['test', 'tests', 'testing'];
+
+/**
+ * Per-environment modules of a settings package (config/settings/{base,local,production,test}.py, as
+ * cookiecutter-django lays them out): the modules beside manage.py's default, or inside it when the
+ * default is the package itself.
+ */
+function environmentModules(
+  tree: FileTree,
+  root: string,
+  module: string,
+  isPackage: boolean,
+): Record<'production' | 'development' | 'test', { module: string; file: string } | undefined> {
+  const parts = module.split('.');
+  const pkg = isPackage ? module : parts.slice(0, -1).join('.');
+  const pkgDir = join(root, pkg.replace(/\./g, '/'));
+  // Only a settings package: a project package (mysite/) beside settings.py holds urls.py and the like.
+  const settingsPackage =
+    pkg !== '' && /settings/.test(pkg.split('.').at(-1)!) && tree.read(`${pkgDir}/__init__.py`) !== undefined;
+  const find = (leaves: string[]) => {
+    if (!settingsPackage) return undefined;
+    const leaf = leaves.find((l) => tree.read(`${pkgDir}/${l}.py`) !== undefined);
+    return leaf ? { module: `${pkg}.${leaf}`, file: `${pkgDir}/${leaf}.py` } : undefined;
+  };
+  return { production: find(PROD_LEAVES), development: find(DEV_LEAVES), test: find(TEST_LEAVES) };
+}
+
+/** The settings module a wsgi.py sets by default (cookiecutter-django: the production module). */
+function wsgiDefault(tree: FileTree, file: string | undefined): string | undefined {
+  return file ? SETTINGS_RE.exec(tree.read(file) ?? '')?.[1] : undefined;
+}
+
+function detectDjango(tree: FileTree, detection: Detection): string[] {
   const managePy = findFiles(tree, 'manage.py')[0];
-  if (!managePy) return;
+  if (!managePy) return [];
   detection.django = true;
   const appDir = dirOf(managePy);
   detection.appDir = { value: appDir, source: managePy };
   const source = tree.read(managePy) ?? '';
+  const pythonPath: string[] = [];
+  for (const entry of sysPathEntries(source)) {
+    const folder = rootRelative(appDir, entry);
+    if (folder && folder !== appDir && folder !== '.' && tree.list(folder).length > 0)
+      pythonPath.push(folder);
+  }
+  if (pythonPath.length > 0)
+    detection.pythonPath = { value: pythonPath.join(','), source: `${managePy} (sys.path)` };
+  const roots = [appDir, ...pythonPath];
+  const problem = (text: string): string[] => {
+    detection.problems = {
+      ...detection.problems,
+      settingsModule: { file: managePy, problem: `${text}; pass --settings-module` },
+    };
+    return [];
+  };
   const match = SETTINGS_RE.exec(source);
-  if (!match) {
-    throw new DetectionError(
-      managePy,
-      'no DJANGO_SETTINGS_MODULE default found (expected os.environ.setdefault("DJANGO_SETTINGS_MODULE", "...")); pass --settings-module',
+  if (!match)
+    return problem(
+      'no DJANGO_SETTINGS_MODULE default found (expected os.environ.setdefault("DJANGO_SETTINGS_MODULE", "..."))',
+    );
+  const managed = match[1]!;
+  const found = findModule(tree, roots, managed);
+  if (!found) {
+    const rel = managed.replace(/\./g, '/');
+    const tried = roots.flatMap((r) => [join(r, `${rel}.py`), join(r, `${rel}/__init__.py`)]);
+    return problem(`names the settings module ${managed}, but none of ${tried.join(', ')} exists`);
+  }
+  const wsgiFile = (module: string, root: string): string | undefined => {
+    const parts = module.split('.');
+    for (let i = parts.length - 1; i >= 1; i -= 1) {
+      const file = `${join(root, parts.slice(0, i).join('/'))}/wsgi.py`;
+      if (tree.read(file) !== undefined) return file;
+    }
+    return undefined;
+  };
+  const env = environmentModules(tree, found.root, managed, found.pkg);
+  const leaf = managed.split('.').at(-1)!;
+  const fromWsgi = wsgiDefault(tree, wsgiFile(managed, found.root));
+  const wsgiModule =
+    fromWsgi && fromWsgi !== managed && findModule(tree, roots, fromWsgi) ? fromWsgi : undefined;
+  let production: Hint = { value: managed, source: managePy };
+  if (!PROD_LEAVES.includes(leaf) && env.production)
+    production = { value: env.production.module, source: env.production.file };
+  else if (!PROD_LEAVES.includes(leaf) && wsgiModule)
+    production = {
+      value: wsgiModule,
+      source: `${wsgiFile(managed, found.root)!} (DJANGO_SETTINGS_MODULE default)`,
+    };
+  detection.settingsModule = production;
+  // manage.py's default is what the developers run; the production image gets the production module.
+  const development =
+    production.value !== managed
+      ? { value: managed, source: managePy }
+      : env.development && env.development.module !== managed
+        ? { value: env.development.module, source: env.development.file }
+        : undefined;
+  const test = env.test ? { value: env.test.module, source: env.test.file } : undefined;
+  if (development || test) detection.settingsModules = { development, test };
+  if (production.value !== managed || development || test) {
+    detection.notes.push(
+      `settings: ${production.value} for the production image (${production.source}), ${development?.value ?? production.value} for development${test ? `, ${test.value} for tests` : ''}`,
+    );
+  } else if (DEV_LEAVES.includes(leaf)) {
+    detection.notes.push(
+      `settings: ${managed} (${managePy}) looks like a development module, and no production module (${PROD_LEAVES.join(', ')}) is beside it; the production image uses it too (--settings-module changes that)`,
     );
   }
-  const settingsModule = match[1]!;
-  const modulePath = settingsModule.replace(/\./g, '/');
-  if (
-    tree.read(join(appDir, `${modulePath}.py`)) === undefined &&
-    tree.read(join(appDir, `${modulePath}/__init__.py`)) === undefined
-  ) {
-    throw new DetectionError(
-      managePy,
-      `names the settings module ${settingsModule}, but neither ${join(appDir, `${modulePath}.py`)} nor ${join(appDir, `${modulePath}/__init__.py`)} exists; pass --settings-module`,
-    );
-  }
-  detection.settingsModule = { value: settingsModule, source: managePy };
   // wsgi.py/asgi.py live beside settings (settings.py) or beside the settings package (settings/).
-  const parts = settingsModule.split('.');
+  const parts = production.value.split('.');
+  const root = findModule(tree, roots, production.value)?.root ?? found.root;
   for (let i = parts.length - 1; i >= 1; i -= 1) {
     const pkg = parts.slice(0, i).join('.');
-    const pkgPath = join(appDir, pkg.replace(/\./g, '/'));
+    const pkgPath = join(root, pkg.replace(/\./g, '/'));
     if (!detection.wsgiApplication && tree.read(`${pkgPath}/wsgi.py`) !== undefined) {
       detection.wsgiApplication = { value: `${pkg}.wsgi:application`, source: `${pkgPath}/wsgi.py` };
     }
     if (!detection.asgiApplication && tree.read(`${pkgPath}/asgi.py`) !== undefined) {
       detection.asgiApplication = { value: `${pkg}.asgi:application`, source: `${pkgPath}/asgi.py` };
+    }
+  }
+  // The files that may carry startproject's header (the Django version of a project without pins).
+  const settingsFiles = [
+    found.file,
+    ...[production, development, test].flatMap((h) =>
+      h ? [findModule(tree, roots, h.value)?.file ?? ''] : [],
+    ),
+  ];
+  const pkgDir = dirOf(found.file);
+  if (/settings/.test(pkgDir.split('/').at(-1) ?? '')) settingsFiles.push(join(pkgDir, 'base.py'));
+  return [...new Set(settingsFiles.filter(Boolean))];
+}
+
+const STARTPROJECT_RE = /Generated by 'django-admin startproject' using Django ([0-9]+\.[0-9]+(?:\.[0-9]+)?)/;
+
+/** Django's version from startproject's header in settings.py, for a project that pins none. */
+function detectStartprojectVersion(tree: FileTree, detection: Detection, files: string[]): void {
+  if (detection.djangoVersion) return;
+  for (const file of files) {
+    const version = STARTPROJECT_RE.exec(tree.read(file) ?? '')?.[1];
+    if (version) {
+      detection.djangoVersion = { value: version, source: `${file} (django-admin startproject header)` };
+      return;
     }
   }
 }
@@ -149,8 +307,21 @@ function readRequirements(tree: FileTree, file: string, detection: Detection, se
   }
 }
 
-const DEV_NAMES = /(^|[-_/])(dev|develop|development|test|tests|local)\.txt$/;
-const PROD_NAMES = /(^|[-_/])(base|prod|production|common|main)\.txt$/;
+// In order of preference: a per-environment layout (requirements/{base,local,production}.txt) gives the
+// image production.txt (which includes base.txt) and development local.txt.
+const RUNTIME_NAMES = [
+  /(^|\/)requirements\.txt$/,
+  /(^|[-_/])(production|prod)\.txt$/,
+  /(^|[-_/])(base|common|main)\.txt$/,
+];
+const DEV_NAMES = [
+  /(^|[-_/])(dev|development|develop)\.txt$/,
+  /(^|[-_/])local\.txt$/,
+  /(^|[-_/])(test|tests)\.txt$/,
+];
+
+const firstMatch = (files: string[], patterns: RegExp[]): string | undefined =>
+  patterns.map((re) => files.find((f) => re.test(f))).find(Boolean);
 
 function detectRequirements(tree: FileTree, detection: Detection, appDir: string): void {
   const candidates = new Set<string>();
@@ -164,15 +335,19 @@ function detectRequirements(tree: FileTree, detection: Detection, appDir: string
   }
   const files = [...candidates].sort();
   if (files.length === 0) return;
-  const dev = files.filter((f) => DEV_NAMES.test(f));
-  const runtime =
-    files.find((f) => f.endsWith('/requirements.txt') || f === 'requirements.txt') ??
-    files.find((f) => PROD_NAMES.test(f)) ??
-    files.find((f) => !dev.includes(f));
+  const devFile = firstMatch(files, DEV_NAMES);
+  const dev = files.filter((f) => DEV_NAMES.some((re) => re.test(f)));
+  const others = files.filter((f) => !dev.includes(f));
+  const runtime = firstMatch(others, RUNTIME_NAMES) ?? others[0];
   if (!runtime) return;
-  detection.pythonDeps = { kind: 'requirements', file: runtime, devFile: dev[0] };
+  detection.pythonDeps = { kind: 'requirements', file: runtime, devFile };
+  if (/(production|prod)\.txt$/.test(runtime) && others.length > 1)
+    detection.notes.push(
+      `requirements: ${runtime} for the image${devFile ? `, ${devFile} for development and tests` : ''}`,
+    );
   const seen = new Set<string>();
-  for (const file of [runtime, ...dev]) readRequirements(tree, file, detection, seen);
+  for (const file of [runtime, ...(devFile ? [devFile] : []), ...dev])
+    readRequirements(tree, file, detection, seen);
 }
 
 function detectPyproject(tree: FileTree, detection: Detection, appDir: string): void {
@@ -206,22 +381,72 @@ function detectPyproject(tree: FileTree, detection: Detection, appDir: string): 
   if (typeof project.name === 'string' && !detection.projectName)
     detection.projectName = { value: project.name, source: file };
   const requires = typeof project['requires-python'] === 'string' ? project['requires-python'] : undefined;
-  const min = requires ? /(?:>=|~=|==)\s*(3\.[0-9]+)/.exec(requires) : null;
-  if (min && !detection.pythonVersion)
-    detection.pythonVersion = { value: min[1]!, source: `${file} (requires-python)` };
+  const hint = requires ? pythonSpecifier(requires) : undefined;
+  if (hint && !detection.pythonVersion)
+    detection.pythonVersion = { ...hint, source: `${file} (requires-python ${requires!.trim()})` };
+}
+
+/**
+ * The Python a version specifier names: `==3.12.*` or `==3.11.4` exactly, `>=3.10` / `~=3.11` as a lower
+ * bound (the line the range starts at).
+ */
+export function pythonSpecifier(spec: string): { value: string; lowerBound?: boolean } | undefined {
+  const exact = /==\s*(3\.[0-9]+)(\.[0-9]+|\.\*)?/.exec(spec);
+  if (exact) return { value: exact[2] && exact[2] !== '.*' ? `${exact[1]}${exact[2]}` : exact[1]! };
+  const min = /(?:>=|~=|>)\s*(3\.[0-9]+)/.exec(spec);
+  return min ? { value: min[1]!, lowerBound: true } : undefined;
 }
 
 const FULL_VERSION = /^v?([0-9]+\.[0-9]+\.[0-9]+)$/;
 
+const CPYTHON = /^3\.[0-9]+(\.[0-9]+)?$/;
+
+/**
+ * The project's Python, from the files that pin one (first found wins): .python-version, runtime.txt
+ * (`python-3.10.2`), .tool-versions (`python 3.11.4`), Pipfile ([requires] python_full_version or
+ * python_version); then the ranges requires-python (read with pyproject.toml) and python_requires of
+ * setup.cfg / setup.py.
+ */
 function detectPythonVersion(tree: FileTree, detection: Detection, appDir: string): void {
-  for (const file of new Set(['.python-version', join(appDir, '.python-version')])) {
-    const text = tree.read(file)?.trim().split(/\s+/)[0];
-    if (!text) continue;
-    if (/^3\.[0-9]+(\.[0-9]+)?$/.test(text)) {
-      detection.pythonVersion = { value: text, source: file };
+  const dirs = [...new Set(['.', appDir])];
+  const pins: [string, (text: string) => string | undefined][] = [
+    ['.python-version', (t) => t.trim().split(/\s+/)[0]],
+    ['runtime.txt', (t) => /^\s*python-(\S+)/.exec(t)?.[1] ?? t.trim()],
+    ['.tool-versions', (t) => /^\s*python\s+(\S+)/m.exec(t)?.[1]],
+    ['Pipfile', (t) => pipfilePython(t)],
+  ];
+  for (const [name, read] of pins) {
+    for (const file of dirs.map((d) => join(d, name))) {
+      const text = tree.read(file);
+      if (text === undefined) continue;
+      const value = read(text);
+      if (!value) continue;
+      if (CPYTHON.test(value)) {
+        detection.pythonVersion = { value, source: file };
+        return;
+      }
+      detection.notes.push(`${file}: "${value}" is not a CPython version like 3.12 or 3.12.8; ignored`);
+    }
+  }
+  if (detection.pythonVersion) return;
+  for (const file of dirs.flatMap((d) => [join(d, 'setup.cfg'), join(d, 'setup.py')])) {
+    const spec = /python_requires\s*=\s*['"]?([^'"\n]+)/.exec(tree.read(file) ?? '')?.[1];
+    const hint = spec ? pythonSpecifier(spec) : undefined;
+    if (hint) {
+      detection.pythonVersion = { ...hint, source: `${file} (python_requires ${spec!.trim()})` };
       return;
     }
-    detection.notes.push(`${file}: "${text}" is not a CPython version like 3.12 or 3.12.8; ignored`);
+  }
+}
+
+/** The Python of a Pipfile's [requires] section; undefined when it has none or is not TOML. */
+function pipfilePython(text: string): string | undefined {
+  try {
+    const requires = (parseToml(text).requires ?? {}) as Record<string, unknown>;
+    const value = requires.python_full_version ?? requires.python_version;
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -244,13 +469,20 @@ function detectNode(tree: FileTree, detection: Detection, appDir: string): void 
     string,
     unknown
   >;
-  const pick = (...names: string[]): string | undefined => names.find((n) => typeof scripts[n] === 'string');
+  const commands = Object.fromEntries(
+    Object.entries(scripts).filter(
+      (e): e is [string, string] => typeof e[1] === 'string' && e[1].trim() !== '',
+    ),
+  );
+  const buildScript = BUILD_SCRIPTS.find((n) => n in commands);
   detection.node = {
     dir,
-    buildScript: pick('build', 'build:prod', 'build:assets', 'compile'),
-    watchScript: pick('watch', 'dev', 'start'),
+    buildScript,
+    watchScript: pickWatchScript(commands),
     lockfile: tree.read(join(dir, 'package-lock.json')) !== undefined,
   };
+  const outDir = buildScript ? detectOutDir(tree, dir, buildScript, commands) : undefined;
+  if (outDir) detection.node.outDir = outDir;
   if (!detection.node.lockfile) {
     detection.notes.push(
       `${join(dir, 'package-lock.json')} is missing: run "npm install" once so the image can use "npm ci"`,
@@ -303,10 +535,11 @@ export function detectProject(tree: FileTree, folderName = ''): Detection {
     pythonPackages: new Set(),
     notes: [],
   };
-  detectDjango(tree, detection);
+  const settingsFiles = detectDjango(tree, detection);
   const appDir = detection.appDir?.value ?? '.';
   detectRequirements(tree, detection, appDir);
   detectPyproject(tree, detection, appDir);
+  detectStartprojectVersion(tree, detection, settingsFiles);
   detectPythonVersion(tree, detection, appDir);
   detectNode(tree, detection, appDir);
   detectGitRemote(tree, detection);

@@ -2,9 +2,13 @@
  * End-of-life dates of what the generated images run, as data. Sources: endoflife.date and the projects'
  * own release pages (python.org PEP 596/619/664/693/719/745, nodejs/Release, djangoproject.com
  * download#supported-versions, alpinelinux.org/releases, postgresql.org/support/versioning,
- * wiki.debian.org/DebianReleases). Update this table when a release line is added.
+ * wiki.debian.org/DebianReleases). Update this table when a release line is added, and the date below
+ * with it: a version newer than the table knows gets a warning naming that date, never a stop.
  */
 import { compareVersions } from './validate.js';
+
+/** The day the tables here and in lib/versions.ts were last checked against their sources. */
+export const LIFECYCLE_CHECKED = '2026-12-01';
 
 export type Product = 'Python' | 'Node.js' | 'Django' | 'Alpine Linux' | 'PostgreSQL' | 'Debian';
 
@@ -17,7 +21,7 @@ interface Cycle {
 
 export const LIFECYCLES: Record<Product, { cycles: Cycle[]; recommended: string }> = {
   Python: {
-    recommended: '3.13',
+    recommended: '3.14',
     cycles: [
       { cycle: '3.8', eol: '2024-10-07' },
       { cycle: '3.9', eol: '2025-10-31' },
@@ -26,16 +30,20 @@ export const LIFECYCLES: Record<Product, { cycles: Cycle[]; recommended: string 
       { cycle: '3.12', eol: '2028-10-31' },
       { cycle: '3.13', eol: '2029-10-31' },
       { cycle: '3.14', eol: '2030-10-31' },
+      // Released 2026-10-09 (PEP 790).
+      { cycle: '3.15', eol: '2031-10-31' },
     ],
   },
   'Node.js': {
-    recommended: '22',
+    recommended: '24',
     cycles: [
       { cycle: '16', eol: '2023-09-11' },
       { cycle: '18', eol: '2025-04-30' },
       { cycle: '20', eol: '2026-04-30' },
       { cycle: '22', eol: '2027-04-30' },
+      { cycle: '23', eol: '2025-06-01' },
       { cycle: '24', eol: '2028-04-30' },
+      { cycle: '25', eol: '2026-06-01' },
       { cycle: '26', eol: '2029-04-30' },
     ],
   },
@@ -50,6 +58,8 @@ export const LIFECYCLES: Record<Product, { cycles: Cycle[]; recommended: string 
       { cycle: '5.1', eol: '2025-12-31' },
       { cycle: '5.2', eol: '2028-04-30' },
       { cycle: '6.0', eol: '2027-04-30' },
+      // Released 2026-08-05.
+      { cycle: '6.1', eol: '2027-12-31' },
     ],
   },
   'Alpine Linux': {
@@ -89,8 +99,11 @@ export const NEAR_EOL_DAYS = 180;
 export interface LifecycleWarning {
   product: Product;
   version: string;
+  /** The end-of-life date; empty when the version is newer than the data (`newer`). */
   eol: string;
   past: boolean;
+  /** The version's release line is newer than every line the data knows. */
+  newer?: boolean;
   message: string;
 }
 
@@ -101,10 +114,32 @@ function cycleOf(product: Product, version: string): Cycle | undefined {
   );
 }
 
-/** A warning when `version` is past its end of life, or within NEAR_EOL_DAYS of it, on `today`. */
+/** Whether `version` belongs to a release line newer than every line the data knows. */
+export function newerThanData(product: Product, version: string): boolean {
+  const numeric = LIFECYCLES[product].cycles.map((c) => c.cycle).filter((c) => /^[0-9.]+$/.test(c));
+  if (numeric.length === 0 || !/^[0-9]+(\.[0-9]+)*$/.test(version)) return false;
+  const newest = numeric.reduce((a, b) => (compareVersions(a, b) >= 0 ? a : b));
+  const line = version.split('.').slice(0, newest.split('.').length).join('.');
+  return compareVersions(line, newest) > 0;
+}
+
+/**
+ * A warning when `version` is past its end of life, or within NEAR_EOL_DAYS of it, on `today`; or when
+ * it is newer than the data (a release after LIFECYCLE_CHECKED), which is a warning and never a stop.
+ */
 export function checkLifecycle(product: Product, version: string, today: Date): LifecycleWarning | undefined {
   const cycle = cycleOf(product, version);
-  if (!cycle) return undefined;
+  if (!cycle) {
+    if (!newerThanData(product, version)) return undefined;
+    return {
+      product,
+      version,
+      eol: '',
+      past: false,
+      newer: true,
+      message: `${product} ${version} is newer than the release data of this generator, last checked on ${LIFECYCLE_CHECKED}: its end of life${product === 'Django' ? ' and the Python versions it supports are' : ' is'} not known here.`,
+    };
+  }
   const eol = new Date(`${cycle.eol}T23:59:59Z`);
   const days = Math.floor((eol.getTime() - today.getTime()) / 86_400_000);
   if (days > NEAR_EOL_DAYS) return undefined;

@@ -4,6 +4,7 @@
  */
 import type { Detection } from './detect.js';
 import { crossCheck, SETTINGS, type SettingDef, type SettingKey, type Settings } from './settings.js';
+import { lineOf, listOf, pythonFitsDjango } from './versions.js';
 
 export class SettingError extends Error {
   constructor(
@@ -21,8 +22,10 @@ export type Origin = 'flag' | 'stored' | 'detected' | 'default' | 'answer';
 export interface Resolved {
   settings: Settings;
   origins: Record<SettingKey, Origin>;
-  /** Where each detected value came from, for the summary. */
+  /** Where each detected value came from (or why a default was picked), for the summary. */
   sources: Partial<Record<SettingKey, string>>;
+  /** Warnings about the resolved values as a whole (a Python the project's Django does not list). */
+  notes: string[];
 }
 
 type Value = Settings[SettingKey];
@@ -97,7 +100,10 @@ export async function resolveSettings(input: ResolveInput): Promise<Resolved> {
       set(key, checkValue(setting, input.stored[key], `.yo-rc.json (generator-py-docker.${key})`), 'stored');
       continue;
     }
-    const detected = setting.detect?.(input.detection);
+    // What detection could not work out stops here, only now that no flag or stored answer gave it.
+    const problem = input.detection.problems?.[key];
+    if (problem) throw new SettingError(problem.file, problem.problem);
+    const detected = setting.detect?.(input.detection, settings);
     if (detected !== undefined) {
       const valid = (setting.validate as (v: Value) => true | string)(detected.value);
       if (valid !== true)
@@ -107,6 +113,8 @@ export async function resolveSettings(input: ResolveInput): Promise<Resolved> {
       continue;
     }
     const fallback = setting.default(settings, input.detection);
+    const reason = setting.defaultReason?.(settings, input.detection);
+    if (reason) sources[key] = reason;
     const relevant = setting.relevant?.(settings) ?? true;
     if (input.ask && setting.prompt && relevant && input.askable.has(key)) {
       const answer = await input.ask(setting, fallback, settings);
@@ -118,5 +126,35 @@ export async function resolveSettings(input: ResolveInput): Promise<Resolved> {
   const complete = settings as Settings;
   const conflict = crossCheck(complete);
   if (conflict) throw new SettingError(`--${conflict.flag}`, conflict.message);
-  return { settings: complete, origins, sources };
+  return { settings: complete, origins, sources, notes: versionNotes(complete, origins, sources) };
+}
+
+/**
+ * A Python and a Django that do not fit together (by lib/versions.ts): a Python older than the Django's
+ * lowest (pip cannot install it) stops the run when the user chose both (flags or answers); anything else
+ * is a note (the project's own files said so and its pins win, or a newer Python Django does not list).
+ */
+function versionNotes(
+  s: Settings,
+  origins: Record<SettingKey, Origin>,
+  sources: Partial<Record<SettingKey, string>>,
+): string[] {
+  const fit = pythonFitsDjango(s.pythonVersion, s.djangoVersion);
+  if (fit.fits !== false) return [];
+  const chosen = (key: SettingKey): boolean => origins[key] === 'flag' || origins[key] === 'answer';
+  const allowed = `allowed with Django ${lineOf(s.djangoVersion)}: Python ${listOf(fit.allowed)}`;
+  if (fit.tooOld && chosen('pythonVersion') && chosen('djangoVersion'))
+    throw new SettingError(
+      '--python-version',
+      `Python ${s.pythonVersion} cannot run Django ${s.djangoVersion} (--django-version); ${allowed}`,
+    );
+  const from = (key: SettingKey): string =>
+    sources[key]
+      ? ` (${sources[key]!})`
+      : origins[key] === 'default'
+        ? ' (the default)'
+        : ` (${origins[key]})`;
+  return [
+    `Python ${s.pythonVersion}${from('pythonVersion')} is not among the Pythons Django ${s.djangoVersion}${from('djangoVersion')} supports${fit.tooOld ? ', and pip will not install it there' : '; it may work, but is not supported'}; ${allowed} (--python-version changes it)`,
+  ];
 }

@@ -4,7 +4,9 @@
  * by `key`. Precedence: flag > stored answer > detected value > default.
  */
 import type { Detection } from './detect.js';
+import { LIFECYCLES } from './lifecycle.js';
 import * as v from './validate.js';
+import { imageBase, lineOf, listOf, newestPython, pythonForDjango, pythonLinesFor } from './versions.js';
 
 export const PARTS = [
   'docker',
@@ -88,7 +90,13 @@ export interface SettingDef {
   /** Sub-generators whose output depends on the setting; `app` needs all of them. */
   parts: readonly Part[];
   default: (settings: Partial<Settings>, detection: Detection) => Value;
-  detect?: (detection: Detection) => { value: Value; source: string } | undefined;
+  /** Why the default is what it is, when that is worth saying (shown in the summary). */
+  defaultReason?: (settings: Partial<Settings>, detection: Detection) => string | undefined;
+  /** The detected value; `settings` holds the settings declared before this one. */
+  detect?: (
+    detection: Detection,
+    settings: Partial<Settings>,
+  ) => { value: Value; source: string } | undefined;
   validate: (value: never) => v.Validation;
   choices?: readonly string[];
   /** Question text; settings without one are flag-only (advanced) and never prompted. */
@@ -102,7 +110,10 @@ function def<K extends SettingKey>(
   setting: Omit<SettingDef, 'key' | 'default' | 'detect' | 'validate'> & {
     key: K;
     default: (settings: Partial<Settings>, detection: Detection) => Settings[K];
-    detect?: (detection: Detection) => { value: Settings[K]; source: string } | undefined;
+    detect?: (
+      detection: Detection,
+      settings: Partial<Settings>,
+    ) => { value: Settings[K]; source: string } | undefined;
     validate: v.Validator<Settings[K]>;
   },
 ): SettingDef {
@@ -111,6 +122,44 @@ function def<K extends SettingKey>(
 
 /** The starter's front-end folder (lib/starter.ts writes frontend/build.mjs and frontend/src). */
 export const STARTER_FRONTEND = 'frontend';
+
+/** The mission's Python: the default whenever the project's Django runs on it. */
+export const MISSION_PYTHON = '3.9.21';
+
+/** A Python for the chosen Django when the mission's does not run it (undefined when it does). */
+const pythonForDefault = (s: Partial<Settings>) =>
+  s.djangoVersion
+    ? pythonForDjango(s.djangoVersion, MISSION_PYTHON, imageBase(s), LIFECYCLES.Python.recommended)
+    : undefined;
+
+/**
+ * The project's Python hint as an image version: its line's newest known release with an image for the
+ * chosen base (an exact old patch like 3.10.2 has no current image). A range (requires-python >=3.10)
+ * starts at its first line that runs the project's Django.
+ */
+function projectPython(d: Detection, s: Partial<Settings>): { value: string; source: string } | undefined {
+  const hint = d.pythonVersion;
+  if (!hint) return undefined;
+  let line = lineOf(hint.value);
+  const djangoLines = hint.lowerBound && s.djangoVersion ? pythonLinesFor(s.djangoVersion) : undefined;
+  if (djangoLines && !djangoLines.includes(line))
+    line = djangoLines.find((l) => v.compareVersions(l, line) >= 0) ?? line;
+  const base = imageBase(s);
+  const newest = newestPython(line, base);
+  if (!newest) {
+    return hint.lowerBound
+      ? { value: line, source: hint.source }
+      : {
+          value: hint.value,
+          source: `${hint.source}; no ${line} release with a ${base} image is known here`,
+        };
+  }
+  if (newest === hint.value) return { value: newest, source: hint.source };
+  return {
+    value: newest,
+    source: `${hint.source}: ${hint.value === line ? `Python ${line}` : hint.value} as ${newest}, the newest known ${line} release with a ${base} image`,
+  };
+}
 
 const slugOrApp = (name: string | undefined): string => name || 'app';
 const pyIdent = (name: string): string => name.replace(/-/g, '_');
@@ -186,14 +235,33 @@ export const SETTINGS: readonly SettingDef[] = [
     choices: FRONTENDS,
   }),
   def({
+    key: 'djangoVersion',
+    flag: 'django-version',
+    type: 'string',
+    description:
+      "Django version pinned in a scaffolded requirements.txt (the project's own pin, or startproject's header in settings.py, wins)",
+    parts: ['docker', 'testing', 'verify'],
+    default: () => '4.2.20',
+    detect: (d) => d.djangoVersion,
+    validate: v.versionFrom(2, 3, '4.2.20', '3.2'),
+    prompt: 'Django version',
+  }),
+  def({
     key: 'pythonVersion',
     flag: 'python-version',
     type: 'string',
-    description: 'Python version of the images',
+    description:
+      "Python version of the images (default: the project's, else 3.9.21, or a Python the project's Django runs on)",
     parts: ['docker', 'testing', 'devcontainer', 'ci', 'verify'],
-    default: () => '3.9.21',
-    detect: (d) => d.pythonVersion,
-    validate: v.versionInRange(2, 3, '3.9.21', '3.8', '3.14'),
+    default: (s) => pythonForDefault(s)?.version ?? MISSION_PYTHON,
+    defaultReason: (s) => {
+      const pick = pythonForDefault(s);
+      return pick
+        ? `Django ${s.djangoVersion!} runs on Python ${listOf(pick.allowed)}, not on the default ${MISSION_PYTHON}: the newest known ${pick.line} release with a ${imageBase(s)} image`
+        : undefined;
+    },
+    detect: (d, s) => projectPython(d, s),
+    validate: v.versionFrom(2, 3, MISSION_PYTHON, '3.8'),
     prompt: 'Python version',
   }),
   def({
@@ -204,7 +272,7 @@ export const SETTINGS: readonly SettingDef[] = [
     parts: ['docker', 'compose', 'devcontainer', 'verify'],
     default: () => '18.20.7',
     detect: (d) => d.nodeVersion,
-    validate: v.versionInRange(3, 3, '18.20.7', '16', '26'),
+    validate: v.versionFrom(3, 3, '18.20.7', '16'),
     relevant: (s) => s.frontend === 'npm',
     prompt: 'Node.js version',
   }),
@@ -219,17 +287,6 @@ export const SETTINGS: readonly SettingDef[] = [
     validate: v.versionInRange(3, 3, '10.8.2', '8', '12'),
     relevant: (s) => s.frontend === 'npm',
     prompt: 'npm version',
-  }),
-  def({
-    key: 'djangoVersion',
-    flag: 'django-version',
-    type: 'string',
-    description: 'Django version pinned in a scaffolded requirements.txt (an existing pin wins)',
-    parts: ['docker', 'testing', 'verify'],
-    default: () => '4.2.20',
-    detect: (d) => d.djangoVersion,
-    validate: v.versionInRange(2, 3, '4.2.20', '3.2', '6.0'),
-    prompt: 'Django version',
   }),
   def({
     key: 'appDir',

@@ -48,6 +48,20 @@ export const versionInRange =
     return true;
   };
 
+/**
+ * A version from `lowest` on, with no upper bound: a release newer than the lifecycle data knows (a
+ * project pinning it, or a flag) is a warning at generation time (lib/lifecycle.ts), not a stop.
+ */
+export const versionFrom =
+  (minParts: number, maxParts: number, example: string, lowest: string): Validator<string> =>
+  (value) => {
+    const shape = version(minParts, maxParts, example)(value);
+    if (shape !== true) return shape;
+    return compareVersions(value, lowest) < 0
+      ? `${show(value)} is not supported; allowed: ${lowest} or newer, e.g. ${example}`
+      : true;
+  };
+
 const majorMinorOf = (value: string, like: string): string =>
   value.split('.').slice(0, like.split('.').length).join('.');
 

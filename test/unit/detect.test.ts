@@ -39,7 +39,14 @@ describe('project detection on fixture projects', () => {
     assert.deepEqual(d.djangoVersion, { value: '4.2.11', source: 'requirements.txt' });
     for (const name of ['django', 'celery', 'whitenoise', 'pytest'])
       assert.ok(d.pythonPackages.has(name), name);
-    assert.deepEqual(d.node, { dir: '.', buildScript: 'build', watchScript: 'watch', lockfile: true });
+    // `vite build` without a vite.config writes to Vite's default dist/.
+    assert.deepEqual(d.node, {
+      dir: '.',
+      buildScript: 'build',
+      watchScript: 'watch',
+      lockfile: true,
+      outDir: { value: 'dist', source: 'Vite default (dist, no vite.config)' },
+    });
     assert.deepEqual(d.nodeVersion, { value: '20.11.1', source: '.nvmrc' });
     assert.deepEqual(d.npmVersion, { value: '10.5.0', source: 'package.json (packageManager)' });
     assert.deepEqual(d.pythonVersion, { value: '3.11.9', source: '.python-version' });
@@ -57,7 +64,14 @@ describe('project detection on fixture projects', () => {
     assert.deepEqual(d.pythonDeps, { kind: 'requirements', file: 'requirements.txt', devFile: undefined });
     assert.equal(d.djangoVersion?.value, '5.1.4');
     assert.ok(d.pythonPackages.has('redis'));
-    assert.deepEqual(d.node, { dir: 'src', buildScript: 'build:prod', watchScript: 'dev', lockfile: false });
+    // webpack without a config writes to dist/ of the folder it runs in (src/).
+    assert.deepEqual(d.node, {
+      dir: 'src',
+      buildScript: 'build:prod',
+      watchScript: 'dev',
+      lockfile: false,
+      outDir: { value: 'src/dist', source: 'webpack default (dist, no webpack.config)' },
+    });
     // engines.node is exact; the .nvmrc alias is not a version, and engines wins without a note.
     assert.deepEqual(d.nodeVersion, { value: '20.11.1', source: 'src/package.json (engines.node)' });
     assert.equal(d.pythonVersion, undefined);
@@ -91,7 +105,11 @@ describe('project detection on fixture projects', () => {
     const d = detectProject(fixture('pyproject-uv'), 'pyproject-uv');
     assert.deepEqual(d.pythonDeps, { kind: 'uv', file: 'uv.lock' });
     assert.deepEqual(d.djangoVersion, { value: '5.2.1', source: 'pyproject.toml' });
-    assert.deepEqual(d.pythonVersion, { value: '3.12', source: 'pyproject.toml (requires-python)' });
+    assert.deepEqual(d.pythonVersion, {
+      value: '3.12',
+      lowerBound: true,
+      source: 'pyproject.toml (requires-python >=3.12)',
+    });
     assert.ok(d.pythonPackages.has('celery'), 'dependency-groups are read');
     assert.ok(d.pythonPackages.has('gunicorn'));
     assert.deepEqual(d.projectName, { value: 'blog-engine', source: 'pyproject.toml' });
@@ -190,19 +208,26 @@ describe('malformed project files stop detection with the file named', () => {
     assert.equal(error.file, 'pyproject.toml');
     assert.match(error.message, /^pyproject\.toml: invalid TOML/);
   });
+});
 
-  it('manage.py without a DJANGO_SETTINGS_MODULE default', () => {
-    const error = failure({ 'src/manage.py': 'print("hello")\n' });
-    assert.equal(error.file, 'src/manage.py');
-    assert.match(error.message, /no DJANGO_SETTINGS_MODULE default found.*pass --settings-module/);
+describe('settings modules detection cannot work out are recorded, not thrown (a flag may supply them)', () => {
+  it('manage.py without a DJANGO_SETTINGS_MODULE default: a problem naming the file and the flag', () => {
+    const d = detectIn({ 'src/manage.py': 'print("hello")\n' });
+    assert.equal(d.django, true);
+    assert.equal(d.settingsModule, undefined);
+    assert.equal(d.problems?.settingsModule?.file, 'src/manage.py');
+    assert.match(
+      d.problems!.settingsModule!.problem,
+      /no DJANGO_SETTINGS_MODULE default found.*pass --settings-module$/,
+    );
   });
 
-  it('manage.py naming a settings module that does not exist', () => {
-    const error = failure({ 'manage.py': MANAGE_PY('ghost.settings') });
-    assert.equal(error.file, 'manage.py');
+  it('manage.py naming a settings module that does not exist: the files looked for are named', () => {
+    const d = detectIn({ 'manage.py': MANAGE_PY('ghost.settings') });
+    assert.equal(d.problems?.settingsModule?.file, 'manage.py');
     assert.match(
-      error.message,
-      /ghost\.settings, but neither ghost\/settings\.py nor ghost\/settings\/__init__\.py exists/,
+      d.problems!.settingsModule!.problem,
+      /ghost\.settings, but none of ghost\/settings\.py, ghost\/settings\/__init__\.py exists; pass --settings-module/,
     );
   });
 });

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import {
   checkLifecycle,
+  LIFECYCLE_CHECKED,
   LIFECYCLES,
+  newerThanData,
   lifecycleWarnings,
   NEAR_EOL_DAYS,
   type LifecycleInput,
@@ -26,8 +28,8 @@ const defaults: LifecycleInput = {
 
 describe(`lifecycle warnings on ${TODAY}`, () => {
   const past: [Product, string, string, string][] = [
-    ['Python', '3.9.21', '2025-10-31', 'Python 3.13'],
-    ['Node.js', '18.20.7', '2025-04-30', 'Node.js 22'],
+    ['Python', '3.9.21', '2025-10-31', 'Python 3.14'],
+    ['Node.js', '18.20.7', '2025-04-30', 'Node.js 24'],
     ['Django', '4.2.20', '2026-04-30', 'Django 5.2'],
     ['Alpine Linux', '3.21', '2026-11-01', 'Alpine Linux 3.22'],
     ['PostgreSQL', '14', '2026-11-12', 'PostgreSQL 17'],
@@ -84,7 +86,7 @@ describe(`lifecycle warnings on ${TODAY}`, () => {
     assert.equal(warning.past, false);
     assert.equal(
       warning.message,
-      'Node.js 22.11.0 reaches its end of life on 2027-04-30 (in 156 days); plan a move to a newer release line.',
+      'Node.js 22.11.0 reaches its end of life on 2027-04-30 (in 156 days); plan a move to Node.js 24.',
     );
   });
 
@@ -98,10 +100,49 @@ describe(`lifecycle warnings on ${TODAY}`, () => {
     assert.equal(checkLifecycle('Python', '3.12.8', new Date('2028-11-01T12:00:00Z'))!.past, true);
   });
 
-  it('matches release lines by whole parts: Python 3.1x is not 3.1, an unknown line is not warned', () => {
+  it('matches release lines by whole parts: Python 3.1x is not 3.1', () => {
     assert.equal(checkLifecycle('Python', '3.13.0', today), undefined);
-    assert.equal(checkLifecycle('Python', '3.99.0', today), undefined);
+    assert.equal(checkLifecycle('Python', '3.15.0', today), undefined);
     assert.equal(checkLifecycle('Debian', 'bookworm', today)!.past, true);
+  });
+
+  it('Django 6.1 (released 2026-08-05) is in the data: supported, no warning', () => {
+    assert.equal(checkLifecycle('Django', '6.1', today), undefined);
+    assert.equal(checkLifecycle('Django', '6.1.3', today), undefined);
+    assert.equal(checkLifecycle('Django', '6.1.3', new Date('2027-12-01T12:00:00Z'))?.eol, '2027-12-31');
+  });
+
+  const newer: [Product, string][] = [
+    ['Django', '6.2'],
+    ['Django', '7.0.1'],
+    ['Python', '3.16.0'],
+    ['Node.js', '28.1.0'],
+  ];
+  for (const [product, version] of newer) {
+    it(`${product} ${version}, newer than the data, is a warning naming the day the data was last checked`, () => {
+      const warning = checkLifecycle(product, version, today);
+      assert.ok(warning, 'no warning');
+      assert.equal(warning.newer, true);
+      assert.equal(warning.past, false);
+      assert.match(
+        warning.message,
+        new RegExp(`^${product} ${version.replace(/\./g, '\\.')} is newer than the release data`),
+      );
+      assert.ok(warning.message.includes(`last checked on ${LIFECYCLE_CHECKED}`), warning.message);
+      assert.equal(newerThanData(product, version), true);
+    });
+  }
+
+  it('an old line the data no longer lists is not "newer" (Django 2.2, Node.js 14)', () => {
+    assert.equal(checkLifecycle('Django', '2.2.28', today), undefined);
+    assert.equal(newerThanData('Node.js', '14.21.3'), false);
+    assert.equal(newerThanData('Debian', 'forky'), false);
+  });
+
+  it('the data was last checked on an ISO date, not before the newest release it records', () => {
+    assert.match(LIFECYCLE_CHECKED, /^20[0-9]{2}-[01][0-9]-[0-3][0-9]$/);
+    // Python 3.15.0 came out on 2026-10-09.
+    assert.ok(LIFECYCLE_CHECKED >= '2026-10-09');
   });
 
   it('keeps every end-of-life date as a real ISO date, release lines in order', () => {

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { memoryToBytes } from '../../lib/settings.js';
+import { pythonTooOldFor } from '../../lib/versions.js';
 import { runGenerator, snapshotFolder } from '../support/run.js';
 import { requireTool } from '../support/tools.js';
 import {
@@ -194,6 +195,10 @@ const caseArb: fc.Arbitrary<Case> = fc
   })
   .map(({ shape, base, services: svc, image: img, registryFlag, resources, starter }) => {
     const flags: Case['flags'] = { ...base, ...svc };
+    // A Python older than the Django's lowest stops the run (lib/versions.ts): not a valid configuration.
+    const [py, dj] = [flags['python-version'], flags['django-version']];
+    if (typeof py === 'string' && typeof dj === 'string' && pythonTooOldFor(py, dj))
+      delete flags['python-version'];
     if (img) {
       flags.image = img;
       // --registry must be the image's registry: given explicitly, or left to its default.

@@ -66,9 +66,13 @@ describe('resolution precedence: flag > .yo-rc.json > detected > default', () =>
 
   it('a detected value beats the default and records where it came from', async () => {
     const { settings, origins, sources } = await resolve({ detection });
-    assert.equal(settings.pythonVersion, '3.11');
+    // The project's line, as its newest known release with an image for the default base.
+    assert.equal(settings.pythonVersion, '3.11.14');
     assert.equal(origins.pythonVersion, 'detected');
-    assert.equal(sources.pythonVersion, '.python-version');
+    assert.equal(
+      sources.pythonVersion,
+      '.python-version: Python 3.11 as 3.11.14, the newest known 3.11 release with a alpine3.21 image',
+    );
   });
 
   it('a stored answer beats the detected value', async () => {

@@ -1,0 +1,166 @@
+/**
+ * Which Python a Django release runs on, and which Python releases have an official image, as data
+ * beside the lifecycle data (lib/lifecycle.ts; checked on the same day, LIFECYCLE_CHECKED).
+ *
+ * Sources: Django's FAQ "What Python version can I use with Django?"
+ * (docs.djangoproject.com/en/stable/faq/install/#what-python-version-can-i-use-with-django) and the
+ * "Python compatibility" section of each release's notes (6.1: 3.12, 3.13 and 3.14); the Python image
+ * tags from the history of the official image library (docker-library/official-images, library/python,
+ * read up to its 2026-08 state): a tag once published stays pullable, so the newest release per base is
+ * the newest tag that base ever had.
+ */
+import { compareVersions } from './validate.js';
+
+/** Python lines each Django feature release supports; `since`: the patch release that added a line. */
+export const DJANGO_PYTHON: Record<string, { python: string[]; since?: Record<string, string> }> = {
+  '3.2': { python: ['3.6', '3.7', '3.8', '3.9', '3.10'], since: { '3.10': '3.2.9' } },
+  '4.0': { python: ['3.8', '3.9', '3.10'] },
+  '4.1': { python: ['3.8', '3.9', '3.10', '3.11'], since: { '3.11': '4.1.3' } },
+  '4.2': { python: ['3.8', '3.9', '3.10', '3.11', '3.12'], since: { '3.12': '4.2.8' } },
+  '5.0': { python: ['3.10', '3.11', '3.12'] },
+  '5.1': { python: ['3.10', '3.11', '3.12', '3.13'], since: { '3.13': '5.1.3' } },
+  '5.2': { python: ['3.10', '3.11', '3.12', '3.13', '3.14'], since: { '3.14': '5.2.8' } },
+  '6.0': { python: ['3.12', '3.13', '3.14'] },
+  '6.1': { python: ['3.12', '3.13', '3.14'] },
+};
+
+/**
+ * The newest Python release of each line that has an official image for a base: `alpine3.21`,
+ * `slim-bookworm`, ... (the image tag is `python:<release>-<base>`).
+ */
+export const PYTHON_IMAGES: Record<string, Record<string, string>> = {
+  'alpine3.18': { '3.8': '3.8.19', '3.9': '3.9.19', '3.10': '3.10.14', '3.11': '3.11.9', '3.12': '3.12.3' },
+  'alpine3.19': {
+    '3.8': '3.8.20',
+    '3.9': '3.9.21',
+    '3.10': '3.10.16',
+    '3.11': '3.11.11',
+    '3.12': '3.12.8',
+    '3.13': '3.13.1',
+  },
+  'alpine3.20': {
+    '3.8': '3.8.20',
+    '3.9': '3.9.22',
+    '3.10': '3.10.17',
+    '3.11': '3.11.12',
+    '3.12': '3.12.10',
+    '3.13': '3.13.3',
+  },
+  'alpine3.21': {
+    '3.9': '3.9.25',
+    '3.10': '3.10.19',
+    '3.11': '3.11.14',
+    '3.12': '3.12.12',
+    '3.13': '3.13.10',
+    '3.14': '3.14.1',
+  },
+  'alpine3.22': {
+    '3.9': '3.9.25',
+    '3.10': '3.10.20',
+    '3.11': '3.11.15',
+    '3.12': '3.12.13',
+    '3.13': '3.13.13',
+    '3.14': '3.14.5',
+  },
+  'alpine3.23': {
+    '3.10': '3.10.21',
+    '3.11': '3.11.16',
+    '3.12': '3.12.14',
+    '3.13': '3.13.15',
+    '3.14': '3.14.7',
+  },
+  'slim-bookworm': {
+    '3.8': '3.8.20',
+    '3.9': '3.9.25',
+    '3.10': '3.10.21',
+    '3.11': '3.11.16',
+    '3.12': '3.12.14',
+    '3.13': '3.13.15',
+    '3.14': '3.14.7',
+  },
+  'slim-trixie': {
+    '3.9': '3.9.25',
+    '3.10': '3.10.21',
+    '3.11': '3.11.16',
+    '3.12': '3.12.14',
+    '3.13': '3.13.15',
+    '3.14': '3.14.7',
+  },
+};
+
+/** "3.10.2" -> "3.10"; "6.1" -> "6.1". */
+export const lineOf = (version: string): string => version.split('.').slice(0, 2).join('.');
+
+/** The image base a variant uses: "alpine3.21" or "slim-bookworm". */
+export function imageBase(s: { variant?: string; alpineVersion?: string; debianRelease?: string }): string {
+  return s.variant === 'slim'
+    ? `slim-${s.debianRelease ?? 'bookworm'}`
+    : `alpine${s.alpineVersion ?? '3.21'}`;
+}
+
+/** The newest known release of a Python line with an image for `base`, or undefined. */
+export function newestPython(line: string, base: string): string | undefined {
+  return PYTHON_IMAGES[base]?.[line];
+}
+
+/**
+ * The Python lines a Django version supports, or undefined when the data does not know that Django
+ * line (newer than the data). A line added in a patch release counts only from that patch on; a bare
+ * "5.1" counts as its newest patch.
+ */
+export function pythonLinesFor(django: string): string[] | undefined {
+  const entry = DJANGO_PYTHON[lineOf(django)];
+  if (!entry) return undefined;
+  const patchGiven = django.split('.').length > 2;
+  return entry.python.filter((py) => {
+    const since = entry.since?.[py];
+    return !since || !patchGiven || compareVersions(django, since) >= 0;
+  });
+}
+
+/** "3.10, 3.11 and 3.12" */
+export const listOf = (items: readonly string[]): string =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)!}`;
+
+export type Fit =
+  | { fits: true }
+  /** `tooOld`: below Django's lowest Python, which pip refuses to install it on (a newer one often works). */
+  | { fits: false; allowed: string[]; tooOld: boolean }
+  /** The Django line is newer than the data: nothing is known to be wrong. */
+  | { fits: 'unknown' };
+
+/** Whether a Python version runs the Django version, by the table. */
+export function pythonFitsDjango(python: string, django: string): Fit {
+  const lines = pythonLinesFor(django);
+  if (!lines) return { fits: 'unknown' };
+  if (lines.includes(lineOf(python))) return { fits: true };
+  return { fits: false, allowed: lines, tooOld: compareVersions(lineOf(python), lines[0]!) < 0 };
+}
+
+/** Whether Django cannot be installed on the Python at all (older than its lowest supported line). */
+export const pythonTooOldFor = (python: string, django: string): boolean => {
+  const fit = pythonFitsDjango(python, django);
+  return fit.fits === false && fit.tooOld;
+};
+
+/**
+ * A Python release for a Django version when `current` does not fit it: the `preferred` line when
+ * Django supports it, else the supported line nearest below it (else the newest supported), at that
+ * line's newest release with an image for `base`. Undefined when `current` fits or nothing is known.
+ */
+export function pythonForDjango(
+  django: string,
+  current: string,
+  base: string,
+  preferred: string,
+): { version: string; line: string; allowed: string[] } | undefined {
+  const fit = pythonFitsDjango(current, django);
+  if (fit.fits !== false) return undefined;
+  const withImage = fit.allowed.filter((line) => newestPython(line, base));
+  if (withImage.length === 0) return undefined;
+  const line =
+    (withImage.includes(preferred) ? preferred : undefined) ??
+    [...withImage].reverse().find((l) => compareVersions(l, preferred) <= 0) ??
+    withImage.at(-1)!;
+  return { version: newestPython(line, base)!, line, allowed: fit.allowed };
+}
