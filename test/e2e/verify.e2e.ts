@@ -105,11 +105,9 @@ describe('yo py-docker:verify in real containers', function () {
     this.timeout(1_200_000);
     const dir = newFolder();
     writeExistingProject(dir, mode.versions, `${E2E_PREFIX}shop`);
-    // Only what cannot be detected: the base image, the build output folder, the health path.
-    await generate(
-      { ...mode.flags.existing, 'assets-dir': EXISTING.assetsDir, 'health-path': EXISTING.healthPath },
-      dir,
-    );
+    // Only what cannot be detected: the base image and the build output folder. The health probes are
+    // the container settings' own (/health/), so the project's /healthz/ view and its test stay as they are.
+    await generate({ ...mode.flags.existing, 'assets-dir': EXISTING.assetsDir }, dir);
     const stored = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-py-docker'];
     assert.deepEqual(
       {
@@ -135,7 +133,7 @@ describe('yo py-docker:verify in real containers', function () {
     assert.match(readFileSync(join(dir, 'Dockerfile.test'), 'utf8'), /^CMD \["pytest"/m);
     const run = await runVerify(mode, dir);
     show(run);
-    assertAllPass(run, EXISTING.healthPath);
+    assertAllPass(run, '/health/');
   });
 
   describe('a deliberately broken setup makes verify fail at the right step', function () {
