@@ -73,7 +73,8 @@ export default class AppGenerator extends PyDockerGenerator {
       found.length + detected.length > 0
         ? ['Detected:', ...found.map((f) => `  ${f}`), ...detected]
         : ['No Django project found here.'];
-    return [...head, ...this.detection.notes.map((n) => `  note: ${n}`)].join('\n');
+    const notes = [...this.detection.notes, ...this.resolution.notes];
+    return [...head, ...notes.map((n) => `  note: ${n}`)].join('\n');
   }
 
   override async configuring(): Promise<void> {

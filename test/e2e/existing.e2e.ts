@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ENGINE_STEP } from '../../lib/verify.js';
 import {
   buildHereFiles,
+  chownTree,
   composeDown,
   freePort,
   generate,
@@ -23,6 +24,8 @@ import {
   type VerifyRun,
 } from '../support/e2e-docker.js';
 import {
+  PACKAGE_MARKER,
+  settingsPackageProject,
   SRC_MARKER,
   startproject,
   srcLayoutProject,
@@ -48,6 +51,8 @@ function assertAllPass(run: VerifyRun): void {
 
 /** `docker compose up` (base + override) serves `path` with `marker` in the page; then down. */
 async function developmentServes(mode: E2eMode, dir: string, path: string, marker: string): Promise<void> {
+  // The folder belongs to the developer (HOST_UID 1000 in .env), like a checkout: runserver runs as them.
+  chownTree(dir, 1000, 1000);
   const port = await freePort();
   const project = `${projectName(dir)}-dev`;
   const env = { ...process.env, WEB_PORT: String(port), IMAGE_TAG: 'e2e-dev' };
@@ -105,7 +110,8 @@ describe('existing Django projects in real containers, as they are', function ()
     );
     assert.match(readFileSync(join(dir, 'docker/requirements.txt'), 'utf8'), /^gunicorn==/m);
     // No package.json: no Node.js anywhere.
-    assert.doesNotMatch(readFileSync(join(dir, 'Dockerfile'), 'utf8'), /AS assets|node/i);
+    const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
+    assert.doesNotMatch(dockerfile, /^FROM node|AS assets$|--from=assets/m);
     assertAllPass(await runVerify(mode, dir));
     await developmentServes(mode, dir, '/', 'The install worked successfully!');
   });
@@ -119,6 +125,28 @@ describe('existing Django projects in real containers, as they are', function ()
     assertUntouched(dir, before);
     assertAllPass(await runVerify(mode, dir));
     await developmentServes(mode, dir, '/', TUTORIAL_MARKER);
+  });
+
+  it('(c) a settings package (base/dev/production) reading its environment with django-environ, pyproject.toml, and a Vite build into a Django static folder: verify passes every step and the development stack serves the home page', async function () {
+    this.timeout(1_800_000);
+    const dir = newFolder();
+    await settingsPackageProject(mode, dir);
+    const before = snapshotFolder(dir);
+    await generate({ ...mode.flags.existing, 'python-version': mode.versions.python }, dir);
+    assertUntouched(dir, before);
+    const stored = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-py-docker'];
+    assert.deepEqual(
+      [stored.settingsModule, stored.devSettingsModule, stored.frontend, stored.assetsDir, stored.pythonDeps],
+      ['config.settings.production', 'config.settings.dev', 'npm', 'shop/static/dist', 'pyproject'],
+      'detected from the project',
+    );
+    // The watch script writes files (vite build --watch), never the in-memory dev server.
+    assert.match(
+      readFileSync(join(dir, 'docker-compose.override.yml'), 'utf8'),
+      /npm run --cache \/tmp\/\.npm watch/,
+    );
+    assertAllPass(await runVerify(mode, dir));
+    await developmentServes(mode, dir, '/', PACKAGE_MARKER);
   });
 
   it('(d) a src/ layout with manage.py at the root: verify passes every step and the development stack serves the home page', async function () {

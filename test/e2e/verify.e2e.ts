@@ -137,10 +137,11 @@ describe('yo py-docker:verify in real containers', function () {
   });
 
   describe('a deliberately broken setup makes verify fail at the right step', function () {
-    it('a wrong readiness path in the Dockerfile: "all services healthy" fails, and nothing after it runs', async function () {
+    it('a health check that probes a path the app does not answer: "all services healthy" fails, and nothing after it runs', async function () {
       this.timeout(900_000);
       const dir = copyProject(await starterProject(mode));
-      edit(dir, 'Dockerfile', 'READINESS_PATH=/health/ready/', 'READINESS_PATH=/no-such-page/');
+      // The image and the health middleware agree on READINESS_PATH; the broken script ignores it.
+      edit(dir, 'docker/healthcheck.sh', 'path=${READINESS_PATH:-/health/ready/}', 'path=/no-such-page/');
       const run = await runVerify(mode, dir, { 'skip-tests': true, 'health-timeout': '45' });
       show(run);
       assert.deepEqual(failed(run.results), ['all services healthy'], run.table);

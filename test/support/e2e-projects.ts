@@ -417,3 +417,159 @@ class HomeTest(TestCase):
 `,
   });
 }
+
+/** django-environ's release in Debian 13 (the offline index), on PyPI too. */
+export const ENVIRON_PIN = '0.12.0';
+/** Vite of the settings-package project (runs on Node.js 20.19, the stand-in's). */
+export const VITE_VERSION = '7.1.12';
+export const PACKAGE_MARKER = 'shop with a settings package';
+
+/**
+ * (c) A settings package (config/settings/{base,dev,production}.py) reading SECRET_KEY, DEBUG,
+ * ALLOWED_HOSTS and DATABASE_URL through django-environ, dependencies in pyproject.toml, and a Vite
+ * build writing into a Django static folder (shop/static/dist). The lockfile is npm's own, made here
+ * with `npm install --package-lock-only` against the npm registry.
+ */
+export async function settingsPackageProject(mode: E2eMode, dir: string): Promise<void> {
+  write(dir, {
+    'pyproject.toml': `[project]
+name = "shop"
+version = "1.0.0"
+requires-python = ">=3.10"
+dependencies = [
+    "Django==${mode.versions.django}",
+    "django-environ==${ENVIRON_PIN}",
+    "gunicorn==${mode.versions.gunicorn}",
+    "psycopg==${mode.versions.psycopg}",
+]
+
+[dependency-groups]
+dev = ["pytest==${mode.versions.pytest}", "pytest-django==${mode.versions.pytestDjango}"]
+
+[tool.pytest.ini_options]
+DJANGO_SETTINGS_MODULE = "config.settings.dev"
+`,
+    'manage.py': `#!/usr/bin/env python
+import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+`,
+    'config/__init__.py': '',
+    'config/settings/__init__.py': '',
+    'config/settings/base.py': `from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env")
+
+SECRET_KEY = env("SECRET_KEY")
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "shop",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+]
+ROOT_URLCONF = "config.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+WSGI_APPLICATION = "config.wsgi.application"
+DATABASES = {"default": env.db("DATABASE_URL")}
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+`,
+    'config/settings/dev.py': `from .base import *  # noqa: F401,F403
+
+DEBUG = True
+`,
+    'config/settings/production.py': `from .base import *  # noqa: F401,F403
+
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+`,
+    'config/urls.py': `from django.urls import path
+
+from shop import views
+
+urlpatterns = [path("", views.home)]
+`,
+    'config/wsgi.py': `import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+application = get_wsgi_application()
+`,
+    'shop/__init__.py': '',
+    'shop/models.py': '',
+    'shop/views.py': `from django.shortcuts import render
+
+
+def home(request):
+    return render(request, "shop/home.html")
+`,
+    'shop/templates/shop/home.html': `{% load static %}<!doctype html>
+<title>${PACKAGE_MARKER}</title>
+<script type="module" src="{% static 'dist/app.js' %}"></script>
+<h1>${PACKAGE_MARKER}</h1>
+`,
+    'tests/__init__.py': '',
+    'tests/test_home.py': `def test_home(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"${PACKAGE_MARKER}" in response.content
+`,
+    'package.json': `${JSON.stringify(
+      {
+        name: 'shop',
+        private: true,
+        type: 'module',
+        scripts: { dev: 'vite', build: 'vite build', watch: 'vite build --watch' },
+        devDependencies: { vite: VITE_VERSION },
+      },
+      null,
+      2,
+    )}\n`,
+    'vite.config.js': `import { fileURLToPath } from "node:url";
+import { defineConfig } from "vite";
+
+export default defineConfig({
+  build: {
+    outDir: fileURLToPath(new URL("./shop/static/dist", import.meta.url)),
+    emptyOutDir: true,
+    rollupOptions: {
+      input: fileURLToPath(new URL("./frontend/main.js", import.meta.url)),
+      output: { entryFileNames: "app.js" },
+    },
+  },
+});
+`,
+    'frontend/main.js': 'document.documentElement.dataset.shop = "ready";\n',
+  });
+  await must('npm', ['install', '--package-lock-only', '--no-audit', '--no-fund'], 600_000, { cwd: dir });
+}

@@ -431,7 +431,14 @@ function dockerfileChecks(ctx: Context): Finding[] {
         check: 'consistency:versions',
         message: `no python:${s.pythonVersion} base in ${bases.join(', ')}`,
       });
-    if (!bases.some((b) => b.startsWith(`node:${s.nodeVersion}-`)))
+    // No Node.js stage without an npm build (--frontend none); with one, the chosen Node.js.
+    if (s.frontend !== 'npm' && bases.some((b) => b.startsWith('node:')))
+      out.push({
+        artifact: 'Dockerfile',
+        check: 'consistency:versions',
+        message: `a node base (${bases.join(', ')}) without an npm build (--frontend ${s.frontend})`,
+      });
+    if (s.frontend === 'npm' && !bases.some((b) => b.startsWith(`node:${s.nodeVersion}-`)))
       out.push({
         artifact: 'Dockerfile',
         check: 'consistency:versions',

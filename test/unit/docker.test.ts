@@ -178,7 +178,9 @@ describe('py-docker:docker', () => {
     assert.ok(at(/^COPY package\.json/) < at(/^RUN .*npm ci/));
     // A new project's build reads the starter's frontend/ folder only: a Python change keeps it cached.
     assert.ok(at(/^RUN .*npm ci/) < at(/^COPY frontend \/app\/frontend$/));
-    assert.ok(at(/^COPY frontend \/app\/frontend$/) < at(/^RUN npm run build$/));
+    assert.ok(at(/^COPY frontend \/app\/frontend$/) < at(/^RUN npm run build /));
+    // A build that writes elsewhere stops here, naming the flag that fixes it.
+    assert.match(assets.join('\n'), /wrote no frontend\/dist\/: run yo py-docker --assets-dir/);
     assert.equal(assets.filter((l) => l.startsWith('COPY ')).length, 2);
     // The bundled npm is replaced only when it is not the requested version.
     assert.match(
@@ -777,5 +779,41 @@ describe('README.Docker.md: the image section', () => {
       assert.ok(text.includes(needle), needle);
     }
     assert.doesNotMatch(text, /undefined|\[object Object\]/);
+  });
+});
+
+describe('a project without an npm build (--frontend none)', () => {
+  it('gets no assets stage, no Node.js in development, no assets service and no npm in the dev container; the folder passes every in-process check', async () => {
+    const files = djangoProject({ extra: { 'requirements.txt': 'Django==4.2.20\n' } });
+    for (const path of [
+      'package.json',
+      'package-lock.json',
+      'docker/entrypoint.sh',
+      'docker/healthcheck.sh',
+      'docker/wait-for-it.sh',
+    ])
+      delete files[path];
+    const result = await runGenerator('app', { options: { yes: true }, cwd: projectDir(files) });
+    const stored = JSON.parse(read(result.cwd, '.yo-rc.json'))['generator-py-docker'];
+    assert.equal(stored.frontend, 'none', 'detected: no package.json');
+    assert.equal(stored.nodeVersion, undefined, 'Node.js is not a setting of this project');
+    const dockerfile = read(result.cwd, 'Dockerfile');
+    assertClean(dockerfile);
+    assert.doesNotMatch(dockerfile, /^FROM node|AS assets$|--from=assets|npm /m);
+    assert.doesNotMatch(dockerfile, /DJANGO_ASSETS_DIR/);
+    assert.doesNotMatch(read(result.cwd, 'docker-compose.override.yml'), /^ {2}assets:/m);
+    assert.doesNotMatch(read(result.cwd, '.devcontainer/post-create.sh'), /npm/);
+    const devcontainer = JSON.parse(read(result.cwd, '.devcontainer/devcontainer.json'));
+    assert.ok(!devcontainer.runServices.includes('assets'), devcontainer.runServices);
+    assert.doesNotMatch(read(result.cwd, 'README.Docker.md'), /npm ci|`assets`/);
+    assert.deepEqual(await validateProject(result.cwd, { external: new Set() }), []);
+  });
+
+  it('--frontend npm without a package.json is said before anything is built', async () => {
+    const files = djangoProject({ extra: { 'requirements.txt': 'Django==4.2.20\n' } });
+    delete files['package.json'];
+    delete files['package-lock.json'];
+    const { log } = await runLogged({ yes: true, frontend: 'npm' }, files);
+    assert.match(log, /package\.json is missing: .*or choose --frontend none/);
   });
 });

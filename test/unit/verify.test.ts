@@ -123,7 +123,7 @@ describe('verify steps (lib/verify) with a fake Docker', () => {
     assert.match(stop!.detail, /exit code 137/);
   });
 
-  it('a failing `check --deploy` reports the issues themselves, not only Django\'s summary line', async () => {
+  it("a failing `check --deploy` reports the issues themselves, not only Django's summary line", async () => {
     const django = [
       'SystemCheckError: System check identified some issues:',
       '',
