@@ -16,6 +16,8 @@ export const REQUIREMENT_PINS = {
   gunicorn: { version: '23.0.0', python: '3.7' },
   whitenoise: { version: '6.8.2', python: '3.9' },
   psycopg: { version: '3.2.6', python: '3.8' },
+  // Django before 4.2 speaks psycopg2 only; the binary wheels include libpq (glibc and musl).
+  'psycopg2-binary': { version: '2.9.10', python: '3.8' },
   redis: { version: '6.1.0', python: '3.9' },
   celery: { version: '5.5.2', python: '3.8' },
   supervisor: { version: '4.2.5', python: '3.7' },
@@ -37,6 +39,7 @@ const PROVIDED_BY: Record<PinnedPackage, readonly string[]> = {
   gunicorn: ['gunicorn'],
   whitenoise: ['whitenoise'],
   psycopg: ['psycopg', 'psycopg-binary', 'psycopg-c', 'psycopg2', 'psycopg2-binary'],
+  'psycopg2-binary': ['psycopg2', 'psycopg2-binary'],
   redis: ['redis', 'django-redis'],
   celery: ['celery'],
   supervisor: ['supervisor'],
@@ -44,10 +47,16 @@ const PROVIDED_BY: Record<PinnedPackage, readonly string[]> = {
 
 export const pinned = (name: PinnedPackage): Requirement => ({ name, ...REQUIREMENT_PINS[name] });
 
+/** The PostgreSQL driver a Django release speaks: psycopg (3) from Django 4.2, psycopg2 before. */
+export function postgresDriver(djangoVersion: string): 'psycopg' | 'psycopg2-binary' {
+  const [major = 0, minor = 0] = djangoVersion.split('.').map(Number);
+  return major > 4 || (major === 4 && minor >= 2) ? 'psycopg' : 'psycopg2-binary';
+}
+
 /** What the container runs for these settings, whether or not the project has it. */
 export function containerNeeds(s: Settings): PinnedPackage[] {
   const needs: PinnedPackage[] = ['gunicorn', 'whitenoise'];
-  if (s.postgres) needs.push('psycopg');
+  if (s.postgres) needs.push(postgresDriver(s.djangoVersion));
   if (s.redis) needs.push('redis');
   if (s.celery) needs.push('celery');
   if (s.processManager === 'supervisord') needs.push('supervisor');

@@ -10,7 +10,7 @@ import { envCatalog } from './env-vars.js';
 import { buildModel, type Model } from './model.js';
 import { STARTER_FRONTEND, type Settings } from './settings.js';
 import { compareVersions } from './validate.js';
-import { pinned, type Requirement } from './requirements.js';
+import { pinned, postgresDriver, type Requirement } from './requirements.js';
 export type { Requirement } from './requirements.js';
 
 export { REQUIREMENT_PINS } from './requirements.js';
@@ -41,7 +41,7 @@ export function starterRequirements(s: Settings): Requirement[] {
   };
   add('gunicorn');
   add('whitenoise');
-  if (s.postgres) add('psycopg');
+  if (s.postgres) add(postgresDriver(s.djangoVersion));
   if (s.redis) add('redis');
   if (s.celery) add('celery');
   return list;

@@ -42,6 +42,15 @@ describe('what the container needs and a project lacks (docker/requirements.txt)
     );
   });
 
+  it('Django before 4.2 gets psycopg2 (it cannot use psycopg 3), from 4.2 on psycopg', async () => {
+    const names = async (django: string) =>
+      containerRequirements(await settingsWith({ djangoVersion: django }), () => false).map((r) => r.name);
+    assert.ok((await names('3.2.25')).includes('psycopg2-binary'));
+    assert.ok(!(await names('3.2.25')).includes('psycopg'));
+    assert.ok((await names('4.2.20')).includes('psycopg'));
+    assert.ok((await names('6.1')).includes('psycopg'));
+  });
+
   it('reads distribution names from requirement lines, skipping comments, options and includes', () => {
     assert.deepEqual(
       requirementNames(
