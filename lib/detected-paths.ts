@@ -10,6 +10,9 @@ import { printable } from './safe-fs.js';
 import type { Settings } from './settings.js';
 import { relativePath } from './validate.js';
 
+/** A file's name as the message shows it: quoted (with escapes) when it holds more than plain characters. */
+const named = (path: string): string => (/^[\w./-]+$/.test(path) ? path : printable(JSON.stringify(path)));
+
 const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.');
 
 /** Where `include` (as written in `from`) lands, relative to the root, or undefined when it leaves it. */
@@ -34,7 +37,7 @@ export function checkDetectedPaths(
     const problem = relativePath(dirOf(file));
     if (problem !== true)
       throw new Error(
-        `${printable(file)}: its folder ${printable(problem)}; the Dockerfile copies from that folder: rename it`,
+        `${named(file)}: its folder ${printable(problem)}; the Dockerfile copies from that folder: rename it`,
       );
   };
   if (detection.node)
@@ -50,7 +53,7 @@ export function checkDetectedPaths(
         : relativePath(landed);
     if (problem !== true)
       throw new Error(
-        `${printable(from)}: includes ${printable(JSON.stringify(include))}, but ${printable(problem)}; the Dockerfile copies every included file`,
+        `${named(from)}: includes ${printable(JSON.stringify(include))}, but ${printable(problem)}; the Dockerfile copies every included file`,
       );
   };
   for (const file of [settings.requirementsFile, settings.devRequirementsFile]) {

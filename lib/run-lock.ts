@@ -5,20 +5,12 @@
  */
 import { closeSync, lstatSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from './safe-fs.js';
 
 export const LOCK_FILE = '.py-docker.lock';
 
 /** Locks held by this process, by folder, so a finished or failed run releases only its own. */
 const held = new Map<string, string>();
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as { code?: string }).code === 'EPERM';
-  }
-};
 
 /** Takes the lock of `root`; throws an Error saying another run is in progress when one is. */
 export function acquireRunLock(root: string): () => void {
@@ -41,7 +33,9 @@ export function acquireRunLock(root: string): () => void {
     const stat = lstatSync(file);
     const text = stat.isFile() && stat.size < 200 ? readFileSync(file, 'utf8') : '';
     const pid = Number(/^([0-9]+) /.exec(text)?.[1]);
-    if (!stat.isFile() || (Number.isInteger(pid) && pid > 0 && alive(pid))) {
+    // This process's own lock that it no longer holds was left by a run that failed without releasing it.
+    const ours = pid === process.pid && ![...held.values()].includes(text);
+    if (!stat.isFile() || (Number.isInteger(pid) && pid > 0 && !ours && processAlive(pid))) {
       throw new Error(
         `${LOCK_FILE}: another run of yo py-docker is in progress in this folder${pid ? ` (process ${pid})` : ''}; wait for it to finish and run again (if no run is going on, delete ${LOCK_FILE})`,
       );

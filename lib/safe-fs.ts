@@ -13,6 +13,7 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readlinkSync,
   realpathSync,
   renameSync,
@@ -124,6 +125,27 @@ export function atomicWrite(file: string, bytes: Buffer, mode?: number): void {
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;
+  }
+  removeStaleTemps(dir, basename(file));
+}
+
+/** Temporary files of this file left by a run that was killed before its rename (its process is gone). */
+function removeStaleTemps(dir: string, name: string): void {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`^\\.${escaped}\\.([0-9]+)\\.[0-9a-f]{8}\\.tmp$`);
+  for (const entry of readdirSync(dir)) {
+    const pid = Number(pattern.exec(entry)?.[1]);
+    if (pid && pid !== process.pid && !processAlive(pid)) rmSync(join(dir, entry), { force: true });
+  }
+}
+
+/** Whether a process of this id runs (EPERM: it does, as another user). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
   }
 }
 

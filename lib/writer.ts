@@ -61,10 +61,13 @@ function commitFile(root: string, file: MemFile, info: (message: string) => void
   } else if (isFileStateModified(file)) {
     const { real, link } = projectPath(root, path);
     atomicWrite(real, file.contents ?? Buffer.alloc(0), file.stat?.mode ?? undefined);
-    if (link)
+    if (link) {
+      const where = link.at === path ? path : `${path}: ${link.at}`;
+      const wrote = toPosix(relative(projectPath(root, '.').real, real));
       info(
-        `${printable(path)}: ${printable(link.at)} is a link to ${printable(link.to)} inside the project; wrote ${printable(toPosix(relative(projectPath(root, '.').real, real)))}`,
+        `${printable(where)} is a link to ${printable(link.to)} inside the project; wrote ${printable(wrote)}`,
       );
+    }
   } else {
     // The folders are followed (inside the project only); a link in the file's place is removed itself.
     const slash = path.lastIndexOf('/');

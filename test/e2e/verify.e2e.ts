@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { ENGINE_STEP, type StepResult } from '../../lib/verify.js';
+import { ENGINE_STEP, SECRETS_STEP, type StepResult } from '../../lib/verify.js';
 import {
   copyProject,
   E2E_PREFIX,
@@ -31,6 +31,7 @@ const allSteps = (healthPath: string): string[] => [
   'compose config: tests',
   'build development target',
   'build production target',
+  SECRETS_STEP,
   'start base + prod stack',
   'all services healthy',
   `GET ${healthPath} on 127.0.0.1`,
