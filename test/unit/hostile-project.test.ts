@@ -9,7 +9,7 @@
  * and everything outside it byte-identical.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   lstatSync,
@@ -28,6 +28,7 @@ import { dirname, join } from 'node:path';
 import { envFileNames, hashOf, SIDE_BY_SIDE_SUFFIX, type FileRecords } from '../../lib/drift.js';
 import { LOCK_FILE } from '../../lib/run-lock.js';
 import { printed, runExpectingError, runGenerator, type RunOptions } from '../support/run.js';
+import { requireTool } from '../support/tools.js';
 
 /** A sandbox: the project, and a folder beside it that nothing may touch. */
 interface Sandbox {
@@ -201,6 +202,13 @@ describe('hostile project: symbolic links', function () {
     );
   });
 
+  it('a .yo-rc.json linked to a file outside: refused naming .yo-rc.json before anything is read or written', async () => {
+    const s = sandbox();
+    writeFileSync(join(s.outside, 'yo-rc.json'), '{}\n');
+    symlinkSync(join(s.outside, 'yo-rc.json'), join(s.project, '.yo-rc.json'));
+    await refused(s, 'env', yes(), /^\.yo-rc\.json: is a symbolic link that leads outside the project/);
+  });
+
   it('a package.json linked to a system-like file outside: refused naming package.json, none of its bytes printed', async () => {
     const s = sandbox(DJANGO);
     symlinkSync(join(s.outside, 'secret.json'), join(s.project, 'package.json'));
@@ -285,6 +293,37 @@ describe('hostile project: .env in the forms Compose and sh read', function () {
     const added = after.slice(env.length);
     assert.match(added, /^REDIS_URL=/m);
     for (const name of envFileNames(env)) assert.doesNotMatch(added, new RegExp(`^${name}=`, 'm'), name);
+  });
+
+  it('Compose reads the value the user wrote for every variable, in every form, after a re-run that turned Redis on', async function () {
+    const compose = requireTool(this, 'docker-compose');
+    const first = await runGenerator('env', yes());
+    const original = readFileSync(join(first.cwd, '.env'), 'utf8');
+    const env = rewritten(original);
+    writeFileSync(join(first.cwd, '.env'), env);
+    await runGenerator('env', { cwd: first.cwd, ...yes({ redis: true }) });
+    // What the user meant: the first run's values, the multi-line form with its second line.
+    const meant = new Map<string, string>();
+    let i = 0;
+    for (const [, name, value] of original.matchAll(/^([A-Z_][A-Z0-9_]*)=(.*)$/gm))
+      meant.set(name!, i++ % 5 === 4 ? `${value!}\nFAKE_INNER_LINE=1` : value!);
+    const names = [...meant.keys()];
+    const file = {
+      services: {
+        probe: { image: 'alpine:3.21', environment: Object.fromEntries(names.map((n) => [n, `\${${n}}`])) },
+      },
+    };
+    writeFileSync(join(first.cwd, 'probe.yml'), JSON.stringify(file));
+    const result = spawnSync(compose, ['-f', 'probe.yml', 'config', '--format', 'json'], {
+      cwd: first.cwd,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    });
+    assert.equal(result.status, 0, result.stderr);
+    const seen = (
+      JSON.parse(result.stdout) as { services: { probe: { environment: Record<string, string> } } }
+    ).services.probe.environment;
+    for (const name of names) assert.equal(seen[name], meant.get(name), name);
   });
 
   it('reads every form as a name, and the lines inside a quoted value as part of it', () => {
@@ -500,6 +539,29 @@ describe('hostile project: two runs at once', function () {
       (failed[0]!.reason as Error).message,
       /^\.py-docker\.lock: another run of yo py-docker is in progress in this folder \(process [0-9]+\)/,
     );
+    assertRecordsMatchDisk(s.project);
+    assert.equal(existsSync(join(s.project, LOCK_FILE)), false);
+  });
+
+  it('a run in another process holds the lock: this one stops naming that process, and that run finishes with records that match', async function () {
+    this.timeout(120_000);
+    const s = sandbox();
+    const runJs = new URL('../support/run.js', import.meta.url).href;
+    const script = `
+      const { runGenerator } = await import(${JSON.stringify(runJs)});
+      await runGenerator('app', { cwd: process.argv[1], options: { yes: true } });`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, s.project], {
+      stdio: 'ignore',
+    });
+    const exited = new Promise((done) => child.on('exit', done));
+    while (!existsSync(join(s.project, LOCK_FILE))) await new Promise((r) => setTimeout(r, 5));
+    const error = await runExpectingError('env', { cwd: s.project, ...yes() });
+    assert.match(
+      error.message,
+      new RegExp(`another run of yo py-docker is in progress in this folder \\(process ${child.pid}\\)`),
+    );
+    await exited;
+    assert.equal(child.exitCode, 0);
     assertRecordsMatchDisk(s.project);
     assert.equal(existsSync(join(s.project, LOCK_FILE)), false);
   });
