@@ -265,18 +265,21 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
 
   /**
    * Before anything else: one run at a time in the folder (the part the user ran holds the lock for the
-   * parts it composes), `.yo-rc.json` and its records inside the project, and the commit of lib/writer.ts
-   * (atomic writes, records last) in place of yeoman's.
+   * parts it composes; verify, which writes nothing, takes none), `.yo-rc.json` and its records inside
+   * the project, and the commit of lib/writer.ts (atomic writes, records last) in place of yeoman's.
    */
   private guardRun(): void {
     const root = this.destinationRoot();
     projectPath(root, '.yo-rc.json');
     checkRecords(this.config.get('files'));
     if (this.options.composed) return;
-    const release = acquireRunLock(root);
-    const events = this.env as unknown as { once(event: string, listener: () => void): void };
-    events.once('end', release);
-    events.once('error', release);
+    // verify writes nothing, and its image builds must not find a lock file in the build context.
+    if (this.part !== 'verify') {
+      const release = acquireRunLock(root);
+      const events = this.env as unknown as { once(event: string, listener: () => void): void };
+      events.once('end', release);
+      events.once('error', release);
+    }
     const dryRun = this.dryRun;
     this.commit.run = async () => {
       if (dryRun) return;

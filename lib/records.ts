@@ -4,6 +4,7 @@
  * shape the generator writes, or the run stops naming the key, before anything is read or written.
  */
 import type { FileRecords } from './drift.js';
+import { LOCK_FILE } from './run-lock.js';
 import { PARTS } from './settings.js';
 import { relativePath } from './validate.js';
 
@@ -22,6 +23,10 @@ export function checkRecords(raw: unknown): FileRecords {
     const problem = relativePath(path);
     if (problem !== true)
       throw new Error(`${where}: ${problem}; a record names a file the generator wrote in the project`);
+    if (path === '.yo-rc.json' || path === LOCK_FILE || path.split('/')[0] === '.git')
+      throw new Error(
+        `${where}: the generator never writes ${JSON.stringify(path)}; a record names a file the generator wrote in the project`,
+      );
     const r = record as Record<string, unknown> | null;
     if (typeof r !== 'object' || r === null || Array.isArray(r))
       throw new Error(

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   fchmodSync,
+  fchownSync,
   fsyncSync,
   lstatSync,
   mkdirSync,
@@ -98,23 +99,26 @@ export function projectPath(root: string, path: string): ProjectPath {
 
 /**
  * Writes `bytes` to `file` atomically: a temporary file beside it, flushed, then renamed over it. The
- * mode is `mode`, else that of the file it replaces (scripts stay executable), else the umask's.
+ * mode is `mode`, else that of the file it replaces (scripts stay executable), else the umask's; the
+ * owner of a replaced file stays (the rename would otherwise give it to whoever runs the generator).
  */
 export function atomicWrite(file: string, bytes: Buffer, mode?: number): void {
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true });
   const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  let keep: number | undefined;
+  let existing: { mode: number; uid: number; gid: number } | undefined;
   try {
-    keep = statSync(file).mode & 0o7777;
+    existing = statSync(file);
   } catch {
-    keep = undefined;
+    existing = undefined;
   }
   const fd = openSync(temp, 'wx', 0o666);
   try {
     try {
-      const wanted = mode ?? keep;
+      const wanted = mode ?? existing?.mode;
       if (wanted !== undefined) fchmodSync(fd, wanted & 0o7777);
+      // A file replaced by a run as another user (root in a developer's checkout) keeps its owner.
+      if (existing && process.getuid?.() === 0) fchownSync(fd, existing.uid, existing.gid);
       let offset = 0;
       while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
       fsyncSync(fd);

@@ -153,6 +153,18 @@ describe('yo py-docker:verify in real containers', function () {
       assert.ok(run.error, 'verify exits non-zero');
     });
 
+    it('a .dockerignore edited after generation to let .env back in: the secrets step fails naming the file, and no stack starts', async function () {
+      this.timeout(900_000);
+      const dir = copyProject(await starterProject(mode));
+      writeFileSync(join(dir, '.dockerignore'), `${readFileSync(join(dir, '.dockerignore'), 'utf8')}!.env\n`);
+      const run = await runVerify(mode, dir, { 'skip-tests': true });
+      show(run);
+      assert.deepEqual(failed(run.results), [SECRETS_STEP], run.table);
+      assert.match(run.results.find((r) => r.status === 'fail')!.detail, /the image contains \/app\/\.env/);
+      assert.ok(!run.results.some((r) => r.name === 'start base + prod stack'), 'the stack started');
+      assert.ok(run.error, 'verify exits non-zero');
+    });
+
     it('an entrypoint without exec: "docker stop web: graceful" fails (killed at the end of the grace period)', async function () {
       this.timeout(900_000);
       const dir = copyProject(await starterProject(mode));

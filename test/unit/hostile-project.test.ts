@@ -143,6 +143,20 @@ describe('hostile project: stored records in .yo-rc.json', function () {
     );
   });
 
+  it('a record naming .git/config with its hash is refused: the generator never writes there', async () => {
+    const config = '[core]\n\trepositoryformatversion = 0\n';
+    const s = sandbox({
+      '.git/config': config,
+      '.yo-rc.json': yoRc({ files: { '.git/config': { ...record, hash: hashOf(config) } } }),
+    });
+    await refused(
+      s,
+      'k8s',
+      yes({ force: true }),
+      /^\.yo-rc\.json \(generator-py-docker\.files\["\.git\/config"\]\): the generator never writes ".git\/config"/,
+    );
+  });
+
   it('"files": "abc" is refused naming .yo-rc.json, the key and what is allowed', async () => {
     const s = sandbox({ '.yo-rc.json': yoRc({ files: 'abc' }) });
     await refused(
