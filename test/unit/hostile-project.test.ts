@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -420,6 +421,58 @@ describe('hostile project: interrupted and failed runs', function () {
     }
     if (!changed.includes('env.development'))
       assert.match(readFileSync(join(first.cwd, 'env.development'), 'utf8'), /^MINE=1$/m);
+  });
+
+  it('a read-only folder halfway (EACCES): the run names the file, says what it changed, and the records match exactly those', async function () {
+    this.timeout(120_000);
+    const first = await runGenerator('k8s', yes());
+    const before = recordsOf(first.cwd);
+    const locked = 'k8s/overlays/production/patches';
+    const lockedBefore = tree(join(first.cwd, locked));
+    const again = { cwd: first.cwd, options: { yes: true, 'health-path': '/healthz/' } };
+    let message: string;
+    if (process.getuid?.() === 0) {
+      // Root writes into any folder whatever its mode: the run happens as an unprivileged user.
+      const runuser = ['/usr/sbin/runuser', '/sbin/runuser'].find((p) => existsSync(p));
+      const runJs = new URL('../support/run.js', import.meta.url);
+      if (!runuser || spawnSync(runuser, ['-u', 'nobody', '--', 'test', '-r', runJs.pathname]).status !== 0) {
+        if (process.env.CI === 'true') assert.fail('runuser and a dist/ that nobody can read are needed');
+        console.log('      skipped: running as root, without runuser or a dist/ that nobody can read');
+        this.skip();
+      }
+      chmodSync(dirname(first.cwd), 0o755);
+      spawnSync('chown', ['-R', 'nobody', first.cwd]);
+      chmodSync(join(first.cwd, locked), 0o555);
+      const script = `
+        const { runExpectingError } = await import(${JSON.stringify(runJs.href)});
+        const error = await runExpectingError('k8s', JSON.parse(process.argv[1]));
+        console.log(error.message);`;
+      const child = spawnSync(
+        runuser!,
+        ['-u', 'nobody', '--', process.execPath, '--input-type=module', '-e', script, JSON.stringify(again)],
+        { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: tmpdir() } },
+      );
+      assert.equal(child.status, 0, child.stderr);
+      message = child.stdout.trim().split('\n').at(-1) ?? '';
+    } else {
+      chmodSync(join(first.cwd, locked), 0o555);
+      message = (await runExpectingError('k8s', again)).message;
+    }
+    chmodSync(join(first.cwd, locked), 0o755);
+    const said =
+      /^(k8s\/overlays\/production\/[^:]+): could not be written \(EACCES\); this run changed (.+) and nothing else/.exec(
+        message,
+      );
+    assert.ok(said, message);
+    const changed = said[2]!.split(', ');
+    assert.ok(changed.some((p) => p.startsWith('k8s/base/')) && changed.includes('.yo-rc.json'), message);
+    assert.deepEqual(tree(join(first.cwd, locked)), lockedBefore);
+    const after = recordsOf(first.cwd);
+    for (const path of Object.keys(before)) {
+      if (changed.includes(path))
+        assert.equal(hashOf(readFileSync(join(first.cwd, path))), after[path]!.hash, path);
+      else assert.deepEqual(after[path], before[path], path);
+    }
   });
 
   it('a run killed at any point leaves every file whole and .yo-rc.json valid, and the next run finishes with nothing treated as edited', async function () {
