@@ -49,7 +49,6 @@ PURELIB = "usr/lib/python3/dist-packages"
 # distribution (canonical name) -> Debian binary packages holding it
 DEB_FOR = {
     "python-dateutil": ["python3-dateutil"],
-    "python-dotenv": ["python3-dotenv"],
     "supervisor": ["supervisor"],
     "tzdata": ["tzdata", "tzdata-legacy"],
 }
