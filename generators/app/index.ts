@@ -75,7 +75,10 @@ export default class AppGenerator extends PyDockerGenerator {
       found.length + detected.length > 0
         ? ['Detected:', ...found.map((f) => `  ${f}`), ...detected]
         : ['No Django project found here.'];
-    return [...head, ...this.detection.notes.map((n) => `  note: ${n}`)].join('\n');
+    // One line per entry: a newline in a folder name or a file's content is shown as \n.
+    return [...head, ...this.detection.notes.map((n) => `  note: ${n}`)]
+      .map((line) => line.replace(/\n/g, '\\n'))
+      .join('\n');
   }
 
   override async configuring(): Promise<void> {

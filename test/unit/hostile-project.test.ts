@@ -569,15 +569,15 @@ describe('hostile project: one rule for a setting in every part', function () {
 });
 
 describe('hostile project: terminal output', function () {
-  it('a .nvmrc with escape sequences is shown escaped', async () => {
+  it('a .nvmrc with escape sequences and a second line is shown escaped, on one line', async () => {
     const s = sandbox({
       ...DJANGO,
       'package.json': '{"name": "shop"}',
-      '.nvmrc': '\x1b]0;owned\x07\x1b[2J18\n',
+      '.nvmrc': '\x1b]0;owned\x07\x1b[2J18\nsecond line\n',
     });
     const result = await runGenerator('app', { cwd: s.project, ...yes() });
     const output = printed(result);
-    assert.match(output, /\.nvmrc: .*\\u001b\]0;owned\\u0007/);
+    assert.match(output, /\.nvmrc: .*\\u001b\]0;owned\\u0007\\u001b\[2J18\\nsecond line/);
     // Only the lines showing the file: the generator's own colours (chalk) may use escapes elsewhere.
     const shown = output.split('\n').filter((line) => line.includes('owned'));
     assert.ok(shown.length > 0);
