@@ -10,6 +10,7 @@ import ejs from 'ejs';
 import chalk from 'chalk';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { DetectionError, detectProject, type Detection } from './detect.js';
+import { checkDetectedPaths } from './detected-paths.js';
 import { missingAssetsSource } from './dockerfile.js';
 import { emptyDetection } from './detect-empty.js';
 import { DiskTree } from './file-tree.js';
@@ -24,6 +25,10 @@ import {
 } from './drift.js';
 import { lifecycleWarnings } from './lifecycle.js';
 import { buildModel, type Model } from './model.js';
+import { checkRecords } from './records.js';
+import { acquireRunLock } from './run-lock.js';
+import { printable, projectPath } from './safe-fs.js';
+import { commitProject } from './writer.js';
 import { checkValue, coerce, resolveSettings, SettingError, type Resolved } from './resolve.js';
 import {
   SETTINGS,
@@ -52,11 +57,21 @@ const GENERATOR_VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
+/** The commit task yeoman calls, given to it in the constructor and filled in once the run is set up. */
+class CommitSlot {
+  run?: () => Promise<void>;
+  readonly task = async (): Promise<void> => {
+    if (!this.run) throw new Error('the run stopped before it was set up; nothing was written');
+    await this.run();
+  };
+}
+
 export abstract class PyDockerGenerator extends Generator<Record<string, unknown>, PyDockerOptions> {
   protected detection!: Detection;
   protected resolution!: Resolved;
   /** Every path this run generated (kept, side-by-side or written), so stale ones can be removed. */
   private readonly generated = new Set<string>();
+  private readonly commit: CommitSlot;
 
   /** `part` says which sub-generator this is (`app` for the whole set): it picks flags, questions, storage. */
   constructor(
@@ -66,11 +81,15 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
   ) {
     // customInstallTask (app, the only part that writes a package.json): the starter's lockfile is
     // complete, so npm install never runs in the user's project.
+    const commit = new CommitSlot();
     super(args, options, {
       inheritTasks: true,
       unique: 'namespace',
       customInstallTask: part === 'app',
+      // The part the user ran commits for every part it composes (lib/writer.ts, set up in guardRun).
+      customCommitTask: options.composed ? undefined : commit.task,
     } as never);
+    this.commit = commit;
     this.option('yes', {
       type: Boolean,
       alias: 'y',
@@ -144,7 +163,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     try {
       return detectProject(new DiskTree(this.destinationRoot()), basename(this.destinationRoot()));
     } catch (error) {
-      if (error instanceof DetectionError) throw new Error(error.message);
+      if (error instanceof DetectionError) throw new Error(printable(error.message));
       // A project file that exists but cannot be read (permissions): name it, relative to the project.
       const { code, path } = error as { code?: string; path?: string };
       if (code && path)
@@ -167,7 +186,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
       });
     } catch (error) {
       // A clear one-line message naming the flag or file; yeoman exits non-zero before writing.
-      if (error instanceof SettingError) throw new Error(error.message);
+      if (error instanceof SettingError) throw new Error(printable(error.message));
       throw error;
     }
   }
@@ -229,6 +248,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
   }
 
   async initializing(): Promise<void> {
+    this.guardRun();
     this.checkBooleanFlags();
     this.detection = this.detect();
     // Resolve without questions first: every flag and stored value is validated before any prompt.
@@ -238,7 +258,37 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
   async prompting(): Promise<void> {
     if (this.interactive) this.resolution = await this.resolve(true);
     this.checkProjectPaths();
+    const tree = new DiskTree(this.destinationRoot());
+    checkDetectedPaths(this.detection, this.settings, (path) => tree.read(path));
     if (!this.options.composed) this.warnLifecycle();
+  }
+
+  /**
+   * Before anything else: one run at a time in the folder (the part the user ran holds the lock for the
+   * parts it composes; verify, which writes nothing, takes none), `.yo-rc.json` and its records inside
+   * the project, and the commit of lib/writer.ts (atomic writes, records last) in place of yeoman's.
+   */
+  private guardRun(): void {
+    const root = this.destinationRoot();
+    projectPath(root, '.yo-rc.json');
+    checkRecords(this.config.get('files'));
+    if (this.options.composed) return;
+    // verify writes nothing, and its image builds must not find a lock file in the build context.
+    if (this.part !== 'verify') {
+      const release = acquireRunLock(root);
+      const events = this.env as unknown as { once(event: string, listener: () => void): void };
+      events.once('end', release);
+      events.once('error', release);
+    }
+    const dryRun = this.dryRun;
+    this.commit.run = async () => {
+      if (dryRun) return;
+      await commitProject(this.env as never, {
+        root,
+        configKey: this.rootGeneratorName(),
+        info: (message) => this.log.info(message),
+      });
+    };
   }
 
   /** In an existing project, paths the settings name must be there: the image build would fail on them. */
@@ -300,7 +350,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
   private readonly recordChanges = new Map<string, FileRecord | undefined>();
 
   private records(): FileRecords {
-    this.recordView ??= { ...((this.config.get('files') as FileRecords | undefined) ?? {}) };
+    this.recordView ??= { ...checkRecords(this.config.get('files')) };
     return this.recordView;
   }
 
@@ -315,7 +365,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
   /** Applies this part's changes to the stored records, on top of what the other parts stored. */
   private storeRecords(): void {
     if (this.recordChanges.size === 0) return;
-    const stored = { ...((this.config.get('files') as FileRecords | undefined) ?? {}) };
+    const stored = { ...checkRecords(this.config.get('files')) };
     for (const [path, record] of this.recordChanges) {
       if (record) stored[path] = record;
       else delete stored[path];
@@ -325,15 +375,19 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
   }
 
   /**
-   * The current content of a file the generator writes (undefined when there is none). A folder where
-   * the file goes, or a file where a folder of its path goes, is a clear error naming the path, raised
-   * before anything is written (instead of EISDIR/ENOTDIR halfway through).
+   * The current content of a file the generator writes (undefined when there is none), as a string in
+   * `encoding` (latin1 keeps every byte of a file that is merged, whatever its encoding). A link on the
+   * path that leaves the project, a folder where the file goes, or a file where a folder of its path
+   * goes, is a clear error naming the path, raised before anything is written (instead of writing
+   * outside the project, or EISDIR/ENOTDIR halfway through).
    */
-  protected readGenerated(path: string): string | undefined {
+  protected readGenerated(path: string, encoding: BufferEncoding = 'utf8'): string | undefined {
+    const root = this.destinationRoot();
+    const target = projectPath(root, path).real;
     const segments = path.split('/');
     segments.forEach((_s, i) => {
       const at = segments.slice(0, i + 1).join('/');
-      const full = this.destinationPath(at);
+      const full = projectPath(root, at).real;
       if (!existsSync(full)) return;
       const isFile = statSync(full).isFile();
       if (i === segments.length - 1 ? !isFile : isFile)
@@ -341,16 +395,28 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
           `${at}: is a ${isFile ? 'file' : 'folder'}, but the generator writes ${path} there; move it away and run again`,
         );
     });
-    const target = this.destinationPath(path);
-    return existsSync(target) ? readFileSync(target, 'utf8') : undefined;
+    return existsSync(target) ? readFileSync(target).toString(encoding) : undefined;
+  }
+
+  /**
+   * A file another part merges into (`.gitignore`, `.dockerignore`) as this run sees it, one character
+   * per byte (latin1), so the merge keeps bytes that are not UTF-8; checked like readGenerated.
+   */
+  protected readMerged(path: string): string | undefined {
+    this.readGenerated(path);
+    const full = this.destinationPath(path);
+    return this.fs.exists(full)
+      ? (this.fs.read(full, { raw: true }) as Buffer).toString('latin1')
+      : undefined;
   }
 
   /**
    * The single write path for generated files, with the safe re-run rules of lib/drift.ts: untouched
    * files are updated, edited ones are never overwritten silently, deleted ones are not recreated,
    * `once` files are never replaced, and --dry-run prints a diff instead of writing.
-   * `merge`: the content was computed from the file on disk (ignore files), so it is never a conflict.
-   * `secrets` (`.env`): never replaced, but gains the entries it lacks; its diffs show no context lines.
+   * `merge`: the content was computed from the file on disk (ignore files, read with readMerged), so it
+   * is never a conflict. `secrets` (`.env`): never replaced, but gains the entries it lacks; its diffs
+   * show no context lines. Both are handled byte for byte (latin1 strings): no byte of the user's changes.
    */
   protected writeGenerated(
     path: string,
@@ -358,7 +424,8 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     opts: { executable?: boolean; once?: boolean; merge?: boolean; secrets?: boolean } = {},
   ): void {
     const target = this.destinationPath(path);
-    const onDisk = this.readGenerated(path);
+    const encoding: BufferEncoding = opts.merge || opts.secrets ? 'latin1' : 'utf8';
+    const onDisk = this.readGenerated(path, encoding);
     const record = this.records()[path];
     this.generated.add(path);
     // A secrets file gains the variables it lacks (a service turned on, a newer version): every line of
@@ -379,20 +446,31 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
       restore: Boolean(this.options.restore),
       // Composed parts keep the user's --yes: an interactive `yo py-docker` still asks about edited files.
       interactive: !this.options.yes,
+      encoding,
     });
     if (this.dryRun) {
       if (action !== 'identical' && action !== 'keep' && action !== 'skip-deleted') {
         const from = onDisk === undefined ? '/dev/null' : `a/${path}`;
         // No context lines from a secrets file: they would print the user's secrets.
         const context = opts.secrets ? 0 : 3;
-        this.log(createTwoFilesPatch(from, `b/${path}`, onDisk ?? '', content, '', '', { context }));
+        const shown = (text: string): string => Buffer.from(text, encoding).toString('utf8');
+        this.log(
+          printable(
+            createTwoFilesPatch(from, `b/${path}`, shown(onDisk ?? ''), shown(content), '', '', { context }),
+          ),
+        );
       }
       return;
     }
     // A full st_mode (regular file | 0755): the conflicter compares it with the disk's, so a bare 0o755
     // would report an unchanged script as a conflict on every re-run.
     const stat = opts.executable ? { stat: { mode: 0o100755 } as never } : undefined;
-    const newRecord: FileRecord = { hash: hashOf(content), version: GENERATOR_VERSION, part: this.part };
+    const newRecord: FileRecord = {
+      hash: hashOf(content, encoding),
+      version: GENERATOR_VERSION,
+      part: this.part,
+    };
+    const bytes = Buffer.from(content, encoding);
     switch (action) {
       case 'keep':
         this.log.info(`${path} exists; kept as it is`);
@@ -402,26 +480,28 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
         return;
       case 'side-by-side': {
         const aside = `${path}${SIDE_BY_SIDE_SUFFIX}`;
-        this.fs.write(this.destinationPath(aside), content, stat);
+        this.fs.write(this.destinationPath(aside), bytes, stat);
         this.markForced(aside);
         this.log.info(`${path} has your changes; kept it and wrote the new version to ${aside}`);
         return;
       }
       case 'write':
       case 'overwrite':
-        this.fs.write(target, content, stat);
+        this.fs.write(target, bytes, stat);
         // Untouched by the user (or --force): no question; the conflicter shows it as "force".
         if (onDisk !== undefined) this.markForced(path);
         break;
       case 'ask':
         // The user's changes against the new version first; then the conflicter asks whether to overwrite.
         this.log(`${path} has your changes; the new version differs:`);
-        this.log(createTwoFilesPatch(`a/${path}`, `b/${path}`, onDisk ?? '', content, 'yours', 'new'));
-        this.fs.write(target, content, stat);
+        this.log(
+          printable(createTwoFilesPatch(`a/${path}`, `b/${path}`, onDisk ?? '', content, 'yours', 'new')),
+        );
+        this.fs.write(target, bytes, stat);
         break;
       default:
         // identical: the conflicter compares and reports it.
-        this.fs.write(target, content, stat);
+        this.fs.write(target, bytes, stat);
     }
     this.saveRecord(path, newRecord);
   }
@@ -438,19 +518,29 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
   conflicts(): void {
     for (const [path, record] of Object.entries({ ...this.records() })) {
       if (record.part !== this.part || this.generated.has(path)) continue;
-      const target = this.destinationPath(path);
-      const onDisk = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
+      // Through links inside the project only (an OutsideProjectError names the path otherwise).
+      const real = projectPath(this.destinationRoot(), path).real;
+      const onDisk = existsSync(real) && statSync(real).isFile() ? readFileSync(real) : undefined;
       const action = decideRemoval(onDisk, record);
       if (this.dryRun) {
         if (action === 'delete')
-          this.log(createTwoFilesPatch(`a/${path}`, '/dev/null', onDisk ?? '', '', '', ''));
+          this.log(
+            printable(
+              createTwoFilesPatch(`a/${path}`, '/dev/null', onDisk?.toString('utf8') ?? '', '', '', ''),
+            ),
+          );
         continue;
       }
       if (action === 'keep-edited') {
         this.log.info(`${path} is no longer generated but has your changes; kept it`);
         continue;
       }
-      if (action === 'delete') this.fs.delete(target);
+      if (action === 'delete') {
+        this.fs.delete(this.destinationPath(path));
+        // Untouched since it was generated: removed without a question (which --yes could not answer).
+        this.markForced(path);
+        this.log.info(`${path} is no longer generated and was not changed; removed it`);
+      }
       this.saveRecord(path, undefined);
     }
     this.storeRecords();

@@ -184,8 +184,15 @@ function assetsCopy(m: Model): string[] {
   );
 }
 
-/** Follows `-r`/`-c` includes from `file` with `read` (undefined: no such file); `file` comes first. */
-export function requirementClosure(read: (path: string) => string | undefined, file: string): string[] {
+/**
+ * Follows `-r`/`-c` includes from `file` with `read` (undefined: no such file); `file` comes first.
+ * `onInclude` sees each include as written, with the file it is in, before it is followed.
+ */
+export function requirementClosure(
+  read: (path: string) => string | undefined,
+  file: string,
+  onInclude?: (from: string, include: string) => void,
+): string[] {
   const seen: string[] = [];
   const visit = (path: string): void => {
     const normalized = normalize(path);
@@ -195,7 +202,9 @@ export function requirementClosure(read: (path: string) => string | undefined, f
     if (text === undefined) return;
     for (const line of text.split(/\r?\n/)) {
       const include = /^\s*(?:-r|-c|--requirement|--constraint)(?:\s+|=)(\S+)/.exec(line);
-      if (include) visit(under(dirOf(normalized), include[1]!));
+      if (!include) continue;
+      onInclude?.(normalized, include[1]!);
+      visit(under(dirOf(normalized), include[1]!));
     }
   };
   visit(file);

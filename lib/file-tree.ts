@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, normalize as normalizePath } from 'node:path';
+import { projectPath } from './safe-fs.js';
 
 /**
  * The read-only view of a project that detection works on. Detection is pure over this interface, so
@@ -31,8 +32,14 @@ export const SKIPPED_DIRS = new Set([
 export class DiskTree implements FileTree {
   constructor(private readonly root: string) {}
 
+  /**
+   * Only files of the project are read: a path that climbs out of it (an include such as
+   * `-r ../../x.txt`) reads as no file, and a link that leads out throws an OutsideProjectError naming
+   * the path, so nothing outside the project is ever read, let alone printed.
+   */
   read(path: string): string | undefined {
-    const full = join(this.root, path);
+    if (normalizePath(path).split(/[\\/]/)[0] === '..') return undefined;
+    const full = projectPath(this.root, path).real;
     let isFile: boolean;
     try {
       isFile = statSync(full).isFile();

@@ -140,16 +140,19 @@ export const pathList: Validator<string> = (value) => {
   return true;
 };
 
-/** DNS host name (RFC 1123), optionally a leading wildcard label for ingress. */
+/**
+ * DNS host name (RFC 1123). No wildcard: the ingress host is probed, prefixed with "staging." and
+ * served as one ALLOWED_HOSTS entry, and one rule holds in every part that stores it.
+ */
 export const hostname: Validator<string> = (value) => {
+  if (value.startsWith('*.'))
+    return `${show(value)} is a wildcard; allowed: one plain host name for the Kubernetes ingress, e.g. app.example.com`;
   const labels = value.split('.');
   const ok =
     value.length > 0 &&
     value.length <= 253 &&
     labels.length >= 2 &&
-    labels.every(
-      (label, i) => (i === 0 && label === '*') || /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(label),
-    );
+    labels.every((label) => /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(label));
   return ok
     ? true
     : `${show(value)} is not a host name; allowed: lowercase DNS names with at least one dot, e.g. app.example.com`;

@@ -273,6 +273,20 @@ async function requestHealth(ctx: Context, host: string): Promise<string> {
   return `${url} answered 200`;
 }
 
+export const SECRETS_STEP = 'no .env or secrets file in the production image';
+
+/**
+ * Lists the secrets files (.env, .env.* but .env.example, secrets.env) below the folder it is given
+ * and exits 3 when there is one: run with the image's own Python, so no shell or tool is assumed.
+ */
+export const SECRETS_SCRIPT = [
+  'import os, sys',
+  'hit = lambda f: f == ".env" or (f.startswith(".env.") and f != ".env.example") or f == "secrets.env"',
+  'found = [os.path.join(d, f) for d, _, fs in os.walk(sys.argv[1]) for f in fs if hit(f)]',
+  'print("\\n".join(found))',
+  'sys.exit(3 if found else 0)',
+].join('; ');
+
 export interface VerifyInput {
   m: Model;
   run: Runner;
@@ -340,6 +354,19 @@ export async function verify(input: VerifyInput): Promise<StepResult[]> {
           1_800_000,
         );
         return `${Math.round(build.duration / 1000)} s`;
+      });
+    }
+    if (!ctx.options.skipBuild && !ctx.results.some((r) => r.status === 'fail') && !aborted()) {
+      await step(ctx, SECRETS_STEP, async () => {
+        const image = images.production![0]!;
+        const args = ['run', '--rm', '--entrypoint', 'python', image, '-c', SECRETS_SCRIPT, m.workdir];
+        const found = await ctx.run('docker', args, { timeoutMs: 120_000, env: ctx.composeEnv });
+        if (found.code === 3)
+          throw new Error(
+            `the image contains ${found.stdout.trim().split('\n').join(', ')}: a .dockerignore line lets it into the build context`,
+          );
+        if (found.code !== 0 || found.timedOut) throw new Error(firstError(found));
+        return `none below ${m.workdir}`;
       });
     }
     if (ctx.results.some((r) => r.status === 'fail') || aborted()) return ctx.results;

@@ -6,6 +6,7 @@ import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generato
 import { hashOf, type FileRecords } from '../../lib/drift.js';
 import { composeVars, envCatalog } from '../../lib/env-vars.js';
 import { SUB_GENERATORS } from '../../lib/parts.js';
+import { printable } from '../../lib/safe-fs.js';
 import { starterContext, starterFiles, starterProblem, starterWarnings } from '../../lib/starter.js';
 
 /** `yo py-docker`: detects the project, asks each question once, then runs every part. */
@@ -26,7 +27,8 @@ export default class AppGenerator extends PyDockerGenerator {
     if (!this.options.composed)
       this.log(yosay(`Container setup for ${chalk.green('Django + npm')} projects`));
     await super.initializing();
-    this.log(this.detectionSummary());
+    // Folder names and file contents (a .nvmrc) are shown with their control characters escaped.
+    this.log(printable(this.detectionSummary()));
     // Without questions the decision is known now, so a starter problem fails before anything else.
     if (!this.interactive) this.decideStarter(this.options.starter !== false);
   }
@@ -74,7 +76,10 @@ export default class AppGenerator extends PyDockerGenerator {
         ? ['Detected:', ...found.map((f) => `  ${f}`), ...detected]
         : ['No Django project found here.'];
     const notes = [...this.detection.notes, ...this.resolution.notes];
-    return [...head, ...notes.map((n) => `  note: ${n}`)].join('\n');
+    // One line per entry: a newline in a folder name or a file's content is shown as \n.
+    return [...head, ...notes.map((n) => `  note: ${n}`)]
+      .map((line) => line.replace(/\n/g, '\\n'))
+      .join('\n');
   }
 
   override async configuring(): Promise<void> {

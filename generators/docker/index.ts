@@ -7,7 +7,6 @@ import {
   type DockerfileInputs,
   type DockerfileView,
 } from '../../lib/dockerfile.js';
-import { isIgnored, mergeLines, parseIgnore } from '../../lib/ignore-files.js';
 import {
   CONTAINER_REQUIREMENTS,
   containerRequirements,
@@ -16,6 +15,11 @@ import {
   type Requirement,
 } from '../../lib/requirements.js';
 import { djangoRequirementsFile } from '../../lib/starter.js';
+import { isIgnored, mergeLines, parseIgnore, SECRET_FILES } from '../../lib/ignore-files.js';
+import { printable } from '../../lib/safe-fs.js';
+
+/** Secrets files as they are named in a project (lib/ignore-files.ts SECRET_FILES): never in an image. */
+const SECRET_PATHS = ['.env', '.env.local', '.env.production', 'k8s/overlays/production/secrets.env'];
 
 const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.');
 
@@ -90,10 +94,25 @@ export default class DockerGenerator extends PyDockerGenerator {
       );
     const view = dockerfileView(m, inputs);
     this.writeGenerated('Dockerfile', this.render('Dockerfile.ejs', { d: view }));
-    const dockerignore = mergeLines(this.readText('.dockerignore'), dockerignoreLines(m));
+    const dockerignore = mergeLines(this.readMerged('.dockerignore'), dockerignoreLines(m));
+    this.checkSecretsIgnored(dockerignore);
     this.writeGenerated('.dockerignore', dockerignore, { merge: true });
     for (const warning of this.warnings(view, dockerignore))
       this.log(`${chalk.yellow('warning')} ${warning}`);
+  }
+
+  /**
+   * `COPY . ` sends the whole build context into the image: a line of the user's `.dockerignore` that
+   * lets a secrets file back in (`!.env`) would bake its secrets into every image, so the run stops.
+   */
+  private checkSecretsIgnored(dockerignore: string): void {
+    const rules = parseIgnore(dockerignore);
+    const leaked = SECRET_PATHS.find((path) => !isIgnored(rules, path));
+    if (!leaked) return;
+    const line = [...rules].reverse().find((r) => r.exception && r.regex.test(leaked));
+    throw new Error(
+      `.dockerignore: ${line ? `the line "!${printable(line.pattern)}"` : 'a line'} puts ${leaked} back into the build context, so the image would contain its secrets; allowed: exceptions that keep ${SECRET_FILES.filter((f) => !f.startsWith('!')).join(', ')} out: remove that line`,
+    );
   }
 
   /** Things that would make the image fail to build or start, found now rather than in `docker build`. */

@@ -27,7 +27,7 @@ export default class EnvGenerator extends PyDockerGenerator {
     for (const environment of ['development', 'staging', 'production'] as const) {
       this.writeGenerated(`env.${environment}`, renderEnvFile(m, environment));
     }
-    const gitignore = this.fs.read(this.destinationPath('.gitignore'), { defaults: '' });
+    const gitignore = this.readMerged('.gitignore') ?? '';
     this.writeGenerated(
       '.gitignore',
       mergeLines(gitignore, [

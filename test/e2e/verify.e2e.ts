@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { ENGINE_STEP, type StepResult } from '../../lib/verify.js';
+import { ENGINE_STEP, SECRETS_STEP, type StepResult } from '../../lib/verify.js';
 import {
   copyProject,
   E2E_PREFIX,
@@ -31,6 +31,7 @@ const allSteps = (healthPath: string): string[] => [
   'compose config: tests',
   'build development target',
   'build production target',
+  SECRETS_STEP,
   'start base + prod stack',
   'all services healthy',
   `GET ${healthPath} on 127.0.0.1`,
@@ -148,6 +149,18 @@ describe('yo py-docker:verify in real containers', function () {
       assert.match(run.results.find((r) => r.status === 'fail')!.detail, /web/);
       for (const later of ['GET /health/ on 127.0.0.1', 'docker stop web: graceful'])
         assert.ok(!run.results.some((r) => r.name === later), `${later} ran`);
+      assert.ok(run.error, 'verify exits non-zero');
+    });
+
+    it('a .dockerignore edited after generation to let .env back in: the secrets step fails naming the file, and no stack starts', async function () {
+      this.timeout(900_000);
+      const dir = copyProject(await starterProject(mode));
+      writeFileSync(join(dir, '.dockerignore'), `${readFileSync(join(dir, '.dockerignore'), 'utf8')}!.env\n`);
+      const run = await runVerify(mode, dir, { 'skip-tests': true });
+      show(run);
+      assert.deepEqual(failed(run.results), [SECRETS_STEP], run.table);
+      assert.match(run.results.find((r) => r.status === 'fail')!.detail, /the image contains \/app\/\.env/);
+      assert.ok(!run.results.some((r) => r.name === 'start base + prod stack'), 'the stack started');
       assert.ok(run.error, 'verify exits non-zero');
     });
 

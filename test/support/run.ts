@@ -28,16 +28,30 @@ export interface RunOptions {
   files?: Record<string, string>;
   /** Raw command-line tokens, parsed by yeoman like `yo` does (e.g. `['--postgres', 'maybe']`). */
   args?: string[];
-  /** Options of the yeoman environment, e.g. `{ force: false }` so the conflicter reports `identical`. */
+  /** Sees (and may replace) each answer, the conflicter's `action` included, while the run asks. */
+  answerCallback?: (answer: unknown, options: { question: { name?: string } }) => unknown;
+  /** Options of the yeoman environment (its conflicter), on top of `yo`'s own: `{ force: false }`. */
   envOptions?: Record<string, unknown>;
 }
 
+/**
+ * Runs a generator the way `yo` does: yeoman-test forces the conflicter by default, `yo` does not, so
+ * its questions are asked here too, and a question in a `--yes` run fails the run as it fails `yo`'s
+ * (no one is there to answer it).
+ */
 export async function runGenerator(name: string, run: RunOptions = {}): Promise<RunResult> {
+  const yes = Boolean(run.options?.yes);
   const context = helpers
-    .run(generatorPath(name), { namespace: `py-docker:${name}` }, run.envOptions as never)
-    // yeoman-test forces every write by default; the safe re-run rules need the user's real --force.
+    .run(generatorPath(name), { namespace: `py-docker:${name}` }, {
+      force: false,
+      ...run.envOptions,
+    } as never)
+    // The generator's own --force is the user's, never yeoman-test's default.
     .withOptions({ today: TODAY, skipInstall: true, force: false, ...run.options } as never)
-    .withAnswers(run.answers ?? {}, { throwOnMissingAnswer: false })
+    .withAnswers(run.answers ?? {}, {
+      throwOnMissingAnswer: yes,
+      ...(run.answerCallback ? { callback: run.answerCallback as never } : {}),
+    })
     .withArguments(run.args ?? []);
   if (run.cwd) {
     context.cd(run.cwd);
@@ -71,4 +85,14 @@ export function snapshotFolder(dir: string): Record<string, { content: string; m
   };
   walk(dir);
   return out;
+}
+
+/** Everything the generator printed in a run (yeoman-test's adapter log spies), one call per line. */
+export function printed(result: RunResult): string {
+  type Spy = { mock?: { calls: { arguments: unknown[] }[] } };
+  const log = result.env.adapter.log as unknown as Spy;
+  return [log, ...(Object.values(log) as Spy[])]
+    .flatMap((spy) => spy?.mock?.calls ?? [])
+    .map((call) => call.arguments.map(String).join(' '))
+    .join('\n');
 }

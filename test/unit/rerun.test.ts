@@ -8,7 +8,7 @@ import type { RunResult } from 'yeoman-test';
 import { missingEnvEntries, SIDE_BY_SIDE_SUFFIX } from '../../lib/drift.js';
 import { buildModel } from '../../lib/model.js';
 import type { Settings } from '../../lib/settings.js';
-import { runGenerator, snapshotFolder } from '../support/run.js';
+import { printed, runGenerator, snapshotFolder } from '../support/run.js';
 import { formatFindings, parseEnvFile, validateProject } from '../support/validate-project.js';
 
 const read = (dir: string, file: string): string => readFileSync(join(dir, file), 'utf8');
@@ -89,16 +89,6 @@ describe('a kept .env gains the variables it lacks (lib/drift missingEnvEntries)
     assert.deepEqual(missingEnvEntries('A=x\nREDIS_URL=elsewhere\n', rendered), { names: [], text: '' });
   });
 });
-
-/** Everything the generator printed in a run (yeoman-test's adapter log spies), one call per line. */
-function printed(result: RunResult): string {
-  type Spy = { mock?: { calls: { arguments: unknown[] }[] } };
-  const log = result.env.adapter.log as unknown as Spy;
-  return [log, ...(Object.values(log) as Spy[])]
-    .flatMap((spy) => spy?.mock?.calls ?? [])
-    .map((call) => call.arguments.map(String).join(' '))
-    .join('\n');
-}
 
 const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -1,4 +1,9 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requireTool } from '../support/tools.js';
 import { buildModel } from '../../lib/model.js';
 import { resolveSettings } from '../../lib/resolve.js';
 import { emptyDetection } from '../../lib/detect-empty.js';
@@ -7,6 +12,8 @@ import {
   engineProblem,
   parseComposePs,
   productionHost,
+  SECRETS_SCRIPT,
+  SECRETS_STEP,
   verify,
   type CommandResult,
   type Runner,
@@ -145,6 +152,39 @@ describe('verify steps (lib/verify) with a fake Docker', () => {
       check!.detail,
       '?: (security.W004) You have not set a value for the SECURE_HSTS_SECONDS setting.\n' +
         '?: (security.W018) You should not have DEBUG set to True in deployment.',
+    );
+  });
+
+  it('fails when the production image contains a .env, names it, and starts nothing on that image', async () => {
+    const docker = fakeDocker();
+    const run: Runner = async (command, args, opts) =>
+      args[0] === 'run' && args.includes(SECRETS_SCRIPT)
+        ? { code: 3, stdout: '/app/.env\n', stderr: '', duration: 5, timedOut: false }
+        : docker.run(command, args, opts);
+    const results = await runVerify(run);
+    const secrets = results.find((r) => r.name === SECRETS_STEP);
+    assert.equal(secrets?.status, 'fail');
+    assert.match(secrets!.detail, /the image contains \/app\/\.env/);
+    assert.ok(!docker.calls.some((c) => c.includes('up')), 'no stack started');
+  });
+
+  it('the secrets check finds .env, .env.* and secrets.env below the folder, and lets .env.example pass', function () {
+    const python = requireTool(this, 'python3');
+    const dir = mkdtempSync(join(tmpdir(), 'py-docker-secrets-'));
+    writeFileSync(join(dir, '.env.example'), '');
+    const clean = spawnSync(python, ['-c', SECRETS_SCRIPT, dir], { encoding: 'utf8' });
+    assert.equal(clean.status, 0, clean.stderr);
+    mkdirSync(join(dir, 'deep'));
+    for (const name of ['.env', '.env.local', 'deep/secrets.env']) writeFileSync(join(dir, name), 'X=1\n');
+    const found = spawnSync(python, ['-c', SECRETS_SCRIPT, dir], { encoding: 'utf8' });
+    assert.equal(found.status, 3, found.stderr);
+    assert.deepEqual(
+      found.stdout
+        .trim()
+        .split('\n')
+        .map((p) => p.slice(dir.length + 1))
+        .sort(),
+      ['.env', '.env.local', 'deep/secrets.env'],
     );
   });
 
