@@ -121,7 +121,7 @@ describe('existing Django projects in real containers, as they are', function ()
     const dir = newFolder();
     tutorialProject(mode, dir);
     const before = snapshotFolder(dir);
-    await generate({ ...mode.flags.existing, 'python-version': mode.versions.python }, dir);
+    await generate(mode.flags.existing, dir);
     assertUntouched(dir, before);
     assertAllPass(await runVerify(mode, dir));
     await developmentServes(mode, dir, '/', TUTORIAL_MARKER);
@@ -132,7 +132,7 @@ describe('existing Django projects in real containers, as they are', function ()
     const dir = newFolder();
     await settingsPackageProject(mode, dir);
     const before = snapshotFolder(dir);
-    await generate({ ...mode.flags.existing, 'python-version': mode.versions.python }, dir);
+    await generate(mode.flags.existing, dir);
     assertUntouched(dir, before);
     const stored = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-py-docker'];
     assert.deepEqual(
@@ -154,7 +154,7 @@ describe('existing Django projects in real containers, as they are', function ()
     const dir = newFolder();
     srcLayoutProject(mode, dir);
     const before = snapshotFolder(dir);
-    await generate({ ...mode.flags.existing, 'python-version': mode.versions.python }, dir);
+    await generate(mode.flags.existing, dir);
     assertUntouched(dir, before);
     const stored = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-py-docker'];
     assert.equal(stored.settingsModule, 'shop.settings');

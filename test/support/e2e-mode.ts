@@ -157,14 +157,16 @@ export async function e2eMode(env: Env): Promise<E2eMode> {
   };
   const indexUrl = need(env, 'PY_DOCKER_INDEX_URL');
   // The stand-ins are Debian 13 images of Debian's own Python, Node.js and Django versions.
-  const existing: Flags = { variant: 'slim', 'debian-release': 'trixie' };
-  const starter: Flags = {
-    ...existing,
+  // An existing project's Python and Node.js hints resolve to the newest release of their line, which
+  // has an official image but no stand-in: the version flags name the stand-ins' own releases.
+  const existing: Flags = {
+    variant: 'slim',
+    'debian-release': 'trixie',
     'python-version': versions.python,
     'node-version': versions.node,
     'npm-version': versions.npm,
-    'django-version': versions.django,
   };
+  const starter: Flags = { ...existing, 'django-version': versions.django };
   const allInOne = { ...starter, ...ALL_IN_ONE };
   return {
     name,

@@ -52,7 +52,7 @@ export async function startproject(mode: E2eMode, dir: string): Promise<void> {
 export const TUTORIAL_MARKER = 'Local Library Home';
 
 /** (b) A tutorial-style flat project: locallibrary.settings and a catalog app with a model. */
-export function tutorialProject(mode: E2eMode, dir: string): void {
+export function tutorialProject(mode: Pick<E2eMode, 'versions'>, dir: string): void {
   write(dir, {
     'runtime.txt': 'python-3.10.2\n',
     'requirements.txt': [
@@ -334,7 +334,7 @@ class IndexViewTest(TestCase):
 export const SRC_MARKER = 'shop under src';
 
 /** (d) Code under src/, manage.py at the root putting src/ on sys.path (as many projects do). */
-export function srcLayoutProject(mode: E2eMode, dir: string): void {
+export function srcLayoutProject(mode: Pick<E2eMode, 'versions'>, dir: string): void {
   write(dir, {
     'requirements.txt': `Django==${mode.versions.django}\ngunicorn==${mode.versions.gunicorn}\npsycopg==${mode.versions.psycopg}\n`,
     'manage.py': `#!/usr/bin/env python
@@ -431,6 +431,12 @@ export const PACKAGE_MARKER = 'shop with a settings package';
  * with `npm install --package-lock-only` against the npm registry.
  */
 export async function settingsPackageProject(mode: E2eMode, dir: string): Promise<void> {
+  settingsPackageFiles(mode, dir);
+  await must('npm', ['install', '--package-lock-only', '--no-audit', '--no-fund'], 600_000, { cwd: dir });
+}
+
+/** The files of (c), without the npm lockfile. */
+export function settingsPackageFiles(mode: Pick<E2eMode, 'versions'>, dir: string): void {
   write(dir, {
     'pyproject.toml': `[project]
 name = "shop"
@@ -571,5 +577,4 @@ export default defineConfig({
 `,
     'frontend/main.js': 'document.documentElement.dataset.shop = "ready";\n',
   });
-  await must('npm', ['install', '--package-lock-only', '--no-audit', '--no-fund'], 600_000, { cwd: dir });
 }

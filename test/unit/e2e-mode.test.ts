@@ -75,7 +75,13 @@ describe('the end-to-end mode (test/support/e2e-mode.ts)', () => {
       'npm-version': '10.8.2',
       'django-version': '4.2.28',
     });
-    assert.deepEqual(mode.flags.existing, { variant: 'slim', 'debian-release': 'trixie' });
+    assert.deepEqual(mode.flags.existing, {
+      variant: 'slim',
+      'debian-release': 'trixie',
+      'python-version': '3.13.5',
+      'node-version': '20.19.2',
+      'npm-version': '10.8.2',
+    });
     assert.equal(mode.versions.psycopg, '3.2.6');
     assert.equal(mode.versions.pytestDjango, '4.5.2');
     assert.deepEqual(mode.buildArgs, [

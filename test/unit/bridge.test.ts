@@ -1,0 +1,121 @@
+/**
+ * The container settings (docker/python/docker_settings.py) and the health middleware over existing
+ * projects of the shapes users have, with Debian's Django: `check --deploy` with the production
+ * environment reports nothing, the probes answer whatever the Host header, readiness fails while the
+ * database is down, and the project's own settings still work outside containers.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { settingsPackageFiles, srcLayoutProject, tutorialProject } from '../support/e2e-projects.js';
+import { envFile, python, pythonSite } from '../support/python.js';
+import { runGenerator } from '../support/run.js';
+
+const fixture = (name: string): string =>
+  fileURLToPath(new URL(`../../../test/fixtures/${name}/`, import.meta.url));
+
+/** Versions of Debian's packages (the ones these tests run on). */
+const DEBIAN = {
+  versions: {
+    python: '3.13.5',
+    node: '20.19.2',
+    npm: '10.8.2',
+    django: '4.2.28',
+    gunicorn: '23.0.0',
+    whitenoise: '6.8.2',
+    psycopg: '3.2.6',
+    pytest: '8.3.5',
+    pytestDjango: '4.5.2',
+  },
+};
+
+/** A project of one shape, set up with `yo py-docker --yes` as a new user would. */
+async function generated(make: (dir: string) => void): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'py-docker-bridge-'));
+  make(dir);
+  await runGenerator('app', { cwd: dir, options: { yes: true } });
+  return dir;
+}
+
+const PROBES = [
+  'import django, json',
+  'django.setup()',
+  'from django.test import Client',
+  'c = Client()',
+  'live = c.get("/health/", HTTP_HOST="not-allowed.invalid")',
+  'ready = c.get("/health/ready/", HTTP_HOST="not-allowed.invalid")',
+  'print(json.dumps([live.status_code, ready.status_code, ready.content.decode()]))',
+].join('\n');
+
+describe('the container settings over existing projects (Debian Django)', function () {
+  const shapes: [string, (dir: string) => void][] = [
+    [
+      'django-admin startproject output (made by Django itself)',
+      (dir) => cpSync(fixture('startproject'), dir, { recursive: true }),
+    ],
+    [
+      'a tutorial-style flat project (python-dotenv, dj-database-url, hard-coded ALLOWED_HOSTS)',
+      (dir) => tutorialProject(DEBIAN, dir),
+    ],
+    [
+      'a settings package reading SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL with django-environ',
+      (dir) => settingsPackageFiles(DEBIAN, dir),
+    ],
+    ['a src/ layout with manage.py at the root', (dir) => srcLayoutProject(DEBIAN, dir)],
+  ];
+  const appDir = '.';
+  for (const [what, make] of shapes) {
+    describe(what, () => {
+      let dir: string;
+      before(async function () {
+        this.timeout(120_000);
+        dir = await generated(make);
+      });
+
+      it('`check --deploy --fail-level WARNING` with env.production reports nothing', function () {
+        const site = pythonSite(this);
+        const production: Record<string, string> = {
+          ...envFile(dir, 'env.production'),
+          DJANGO_SECRET_KEY: randomBytes(48).toString('base64url'),
+        };
+        assert.equal(production.DJANGO_SETTINGS_MODULE, 'docker_settings');
+        const out = python(
+          site,
+          join(dir, appDir),
+          ['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'],
+          production,
+        );
+        assert.match(out, /System check identified no issues/);
+      });
+
+      it('liveness answers 200 whatever the Host, readiness 503 while the database is down', function () {
+        const site = pythonSite(this);
+        const down = {
+          ...envFile(dir, 'env.production'),
+          DJANGO_SECRET_KEY: randomBytes(48).toString('base64url'),
+          POSTGRES_HOST: '127.0.0.1',
+          POSTGRES_PORT: '9',
+        };
+        const [live, ready, body] = JSON.parse(
+          python(site, join(dir, appDir), ['-c', PROBES], down).split('\n')[0]!,
+        ) as [number, number, string];
+        assert.equal(live, 200);
+        assert.equal(ready, 503, body);
+        assert.match(body, /^not ready: default: OperationalError/);
+      });
+
+      it("the project's own settings module still loads outside containers, without the bridge", function () {
+        const site = pythonSite(this);
+        assert.ok(existsSync(join(dir, 'docker', 'python', 'docker_settings.py')));
+        // Their own manage.py default, no container variables: Django as the project runs it locally.
+        python(site, join(dir, appDir), ['manage.py', 'check'], {
+          SECRET_KEY: 'local-only-secret-of-the-project-for-this-test-0123456789',
+          DATABASE_URL: 'sqlite:///:memory:',
+        });
+      });
+    });
+  }
+});
