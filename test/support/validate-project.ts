@@ -47,6 +47,7 @@ import {
   imagePipelineFindings,
   pinFindings,
   runEnvFindings,
+  shellcheckAnswer,
   shellcheckFindings as workflowShellcheckFindings,
   type Finding as WorkflowFinding,
 } from './workflow-check.js';
@@ -511,10 +512,19 @@ async function scriptChecks(ctx: Context): Promise<Finding[]> {
       jobs.push({
         key: 'shellcheck',
         inputs: scripts.flatMap((f) => [f, p.read(f)!]),
-        argv: [shellcheck, '-s', 'sh', '-f', 'gcc', ...scripts],
+        argv: [shellcheck, '-s', 'sh', '-f', 'json', ...scripts],
         cwd: p.dir,
-        findings: (r) =>
-          r.code === 0 ? [] : [{ artifact: scripts.join(' '), check: 'shellcheck', message: toolOutput(r) }],
+        findings: (r) => {
+          // Its JSON, not only its exit code: a shellcheck that crashes or prints nothing checked nothing.
+          const answer = shellcheckAnswer(r);
+          if (typeof answer === 'string')
+            return [{ artifact: scripts.join(' '), check: 'shellcheck', message: answer }];
+          return answer.map((i) => ({
+            artifact: i.file ?? scripts.join(' '),
+            check: 'shellcheck',
+            message: `line ${i.line}: SC${i.code} ${i.message}`,
+          }));
+        },
       });
   }
   return [...out, ...(await runChecks(jobs))];
