@@ -39,6 +39,7 @@ import {
 } from './k8s-check.js';
 import { SUPERVISOR_PARSE, type SupervisorConf } from './supervisor-parse.js';
 import { structureTestSchema } from './structure-test-schema.js';
+import { structFindings } from './structure-test-structs.js';
 import { findTool } from './tools.js';
 import {
   actionlintFindings,
@@ -1134,6 +1135,8 @@ function structureTestChecks(ctx: Context): Finding[] {
   schema ??= new Ajv({ allErrors: true, strict: false }).compile(structureTestSchema);
   if (!schema(doc))
     for (const e of schema.errors ?? []) add('schema', `${e.instancePath || '/'} ${e.message ?? ''}`);
+  // As the real tool decodes it: every key one of its fields, every value of the field's Go type.
+  for (const problem of structFindings(text)) add('structure-test:real-structs', problem);
   const meta = asObj(asObj(doc).metadataTest);
   if (meta.user !== uidPair(s)) add('consistency:user', `user ${String(meta.user)}, not ${uidPair(s)}`);
   if (JSON.stringify(meta.exposedPorts) !== JSON.stringify([String(s.port)]))
@@ -1151,7 +1154,7 @@ function structureTestChecks(ctx: Context): Finding[] {
         `entrypoint ${JSON.stringify(meta.entrypoint)}, the Dockerfile's ${JSON.stringify(image.entrypoint)}`,
       );
   }
-  const env = ((meta.env as { key: string; value: string }[] | undefined) ?? []).find(
+  const env = ((meta.envVars as { key: string; value: string }[] | undefined) ?? []).find(
     (e) => e.key === 'DJANGO_SETTINGS_MODULE',
   );
   if (env && env.value !== s.settingsModule)
