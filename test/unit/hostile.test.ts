@@ -9,21 +9,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SETTINGS, type SettingDef } from '../../lib/settings.js';
-import { runExpectingError, runGenerator, snapshotFolder } from '../support/run.js';
+import { fixtureFiles, runExpectingError, runGenerator, snapshotFolder } from '../support/run.js';
 import { requireTool } from '../support/tools.js';
 import { formatFindings, validateProject } from '../support/validate-project.js';
 
@@ -79,21 +70,6 @@ const VALID: Record<string, string[]> = {
   'ingress-host': ['3.x', '1.2.3.4.5'],
   registry: ['3.x', '1.2.3.4.5'],
 };
-
-/** Every file of a fixture project under test/fixtures/. */
-function fixtureFiles(name: string): Record<string, string> {
-  const root = fileURLToPath(new URL(`../../../test/fixtures/${name}/`, import.meta.url));
-  const files: Record<string, string> = {};
-  const walk = (rel: string): void => {
-    for (const entry of readdirSync(join(root, rel), { withFileTypes: true })) {
-      const path = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(path);
-      else files[path] = readFileSync(join(root, path), 'utf8');
-    }
-  };
-  walk('');
-  return files;
-}
 
 /**
  * What a valid value needs around it to be the user's real case: the project it names a path of, or

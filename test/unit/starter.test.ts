@@ -11,7 +11,6 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RunResult } from 'yeoman-test';
 import { secretVars } from '../../lib/env-vars.js';
 import { buildModel } from '../../lib/model.js';
@@ -19,7 +18,7 @@ import { resolveSettings } from '../../lib/resolve.js';
 import { emptyDetection } from '../../lib/detect-empty.js';
 import { REQUIREMENT_PINS, starterFiles, starterProblem, starterRequirements } from '../../lib/starter.js';
 import type { Settings } from '../../lib/settings.js';
-import { runGenerator, snapshotFolder } from '../support/run.js';
+import { fixtureFiles, runGenerator, snapshotFolder } from '../support/run.js';
 import { CACHE, missing, requireTool } from '../support/tools.js';
 
 const read = (dir: string, file: string): string => readFileSync(join(dir, file), 'utf8');
@@ -32,21 +31,6 @@ function folderWith(files: Record<string, string>): string {
     writeFileSync(join(dir, path), content);
   }
   return dir;
-}
-
-/** Every file of a fixture project. */
-function fixtureFiles(name: string): Record<string, string> {
-  const root = fileURLToPath(new URL(`../../../test/fixtures/${name}/`, import.meta.url));
-  const files: Record<string, string> = {};
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
-      const path = dir ? `${dir}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(path);
-      else files[path] = readFileSync(join(root, path), 'utf8');
-    }
-  };
-  walk('');
-  return files;
 }
 
 const settingsFor = async (flags: Partial<Record<keyof Settings, unknown>>): Promise<Settings> =>
