@@ -5,13 +5,14 @@
  * The run gets a temporary folder of its own as TMPDIR (which os.tmpdir() and every tool the tests
  * start read), so whatever a test creates there is found without knowing its name, and the folders of
  * other runs on the same machine are never touched. A folder belongs to what was running when it
- * appeared: the test (seen in afterEach), the suite whose `before` hooks made it (seen before its next
- * test), or the whole run (made while the test files loaded). A test's folder lives until its suite
- * ends, since tests of a suite often share what an earlier one made.
+ * appeared: the test (seen in afterEach), the suite whose `before` hooks made it (seen after them), or
+ * the whole run (made while the test files loaded, or marked shared with temp-scope.ts). A test's
+ * folder lives until its suite ends, since tests of a suite often share what an earlier one made.
  */
 import { chmodSync, mkdtempSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import { runScopedFolders } from './temp-scope.js';
 
 const ROOT = mkdtempSync(join(tmpdir(), 'py-docker-run-'));
 // Like /tmp: tests run tools as other users (runuser nobody), which need to write here too.
@@ -27,9 +28,16 @@ const owners = new Map<string, Owner | typeof KEPT>();
 const isTest = (owner: Owner | typeof KEPT): owner is Mocha.Test =>
   owner !== KEPT && (owner as Mocha.Test).type === 'test';
 
-/** Folders that appeared since the last look belong to `owner`. */
+/** Top-level folders of the run that tests mark as shared by the whole run (temp-scope.ts). */
+const shared = (): Set<string> =>
+  new Set(
+    [...runScopedFolders()].map((p) => relative(ROOT, p).split(sep)[0]!).filter((n) => n && n !== '..'),
+  );
+
+/** Folders that appeared since the last look belong to `owner` (or to the run, when marked shared). */
 function claim(owner: Owner): void {
   for (const name of readdirSync(ROOT)) if (!owners.has(name)) owners.set(name, owner);
+  for (const name of shared()) if (owners.has(name) && owners.get(name) !== KEPT) owners.set(name, root!);
 }
 
 const HOOK_LISTS = ['_beforeAll', '_beforeEach', '_afterEach', '_afterAll'];
@@ -64,13 +72,18 @@ function release(suite: Mocha.Suite): void {
   }
 }
 
+/** The root suite: what the run as a whole owns. */
+let root: Mocha.Suite | undefined;
+
 export const mochaHooks = {
   beforeAll(this: Mocha.Context): void {
-    const root = this.test!.parent!;
+    root = this.test!.parent!;
     claim(root);
     const attach = (suite: Mocha.Suite): void => {
       for (const child of suite.suites) {
-        // Appended last: runs after the suite's own `after` hooks, which may still use its folders.
+        // Appended last: after the suite's own `before` hooks (what they made is the suite's), and
+        // after its own `after` hooks, which may still use its folders.
+        child.beforeAll(() => claim(child));
         child.afterAll(() => release(child));
         attach(child);
       }

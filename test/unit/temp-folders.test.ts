@@ -13,8 +13,10 @@ const MOCHA = createRequire(import.meta.url).resolve('mocha/bin/mocha.js');
  * A spec of its own, run by mocha with the plugin as `npm test` loads it: each folder it makes is
  * written down in `report/` under a name, so the test can look for it afterwards.
  */
+const SCOPE = new URL('../support/temp-scope.js', import.meta.url).href;
 const SPEC = `
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { runScoped } from '${SCOPE}';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 const make = (name) => {
@@ -34,6 +36,27 @@ describe('a suite whose tests pass', () => {
   });
   describe('a nested suite', () => {
     it('makes one too', () => make('nested'));
+  });
+});
+describe('an outer suite with nested suites only', () => {
+  let outer;
+  before(() => (outer = make('outer-before')));
+  describe('the first', () => {
+    it('passes', () => undefined);
+  });
+  describe('the second', () => {
+    it("still has what the outer suite's before hook made", () => {
+      if (!existsSync(outer)) throw new Error('removed with the first nested suite');
+    });
+  });
+});
+let cached;
+describe('a suite that makes a folder the whole run shares (a cache)', () => {
+  it('makes it', () => (cached = runScoped(make('run-scoped'))));
+});
+describe('a later suite', () => {
+  it('still has it', () => {
+    if (!existsSync(cached)) throw new Error('a folder shared by the run was removed too early');
   });
 });
 describe('a suite with a failing test', () => {
@@ -64,11 +87,20 @@ describe('npm test removes the temporary folders its tests make (test/support/te
   const made: string[] = [];
   after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-  it('a run whose tests pass leaves nothing behind, and tests of a suite share its folders until it ends', () => {
+  it('a run whose tests pass leaves nothing behind; a suite`s folders live until it ends, shared ones until the run ends', () => {
     const { dir, run, folder } = runSpec(false);
-    made.push(dir);
+    made.push(dir, folder('root'));
     assert.equal(run.status, 0, run.stdout + run.stderr);
-    for (const name of ['module', 'before', 'passed', 'nested', 'passed-beside', 'failed'])
+    for (const name of [
+      'module',
+      'before',
+      'passed',
+      'nested',
+      'outer-before',
+      'run-scoped',
+      'passed-beside',
+      'failed',
+    ])
       assert.equal(existsSync(folder(name)), false, `${name}: ${folder(name)} removed`);
     assert.equal(existsSync(folder('root')), false, 'the run`s own temporary folder is removed');
     assert.doesNotMatch(run.stdout, /kept/);
@@ -76,13 +108,13 @@ describe('npm test removes the temporary folders its tests make (test/support/te
 
   it('a failing test keeps its folder and those of its suite, with the paths printed; the rest is removed', () => {
     const { dir, run, folder } = runSpec(true);
-    made.push(dir);
+    made.push(dir, folder('root'));
     assert.equal(run.status, 1, run.stdout + run.stderr);
-    for (const name of ['failed', 'module']) {
+    for (const name of ['failed', 'module', 'run-scoped']) {
       assert.equal(existsSync(folder(name)), true, `${name} kept`);
       assert.ok(run.stdout.includes(`kept for a look: ${folder(name)}`), `${name} printed:\n${run.stdout}`);
     }
-    for (const name of ['before', 'passed', 'nested', 'passed-beside'])
+    for (const name of ['before', 'passed', 'nested', 'outer-before', 'passed-beside'])
       assert.equal(existsSync(folder(name)), false, `${name} removed`);
     assert.ok(run.stdout.includes(`temporary folders of this run kept in ${folder('root')}`), run.stdout);
   });
