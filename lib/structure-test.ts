@@ -16,7 +16,8 @@ export interface KeyValue {
 }
 
 export interface MetadataTest {
-  env?: KeyValue[];
+  /** `envVars`: the tool reads no `env` key (and refuses the whole file for it). */
+  envVars?: KeyValue[];
   exposedPorts?: string[];
   entrypoint?: string[];
   cmd?: string[];
@@ -110,7 +111,7 @@ export function structureTest(m: Model): StructureTest {
   return {
     schemaVersion: '2.0.0',
     metadataTest: {
-      env: [
+      envVars: [
         { key: 'PATH', value: `^${escape(m.venv)}/bin:`, isRegex: true },
         { key: 'DJANGO_SETTINGS_MODULE', value: m.bridgeModule },
         { key: 'PROJECT_SETTINGS_MODULE', value: s.settingsModule },

@@ -225,6 +225,47 @@ export interface Expectations {
 const POD_KINDS = new Set(['Deployment', 'Job', 'StatefulSet', 'DaemonSet']);
 const SAFE_VOLUMES = ['configMap', 'secret', 'emptyDir', 'projected', 'persistentVolumeClaim', 'downwardAPI'];
 
+/*
+ * Pod Security Standards "restricted" (which includes "baseline"),
+ * https://kubernetes.io/docs/concepts/security/pod-security-standards/. A field that both the pod's and
+ * a container's securityContext have is the container's when it sets it: a pod that runs as 10001 with
+ * a container that sets runAsUser 0 runs that container as root, and a restricted namespace refuses it.
+ */
+const INHERITED = ['runAsNonRoot', 'runAsUser', 'runAsGroup', 'seccompProfile'];
+const pick = (o: Any, keys: string[]): Any =>
+  Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+/** Sysctls the baseline profile allows. */
+const SAFE_SYSCTLS = new Set([
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+]);
+const SELINUX_TYPES = ['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t'];
+const APPARMOR_ANNOTATION = /^(runtime\/default|localhost\/.+)$/;
+
+/** Fields each level (pod or container securityContext) is checked on by itself. */
+function levelFindings(sc: Any): string[] {
+  const out: string[] = [];
+  if (sc.windowsOptions?.hostProcess === true) out.push('windowsOptions.hostProcess is true');
+  const se = sc.seLinuxOptions ?? {};
+  if (se.type !== undefined && !SELINUX_TYPES.includes(se.type))
+    out.push(`seLinuxOptions.type ${se.type} is not one of the container types`);
+  for (const key of ['user', 'role'])
+    if (se[key] !== undefined && se[key] !== '') out.push(`seLinuxOptions.${key} is set`);
+  const appArmor = sc.appArmorProfile?.type;
+  if (appArmor !== undefined && appArmor !== 'RuntimeDefault' && appArmor !== 'Localhost')
+    out.push(`appArmorProfile ${appArmor} is not RuntimeDefault or Localhost`);
+  if (sc.seccompProfile?.type === 'Unconfined') out.push('seccompProfile is Unconfined');
+  return out;
+}
+
 const matches = (
   selector: Record<string, string> | undefined,
   labels: Record<string, string> | undefined,
@@ -251,15 +292,24 @@ export function checklistFindings(docs: K8sObject[], x: Expectations): string[] 
       fail(w, 'selector does not match the pod labels');
     for (const key of ['name', 'component', 'part-of', 'managed-by'])
       if (!podLabels?.[`app.kubernetes.io/${key}`]) fail(w, `pod label app.kubernetes.io/${key} missing`);
-    // PSS restricted, pod level
+    // PSS restricted, pod level (the per-container values are checked below, container over pod)
     const psc = pod.securityContext ?? {};
     if (psc.runAsNonRoot !== true) fail(w, 'pod securityContext.runAsNonRoot is not true');
     for (const id of ['runAsUser', 'runAsGroup', 'fsGroup'])
       if (!(psc[id] >= 10000)) fail(w, `pod securityContext.${id} is not a numeric id >= 10000`);
     if (psc.seccompProfile?.type !== 'RuntimeDefault') fail(w, 'pod seccompProfile is not RuntimeDefault');
+    for (const problem of levelFindings(psc)) fail(w, `pod securityContext: ${problem}`);
+    for (const sysctl of psc.sysctls ?? [])
+      if (!SAFE_SYSCTLS.has(sysctl.name)) fail(w, `pod sysctl ${sysctl.name} is not in the safe set`);
     if (pod.hostNetwork || pod.hostPID || pod.hostIPC) fail(w, 'uses a host namespace');
     for (const v of pod.volumes ?? [])
       if (!SAFE_VOLUMES.some((k) => k in v)) fail(w, `volume ${v.name} is not an allowed type`);
+    for (const [key, value] of Object.entries(w.spec?.template?.metadata?.annotations ?? {}))
+      if (
+        key.startsWith('container.apparmor.security.beta.kubernetes.io/') &&
+        !APPARMOR_ANNOTATION.test(String(value))
+      )
+        fail(w, `annotation ${key}: ${String(value)} is not runtime/default or localhost/*`);
     // own service account, no token
     if (pod.automountServiceAccountToken !== false) fail(w, 'pod mounts a service account token');
     const sa = serviceAccounts.get(pod.serviceAccountName);
@@ -268,9 +318,28 @@ export function checklistFindings(docs: K8sObject[], x: Expectations): string[] 
     if (!(pod.terminationGracePeriodSeconds > x.gracefulTimeout))
       fail(w, `terminationGracePeriodSeconds is not above gunicorn's graceful timeout ${x.gracefulTimeout}`);
     const writable = new Set<string>();
-    for (const c of [...(pod.containers ?? []), ...(pod.initContainers ?? [])] as Any[]) {
+    const containers = [
+      ...(pod.containers ?? []),
+      ...(pod.initContainers ?? []),
+      ...(pod.ephemeralContainers ?? []),
+    ] as Any[];
+    for (const c of containers) {
       const where = `container ${c.name}`;
       const sc = c.securityContext ?? {};
+      // What the container runs with: its own value where it sets one, else the pod's.
+      const effective: Any = { ...pick(psc, INHERITED), ...pick(sc, INHERITED) };
+      if (effective.runAsNonRoot !== true) fail(w, `${where}: runAsNonRoot is not true (container over pod)`);
+      for (const id of ['runAsUser', 'runAsGroup'])
+        if (!(effective[id] >= 10000))
+          fail(w, `${where}: ${id} ${effective[id]} is not a numeric id >= 10000 (container over pod)`);
+      if (effective.seccompProfile?.type !== 'RuntimeDefault')
+        fail(
+          w,
+          `${where}: seccompProfile ${effective.seccompProfile?.type} is not RuntimeDefault (container over pod)`,
+        );
+      for (const problem of levelFindings(sc)) fail(w, `${where}: ${problem}`);
+      if (sc.procMount !== undefined && sc.procMount !== 'Default')
+        fail(w, `${where}: procMount ${sc.procMount} is not Default`);
       if (sc.allowPrivilegeEscalation !== false) fail(w, `${where}: allowPrivilegeEscalation is not false`);
       if (!(sc.capabilities?.drop ?? []).includes('ALL')) fail(w, `${where}: capabilities do not drop ALL`);
       if ((sc.capabilities?.add ?? []).length > 0) fail(w, `${where}: adds capabilities`);

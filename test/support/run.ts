@@ -73,6 +73,21 @@ export async function runExpectingError(name: string, run: RunOptions = {}): Pro
   throw new Error(`py-docker:${name} succeeded, but an error was expected`);
 }
 
+/** Every file of a fixture project under test/fixtures/ (path -> contents). */
+export function fixtureFiles(name: string): Record<string, string> {
+  const root = fileURLToPath(new URL(`../../../test/fixtures/${name}/`, import.meta.url));
+  const files: Record<string, string> = {};
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+      const path = dir ? `${dir}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(path);
+      else files[path] = readFileSync(join(root, path), 'utf8');
+    }
+  };
+  walk('');
+  return files;
+}
+
 /** Every file below `dir` (relative path -> contents and mode), for byte-for-byte comparisons. */
 export function snapshotFolder(dir: string): Record<string, { content: string; mode: number }> {
   const out: Record<string, { content: string; mode: number }> = {};

@@ -6,6 +6,7 @@ import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { runGenerator } from './run.js';
 import { sandboxPath } from './scripts-servers.js';
+import { runScoped } from './temp-scope.js';
 import { findTool } from './tools.js';
 
 const generated = new Map<string, Promise<string>>();
@@ -16,7 +17,10 @@ export function scriptsProject(options: Record<string, unknown> = {}): Promise<s
   if (!generated.has(key)) {
     generated.set(
       key,
-      runGenerator('scripts', { options: { yes: true, ...options } }).then((r) => realpathSync(r.cwd)),
+      // Shared by the suites of several files: kept until the run ends.
+      runGenerator('scripts', { options: { yes: true, ...options } }).then((r) =>
+        runScoped(realpathSync(r.cwd)),
+      ),
     );
   }
   return generated.get(key)!;

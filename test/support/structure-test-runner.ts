@@ -13,7 +13,7 @@ import type { Runner } from '../../lib/verify.js';
  */
 interface StructureTest {
   schemaVersion: string;
-  metadataTest?: MetadataTest & { labels?: KeyValue[] };
+  metadataTest?: MetadataTest & { labels?: KeyValue[]; unboundEnvVars?: KeyValue[] };
   fileExistenceTests?: (FileExistenceTest & { uid?: number; gid?: number })[];
   fileContentTests?: {
     name: string;
@@ -62,11 +62,14 @@ export async function runStructureTests(
     const env = new Map(
       (config.Env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
     );
-    for (const { key, value } of meta.env ?? []) {
-      // The tool treats values as regular expressions.
-      if (!env.has(key) || !new RegExp(value).test(env.get(key)!))
-        failures.push(`metadata: env ${key}=${value} (image: ${env.get(key)})`);
+    for (const { key, value, isRegex } of meta.envVars ?? []) {
+      // As the tool: a regular expression only with isRegex, else the exact value.
+      const found = env.get(key);
+      if (found === undefined || !(isRegex ? new RegExp(value).test(found) : found === value))
+        failures.push(`metadata: env ${key}=${value} (image: ${found})`);
     }
+    for (const { key } of meta.unboundEnvVars ?? [])
+      if (env.has(key)) failures.push(`metadata: env ${key} is set (image: ${env.get(key)})`);
     for (const port of meta.exposedPorts ?? []) {
       const key = port.includes('/') ? port : `${port}/tcp`;
       if (!(key in (config.ExposedPorts ?? {}))) failures.push(`metadata: port ${port} not exposed`);

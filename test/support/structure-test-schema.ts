@@ -1,7 +1,9 @@
 /**
  * JSON schema of a container-structure-test config, schemaVersion 2.0.0, written for the tests from
- * the tool's v2 types (pkg/types/v2 and unversioned.EnvVar). The tool's YAML loader ignores unknown
- * keys, so a misspelled key silently tests nothing: here every object is closed.
+ * the tool's v2 types (pkg/types/v2 and pkg/types/unversioned), stricter than the tool where a value
+ * would test nothing (empty keys, relative paths, malformed permissions). Every object is closed, as
+ * the tool's strict YAML decoding is: an unknown key fails the whole run. testing.test.ts holds this
+ * schema to the real structs (structure-test-structs.ts).
  */
 const keyValue = {
   type: 'object',
@@ -30,7 +32,9 @@ export const structureTestSchema = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        env: { type: 'array', items: keyValue },
+        envVars: { type: 'array', items: keyValue },
+        // Only the key counts: the variable must not be set at all.
+        unboundEnvVars: { type: 'array', items: keyValue },
         labels: { type: 'array', items: keyValue },
         exposedPorts: { type: 'array', items: { type: 'string', pattern: '^[0-9]+(/(tcp|udp))?$' } },
         unexposedPorts: { type: 'array', items: { type: 'string', pattern: '^[0-9]+(/(tcp|udp))?$' } },
@@ -92,6 +96,19 @@ export const structureTestSchema = {
           excludedError: strings,
           exitCode: { type: 'integer' },
         },
+      },
+    },
+    containerRunOptions: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        user: { type: 'string' },
+        privileged: { type: 'boolean' },
+        allocateTty: { type: 'boolean' },
+        envVars: strings,
+        envFile: { type: 'string' },
+        capabilities: strings,
+        bindMounts: strings,
       },
     },
     licenseTests: {

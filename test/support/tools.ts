@@ -1,7 +1,7 @@
 /**
  * Finding the external tools the validation tests run (shellcheck, busybox, dash, supervisor, Compose v2,
- * kubectl). `scripts/provision/tools.sh` installs them. Missing tool: the test fails under CI=true and
- * is skipped locally with the reason printed.
+ * kubectl). `scripts/provision/tools.sh` installs them. Missing tool: the test fails in CI (any truthy
+ * CI value, see `inCI`) and is skipped locally with the reason printed.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -46,14 +46,28 @@ export function hasSupervisor(): boolean {
 }
 
 /**
- * In a mocha `before`: the tool's path; when missing, fail under CI, else skip the suite with the reason.
+ * Whether the tests run in CI: any truthy CI value (GitHub sets "true", other systems "1" or "yes");
+ * unset, empty, "0", "false", "no" and "off" are a developer's machine.
  */
-export function requireTool(context: Mocha.Context, name: keyof typeof candidates): string {
-  const path = findTool(name);
-  if (path) return path;
-  const reason = `${name} is not installed (run scripts/provision/tools.sh)`;
-  if (process.env.CI === 'true') throw new Error(reason);
+export function inCI(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = (env.CI ?? '').trim().toLowerCase();
+  return value !== '' && !['0', 'false', 'no', 'off'].includes(value);
+}
+
+/**
+ * Something a test needs is missing: in CI a failure with the reason; locally the test (or the suite,
+ * from a `before`) is skipped with the reason printed.
+ */
+export function missing(context: Mocha.Context, reason: string, env: NodeJS.ProcessEnv = process.env): never {
+  if (inCI(env)) throw new Error(reason);
   console.log(`      skipped: ${reason}`);
   context.skip();
   throw new Error('unreachable');
+}
+
+/**
+ * In a mocha `before`: the tool's path; when missing, fail under CI, else skip the suite with the reason.
+ */
+export function requireTool(context: Mocha.Context, name: keyof typeof candidates): string {
+  return findTool(name) ?? missing(context, `${name} is not installed (run scripts/provision/tools.sh)`);
 }

@@ -39,6 +39,7 @@ import {
 } from './k8s-check.js';
 import { SUPERVISOR_PARSE, type SupervisorConf } from './supervisor-parse.js';
 import { structureTestSchema } from './structure-test-schema.js';
+import { structFindings } from './structure-test-structs.js';
 import { findTool } from './tools.js';
 import {
   actionlintFindings,
@@ -47,6 +48,7 @@ import {
   imagePipelineFindings,
   pinFindings,
   runEnvFindings,
+  shellcheckAnswer,
   shellcheckFindings as workflowShellcheckFindings,
   type Finding as WorkflowFinding,
 } from './workflow-check.js';
@@ -529,10 +531,19 @@ async function scriptChecks(ctx: Context): Promise<Finding[]> {
       jobs.push({
         key: 'shellcheck',
         inputs: scripts.flatMap((f) => [f, p.read(f)!]),
-        argv: [shellcheck, '-s', 'sh', '-f', 'gcc', ...scripts],
+        argv: [shellcheck, '-s', 'sh', '-f', 'json', ...scripts],
         cwd: p.dir,
-        findings: (r) =>
-          r.code === 0 ? [] : [{ artifact: scripts.join(' '), check: 'shellcheck', message: toolOutput(r) }],
+        findings: (r) => {
+          // Its JSON, not only its exit code: a shellcheck that crashes or prints nothing checked nothing.
+          const answer = shellcheckAnswer(r);
+          if (typeof answer === 'string')
+            return [{ artifact: scripts.join(' '), check: 'shellcheck', message: answer }];
+          return answer.map((i) => ({
+            artifact: i.file ?? scripts.join(' '),
+            check: 'shellcheck',
+            message: `line ${i.line}: SC${i.code} ${i.message}`,
+          }));
+        },
       });
   }
   return [...out, ...(await runChecks(jobs))];
@@ -1144,6 +1155,8 @@ function structureTestChecks(ctx: Context): Finding[] {
   schema ??= new Ajv({ allErrors: true, strict: false }).compile(structureTestSchema);
   if (!schema(doc))
     for (const e of schema.errors ?? []) add('schema', `${e.instancePath || '/'} ${e.message ?? ''}`);
+  // As the real tool decodes it: every key one of its fields, every value of the field's Go type.
+  for (const problem of structFindings(text)) add('structure-test:real-structs', problem);
   const meta = asObj(asObj(doc).metadataTest);
   if (meta.user !== uidPair(s)) add('consistency:user', `user ${String(meta.user)}, not ${uidPair(s)}`);
   if (JSON.stringify(meta.exposedPorts) !== JSON.stringify([String(s.port)]))
@@ -1161,7 +1174,7 @@ function structureTestChecks(ctx: Context): Finding[] {
         `entrypoint ${JSON.stringify(meta.entrypoint)}, the Dockerfile's ${JSON.stringify(image.entrypoint)}`,
       );
   }
-  const env = ((meta.env as { key: string; value: string }[] | undefined) ?? []).find(
+  const env = ((meta.envVars as { key: string; value: string }[] | undefined) ?? []).find(
     (e) => e.key === 'DJANGO_SETTINGS_MODULE',
   );
   if (env && env.value !== BRIDGE_MODULE)

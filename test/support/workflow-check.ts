@@ -7,11 +7,12 @@
  * - `pinFindings`: every `uses:` is a row of lib/actions.ts with its version as the comment;
  * - `runEnvFindings`: a `run:` script reads no variable that nothing defines (values moved to `env:`
  *   must really be there);
- * - `shellcheckFindings`: shellcheck over every `run:` script;
+ * - `shellcheckFindings`: shellcheck over every `run:` script (a shellcheck that does not answer is a
+ *   finding, see `shellcheckAnswer`);
  * - `imagePipelineFindings`: the container-image rules (test before push, scan, provenance, SBOM...);
  * - `dependabotFindings`: ecosystems, weekly schedule, grouped minor/patch updates.
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import v8 from 'node:v8';
 import { isMap, isScalar, parseDocument, visit, type Pair } from 'yaml';
@@ -311,17 +312,70 @@ export function runEnvFindings(src: string): Finding[] {
   return findings;
 }
 
+export interface ShellcheckIssue {
+  file?: string;
+  line: number;
+  code: number;
+  message: string;
+}
+
+/** What a run of a tool left: exit code (null when it did not exit), output, and why it did not run. */
+export interface ToolRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  error?: string;
+}
+
+/**
+ * shellcheck's answer in `-f json`: its issues, or a sentence saying why there is none. Exit 0 prints
+ * `[]`, exit 1 the issues. Anything else (a crash, a signal, another exit code, no output, output that
+ * is not that JSON) means the scripts were not checked, which is never a pass.
+ */
+export function shellcheckAnswer(r: ToolRun): ShellcheckIssue[] | string {
+  const stderr = r.stderr.trim().split('\n').slice(-3).join(' ');
+  const why = (what: string): string =>
+    `shellcheck did not check the script: ${what}${stderr ? `: ${stderr}` : ''}`;
+  if (r.error) return why(r.error);
+  if (r.code !== 0 && r.code !== 1) return why(`exit ${r.code}`);
+  let issues: unknown;
+  try {
+    issues = JSON.parse(r.stdout);
+  } catch {
+    return why(`exit ${r.code} with output that is not its JSON: ${JSON.stringify(r.stdout.slice(0, 80))}`);
+  }
+  const wellFormed =
+    Array.isArray(issues) &&
+    issues.every(
+      (i) =>
+        isObj(i) && typeof i.line === 'number' && typeof i.code === 'number' && typeof i.message === 'string',
+    );
+  if (!wellFormed) return why(`exit ${r.code} with JSON that is not a list of issues`);
+  const list = issues as ShellcheckIssue[];
+  if ((r.code === 0) !== (list.length === 0)) return why(`exit ${r.code} with ${list.length} issues`);
+  return list;
+}
+
 /** shellcheck over each run: script, as GitHub runs it (bash -e). */
 export function shellcheckFindings(src: string, shellcheck: string): Finding[] {
   const findings: Finding[] = [];
   for (const { label, script } of runScripts(src)) {
-    let output = '[]';
-    try {
-      execFileSync(shellcheck, ['-s', 'bash', '-f', 'json', '-'], { input: script, encoding: 'utf8' });
-    } catch (error) {
-      output = String((error as { stdout?: string }).stdout ?? '[]') || '[]';
+    const run = spawnSync(shellcheck, ['-s', 'bash', '-f', 'json', '-'], {
+      input: script,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const answer = shellcheckAnswer({
+      code: run.status,
+      stdout: run.stdout ?? '',
+      stderr: run.stderr ?? '',
+      ...(run.error ? { error: run.error.message } : run.signal ? { error: `killed by ${run.signal}` } : {}),
+    });
+    if (typeof answer === 'string') {
+      findings.push({ rule: 'shellcheck:did-not-run', message: `${label}: ${answer}` });
+      continue;
     }
-    for (const issue of JSON.parse(output) as { line: number; code: number; message: string }[])
+    for (const issue of answer)
       findings.push({
         rule: `shellcheck:SC${issue.code}`,
         message: `${label} line ${issue.line}: ${issue.message}`,

@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import ejs from 'ejs';
@@ -29,6 +39,7 @@ import {
   imagePipelineFindings,
   pinFindings,
   runEnvFindings,
+  shellcheckAnswer,
   shellcheckFindings,
   type Finding,
 } from '../support/workflow-check.js';
@@ -566,6 +577,71 @@ describe('ci: yo py-docker:ci', function () {
         assert.match(show(findings), expected);
       });
     }
+
+    describe('a shellcheck that does not answer is a finding, never a pass', () => {
+      let bin: string;
+      const fake = (name: string, body: string): string => {
+        const path = join(bin, name);
+        writeFileSync(path, `#!/bin/sh\n${body}\n`);
+        chmodSync(path, 0o755);
+        return path;
+      };
+      before(() => {
+        bin = mkdtempSync(join(tmpdir(), 'py-docker-fake-shellcheck-'));
+      });
+      after(() => rmSync(bin, { recursive: true, force: true }));
+
+      const tools: [string, () => string, RegExp][] = [
+        ['/bin/false', () => '/bin/false', /exit 1 with output that is not its JSON/],
+        ['/bin/true (exit 0, no output)', () => '/bin/true', /exit 0 with output that is not its JSON/],
+        ['a shellcheck that crashes', () => fake('segv', 'kill -SEGV $$'), /killed by SIGSEGV/],
+        [
+          'a shellcheck that exits 2 with an error',
+          () => fake('two', 'echo "shellcheck: internal error" >&2; exit 2'),
+          /exit 2: shellcheck: internal error/,
+        ],
+        [
+          'one that prints another format',
+          () => fake('gcc', "echo '-:1:6: warning: x [SC2086]'; exit 1"),
+          /not its JSON/,
+        ],
+        [
+          'one that finds issues but lists none',
+          () => fake('none', "echo '[]'; exit 1"),
+          /exit 1 with 0 issues/,
+        ],
+        ['one that is not there', () => join(bin, 'missing'), /ENOENT/],
+      ];
+      for (const [what, tool, why] of tools) {
+        it(`${what}`, () => {
+          const findings = shellcheckFindings(src, tool());
+          assert.ok(findings.length > 0, 'a finding');
+          assert.ok(
+            findings.every((f) => f.rule === 'shellcheck:did-not-run'),
+            show(findings),
+          );
+          assert.match(show(findings), why);
+        });
+      }
+
+      it('the validation layer reads the scripts` shellcheck by the same rule', () => {
+        const issue = '[{"file":"docker/x.sh","line":3,"code":2086,"message":"Double quote"}]';
+        assert.deepEqual(shellcheckAnswer({ code: 1, stdout: issue, stderr: '' }), JSON.parse(issue));
+        assert.deepEqual(shellcheckAnswer({ code: 0, stdout: '[]', stderr: '' }), []);
+        for (const r of [
+          { code: 0, stdout: '', stderr: '' },
+          { code: 1, stdout: '', stderr: '' },
+          { code: 139, stdout: '', stderr: 'Segmentation fault' },
+          { code: null, stdout: '', stderr: '', error: 'spawn shellcheck ENOENT' },
+          { code: 0, stdout: '{"comments":[]}', stderr: '' },
+        ])
+          assert.match(
+            String(shellcheckAnswer(r)),
+            /^shellcheck did not check the script: /,
+            JSON.stringify(r),
+          );
+      });
+    });
 
     it('a dependabot.yml without npm, or with a daily schedule', async () => {
       const { cwd } = await runGenerator('ci', { options: { yes: true } });

@@ -170,16 +170,21 @@ describe('the end-to-end mode (test/support/e2e-mode.ts)', () => {
     await assert.rejects(imagesFor({ 'python-versoin': '3.12.8' }), /--python-versoin is not a flag/);
   });
 
-  it("the repository's CI e2e job selects real images and runs `npm run test:e2e` with CI=true", () => {
+  it("the repository's CI e2e job selects real images and runs the e2e stage of `.ci/run` (npm run test:e2e, CI=true)", () => {
     const workflow = parse(readFileSync(join(DIST, '..', '.github', 'workflows', 'ci.yml'), 'utf8')) as {
       jobs: Record<string, { env?: Record<string, string>; steps: { run?: string }[]; container?: unknown }>;
     };
     const job = workflow.jobs.e2e!;
     assert.equal(modeName(job.env ?? {}), 'real-images');
-    assert.equal(job.env?.CI, 'true');
     assert.equal(job.container, undefined, 'the runner itself, where Docker is');
     const runs = job.steps.map((s) => s.run ?? '').join('\n');
-    assert.match(runs, /^npm run test:e2e$/m);
+    // ci-repo.test.ts runs the stage: npm ci, then npm run test:e2e, with CI=true.
+    assert.match(runs, /^\.ci\/run e2e$/m);
     assert.doesNotMatch(runs, /scripts\/provision|apt-get/, 'nothing of the offline provisioning');
+    const stage = /^stage_e2e\(\) \{\n([^}]*)\}/m.exec(
+      readFileSync(join(DIST, '..', 'scripts', 'test-all.sh'), 'utf8'),
+    )?.[1];
+    assert.match(stage ?? '', /^\s*npm run test:e2e$/m);
+    assert.doesNotMatch(stage ?? '', /scripts\/provision|apt-get/, 'nothing of the offline provisioning');
   });
 });

@@ -323,6 +323,82 @@ describe('py-docker:k8s', function () {
         /root filesystem is writable/,
       ],
       ['root user', (d) => (pod(d).securityContext.runAsUser = 0), /runAsUser is not a numeric id >= 10000/],
+      // Pod Security Standards "restricted", per container: the container's own value beats the pod's.
+      [
+        'a container that runs as root under a non-root pod',
+        (d) => (web(d).securityContext.runAsUser = 0),
+        /container app: runAsUser 0 is not a numeric id >= 10000 \(container over pod\)/,
+      ],
+      [
+        'a container that may run as root',
+        (d) => (web(d).securityContext.runAsNonRoot = false),
+        /container app: runAsNonRoot is not true/,
+      ],
+      [
+        'a container in the root group',
+        (d) => (web(d).securityContext.runAsGroup = 0),
+        /container app: runAsGroup 0 is not a numeric id >= 10000/,
+      ],
+      [
+        'a container without seccomp',
+        (d) => (web(d).securityContext.seccompProfile = { type: 'Unconfined' }),
+        /container app: seccompProfile Unconfined is not RuntimeDefault/,
+      ],
+      [
+        'an unmasked /proc',
+        (d) => (web(d).securityContext.procMount = 'Unmasked'),
+        /container app: procMount Unmasked is not Default/,
+      ],
+      [
+        'a container with an SELinux type of the host',
+        (d) => (web(d).securityContext.seLinuxOptions = { type: 'spc_t' }),
+        /container app: seLinuxOptions\.type spc_t/,
+      ],
+      [
+        'a pod with an SELinux user',
+        (d) => (pod(d).securityContext.seLinuxOptions = { user: 'system_u' }),
+        /pod securityContext: seLinuxOptions\.user is set/,
+      ],
+      [
+        'a container without AppArmor',
+        (d) => (web(d).securityContext.appArmorProfile = { type: 'Unconfined' }),
+        /container app: appArmorProfile Unconfined/,
+      ],
+      [
+        'an AppArmor annotation that turns it off',
+        (d) =>
+          (deployment(d).spec.template.metadata.annotations = {
+            'container.apparmor.security.beta.kubernetes.io/app': 'unconfined',
+          }),
+        /annotation container\.apparmor\.security\.beta\.kubernetes\.io\/app: unconfined/,
+      ],
+      [
+        'a Windows host process',
+        (d) => (web(d).securityContext.windowsOptions = { hostProcess: true }),
+        /container app: windowsOptions\.hostProcess is true/,
+      ],
+      [
+        'an unsafe sysctl',
+        (d) => (pod(d).securityContext.sysctls = [{ name: 'kernel.msgmax', value: '65536' }]),
+        /pod sysctl kernel\.msgmax is not in the safe set/,
+      ],
+      [
+        'an init container that runs as root',
+        (d) =>
+          (pod(d).initContainers = [
+            {
+              ...structuredClone(web(d)),
+              name: 'setup',
+              securityContext: { ...web(d).securityContext, runAsUser: 0 },
+            },
+          ]),
+        /container setup: runAsUser 0/,
+      ],
+      [
+        'a host path volume',
+        (d) => pod(d).volumes.push({ name: 'host', hostPath: { path: '/' } }),
+        /volume host/,
+      ],
       ['capabilities kept', (d) => (web(d).securityContext.capabilities.drop = []), /drop ALL/],
       [
         'no ephemeral-storage limit',
@@ -403,6 +479,15 @@ describe('py-docker:k8s', function () {
         assert.match(schemaFindings(deployment(copy)).join('\n'), finding);
       });
     }
+    it('a container that leaves its user to the pod runs as the pod`s user: no finding', () => {
+      const copy = structuredClone(docs);
+      for (const key of ['runAsUser', 'runAsGroup', 'runAsNonRoot', 'seccompProfile'])
+        delete web(copy).securityContext[key];
+      assert.deepEqual(checklistFindings(copy, x), []);
+      // ...and takes the pod's root user with it.
+      pod(copy).securityContext.runAsUser = 0;
+      assert.match(checklistFindings(copy, x).join('\n'), /container app: runAsUser 0/);
+    });
     for (const [what, breakIt, finding] of rules) {
       it(`the checklist reports ${what}`, () => {
         const copy = structuredClone(docs);

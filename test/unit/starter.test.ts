@@ -4,14 +4,12 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RunResult } from 'yeoman-test';
 import { secretVars } from '../../lib/env-vars.js';
 import { buildModel } from '../../lib/model.js';
@@ -20,7 +18,7 @@ import { emptyDetection } from '../../lib/detect-empty.js';
 import { REQUIREMENT_PINS, starterFiles, starterProblem, starterRequirements } from '../../lib/starter.js';
 import type { Settings } from '../../lib/settings.js';
 import { BUILD_ONLY_SECRET_KEY } from '../../lib/dockerfile.js';
-import { runGenerator, snapshotFolder } from '../support/run.js';
+import { fixtureFiles, runGenerator, snapshotFolder } from '../support/run.js';
 import { requireTool } from '../support/tools.js';
 import { envFile, python, pythonSite } from '../support/python.js';
 
@@ -34,21 +32,6 @@ function folderWith(files: Record<string, string>): string {
     writeFileSync(join(dir, path), content);
   }
   return dir;
-}
-
-/** Every file of a fixture project. */
-function fixtureFiles(name: string): Record<string, string> {
-  const root = fileURLToPath(new URL(`../../../test/fixtures/${name}/`, import.meta.url));
-  const files: Record<string, string> = {};
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
-      const path = dir ? `${dir}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(path);
-      else files[path] = readFileSync(join(root, path), 'utf8');
-    }
-  };
-  walk('');
-  return files;
 }
 
 const settingsFor = async (flags: Partial<Record<keyof Settings, unknown>>): Promise<Settings> =>

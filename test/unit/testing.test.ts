@@ -16,6 +16,7 @@ import {
 } from '../support/compose-check.js';
 import { generatorPath, runGenerator, snapshotFolder } from '../support/run.js';
 import { structureTestSchema } from '../support/structure-test-schema.js';
+import { STRUCTS, structFindings, type GoType } from '../support/structure-test-structs.js';
 import { requireTool } from '../support/tools.js';
 
 const TEST_FILE = 'docker-compose.test.yml';
@@ -165,7 +166,8 @@ describe('py-docker:testing', function () {
     const broken: [string, (c: Config) => void][] = [
       ['no schemaVersion', (c) => delete c.schemaVersion],
       ['schemaVersion 1.0.0', (c) => (c.schemaVersion = '1.0.0')],
-      ['misspelled metadata key', (c) => (c.metadataTest.envVars = c.metadataTest.env)],
+      // `env` is what a reader might guess; the tool's field is `envVars`.
+      ['a metadata key the tool does not read', (c) => (c.metadataTest.env = c.metadataTest.envVars)],
       ['bad permissions', (c) => (c.fileExistenceTests[0]!.permissions = 'rwxr-xr-x')],
       ['command test without command', (c) => delete c.commandTests[0]!.command],
       ['exposed port as a number', (c) => (c.metadataTest.exposedPorts = [8000])],
@@ -175,6 +177,95 @@ describe('py-docker:testing', function () {
       mutate(copy);
       assert.equal(check(copy), false, `the schema accepts: ${name}`);
     }
+  });
+
+  it('container-structure-test.yaml is read whole by the real tool: every key one of its config structs, every value of its Go type', () => {
+    for (const [label, dir] of dirs) assert.deepEqual(structFindings(read(dir, STRUCTURE)), [], label);
+    const good = read(dirs.get(COMBINATIONS[0]!.label)!, STRUCTURE);
+    const broken: [string, (text: string) => string, RegExp][] = [
+      [
+        '`env` instead of `envVars`',
+        (t) => t.replace(/^ {2}envVars:$/m, '  env:'),
+        /^metadataTest\.env: field env not found in type v2\.MetadataTest$/,
+      ],
+      [
+        'a misspelled test key',
+        (t) => t.replace('shouldExist:', 'shouldexist:'),
+        /field shouldexist not found in type v2\.FileExistenceTest/,
+      ],
+      [
+        'a quoted boolean',
+        (t) => t.replace('shouldExist: true', 'shouldExist: "true"'),
+        /shouldExist: the string "true" cannot fill Go bool/,
+      ],
+      [
+        'args as one string',
+        (t) => t.replace(/^( {4}args:)\n {6}- --version$/m, '$1 --version'),
+        /commandTests\[0\]\.args: the string "--version" cannot fill Go \[\]string/,
+      ],
+      [
+        'an exit code as text',
+        (t) => t.replace(/^( {4}expectedOutput:)/m, '    exitCode: zero\n$1'),
+        /exitCode: the string "zero" cannot fill Go int/,
+      ],
+      [
+        'a top-level key of another schema version',
+        (t) => `${t}tests: []\n`,
+        /^tests: field tests not found in type v2\.StructureTest$/,
+      ],
+    ];
+    for (const [name, breakIt, finding] of broken) {
+      const text = breakIt(good);
+      assert.notEqual(text, good, name);
+      assert.match(structFindings(text).join('\n'), finding, name);
+    }
+    // YAML 1.1, as yaml.v2 reads it: an unquoted yes is a boolean, so it fills a bool.
+    assert.deepEqual(structFindings(good.replace('shouldExist: true', 'shouldExist: yes')), []);
+  });
+
+  it('the JSON schema of the validation layer allows exactly the fields of the real structs, with their types', () => {
+    const mismatches: string[] = [];
+    const expected = (t: GoType): string =>
+      typeof t === 'string'
+        ? { string: 'string', bool: 'boolean', int: 'integer' }[t]
+        : 'list' in t
+          ? `array of ${expected(t.list)}`
+          : 'pointer' in t
+            ? expected(t.pointer)
+            : `object ${t.struct}`;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON schema walked as data
+    const actual = (schema: any): string =>
+      schema.type === 'array'
+        ? `array of ${actual(schema.items)}`
+        : schema.const !== undefined
+          ? typeof schema.const
+          : schema.enum
+            ? typeof schema.enum[0]
+            : String(schema.type);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const compare = (schema: any, struct: string, path: string): void => {
+      const fields = STRUCTS[struct]!.fields;
+      assert.equal(schema.additionalProperties, false, `${path || '/'} is closed, as the tool's decoding is`);
+      const keys = new Set([...Object.keys(schema.properties), ...Object.keys(fields)]);
+      for (const key of keys) {
+        const field = fields[key];
+        const property = schema.properties[key];
+        if (!field || !property) {
+          mismatches.push(`${path}${key}: ${field ? 'missing from the schema' : `not a field of ${struct}`}`);
+          continue;
+        }
+        const want = expected(field);
+        const got = actual(property);
+        const nested = want.replace(/^(array of )*object /, '');
+        if (want.includes('object ')) {
+          if (!/^(array of )*object$/.test(got) || got.split(' of ').length !== want.split(' of ').length)
+            mismatches.push(`${path}${key}: ${got}, the tool reads ${want}`);
+          else compare(got.startsWith('array') ? property.items : property, nested, `${path}${key}.`);
+        } else if (got !== want) mismatches.push(`${path}${key}: ${got}, the tool reads ${want}`);
+      }
+    };
+    compare(structureTestSchema, 'v2.StructureTest', '');
+    assert.deepEqual(mismatches, []);
   });
 
   it('the structure test declares the user, port, entrypoint, scripts and versions the settings give', async () => {

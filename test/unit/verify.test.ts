@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireTool } from '../support/tools.js';
@@ -14,6 +14,7 @@ import {
   productionHost,
   SECRETS_SCRIPT,
   SECRETS_STEP,
+  spawnRunner,
   verify,
   type CommandResult,
   type Runner,
@@ -226,5 +227,178 @@ describe('verify steps (lib/verify) with a fake Docker', () => {
       'shop.example.com',
     );
     assert.equal(productionHost('DJANGO_ALLOWED_HOSTS=*\n'), 'localhost');
+  });
+});
+
+describe('verify fails at the step that should catch a broken setup (fake Docker)', () => {
+  /** `compose ps --format json` lines for these services. */
+  const ps = (...services: [string, string, string, number?][]): CommandResult =>
+    ok(
+      services
+        .map(([Service, State, Health, ExitCode]) =>
+          JSON.stringify({ Service, State, Health, ExitCode: ExitCode ?? 0 }),
+        )
+        .join('\n'),
+    );
+  /** The fake Docker, with `answer` taking over the calls it returns a result for. */
+  const docker = (answer: (args: string[]) => CommandResult | undefined): Runner => {
+    const fake = fakeDocker();
+    return async (command, args, opts) => answer(args) ?? fake.run(command, args, opts);
+  };
+  const isPs = (args: string[]): boolean => args.includes('ps') && args.includes('json');
+  const names = (results: StepResult[]): string[] => results.map((r) => r.name);
+  const failedSteps = (results: StepResult[]): StepResult[] => results.filter((r) => r.status === 'fail');
+  const quick = { ...options, skipTests: true, healthTimeout: 2 };
+  const AFTER_HEALTH = [/^GET /, /check --deploy/, /non-root uid/, /docker stop/];
+
+  for (const [what, web] of [
+    ['unhealthy', ['web', 'running', 'unhealthy']],
+    ['still starting', ['web', 'running', 'starting']],
+    ['restarting', ['web', 'restarting', '']],
+  ] as [string, [string, string, string]][]) {
+    it(`a web service that stays ${what}: "all services healthy" fails, and nothing after it runs`, async () => {
+      const run = docker((args) => (isPs(args) ? ps(web, ['db', 'running', 'healthy']) : undefined));
+      const results = await runVerify(run, { options: quick });
+      const failures = failedSteps(results);
+      assert.deepEqual(names(failures), ['all services healthy']);
+      assert.match(failures[0]!.detail, new RegExp(`^not healthy within 2 s: web ${web[1]}`));
+      for (const later of AFTER_HEALTH) assert.ok(!names(results).some((n) => later.test(n)), `${later} ran`);
+    });
+  }
+
+  it('a migrate service that fails: "all services healthy" fails at once, naming it and its exit code', async () => {
+    const m = await model();
+    const run = docker((args) =>
+      isPs(args) ? ps(['web', 'running', 'healthy'], [m.services.migrate, 'exited', '', 3]) : undefined,
+    );
+    const results = await runVerify(run, { m, options: { ...quick, healthTimeout: 60 } });
+    assert.deepEqual(
+      failedSteps(results).map((r) => [r.name, r.detail]),
+      [['all services healthy', `the ${m.services.migrate} service exited with 3`]],
+    );
+  });
+
+  it('a web process that runs as root: the uid step fails with uid 0, the others pass', async () => {
+    const run = docker((args) =>
+      args[0] === 'exec' && args.includes('/proc/1/status')
+        ? ok('Name: gunicorn\nUid:\t0\t0\t0\t0\n')
+        : undefined,
+    );
+    const results = await runVerify(run, { options: quick });
+    assert.deepEqual(
+      failedSteps(results).map((r) => [r.name, r.detail]),
+      [['web runs as non-root uid 10001', 'process 1 runs as uid 0']],
+    );
+  });
+
+  it('a web process of another non-root uid fails the uid step too', async () => {
+    const run = docker((args) =>
+      args[0] === 'exec' && args.includes('/proc/1/status')
+        ? ok('Uid:\t1000\t1000\t1000\t1000\n')
+        : undefined,
+    );
+    const failures = failedSteps(await runVerify(run, { options: quick }));
+    assert.deepEqual(names(failures), ['web runs as non-root uid 10001']);
+    assert.equal(failures[0]!.detail, 'process 1 runs as uid 1000');
+  });
+
+  it('`manage.py check --deploy` findings fail that step with the error line, the others pass', async () => {
+    const run = docker((args) =>
+      args.includes('--deploy')
+        ? {
+            code: 1,
+            stdout: '',
+            stderr:
+              'SystemCheckError: System check identified some issues:\n?: (security.W018) DEBUG is True',
+            duration: 5,
+            timedOut: false,
+          }
+        : undefined,
+    );
+    const results = await runVerify(run, { options: quick });
+    assert.deepEqual(
+      failedSteps(results).map((r) => [r.name, r.detail]),
+      [
+        [
+          'manage.py check --deploy (production env)',
+          'SystemCheckError: System check identified some issues:',
+        ],
+      ],
+    );
+    assert.ok(names(results).includes('docker stop web: graceful'), 'the later steps still ran');
+  });
+
+  it('a failing test suite fails its step with the exit code of the tests service', async () => {
+    const run = docker((args) =>
+      args.includes('--exit-code-from')
+        ? { code: 2, stdout: 'FAILED (failures=1)\n', stderr: '', duration: 5, timedOut: false }
+        : undefined,
+    );
+    const results = await runVerify(run, { options: { ...options, healthTimeout: 2 } });
+    assert.deepEqual(
+      failedSteps(results).map((r) => [r.name, r.detail]),
+      [['test suite (docker-compose.test.yml)', 'tests exited with 2: FAILED (failures=1)']],
+    );
+  });
+});
+
+describe('spawnRunner: the command runner verify uses for real', () => {
+  const node = process.execPath;
+  let dir: string;
+  before(() => {
+    dir = realpathSync(mkdtempSync(join(tmpdir(), 'py-docker-runner-')));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs in its folder, without a shell: a value with $(...) is one argument, never run', async () => {
+    const marker = join(dir, 'ran');
+    const result = await spawnRunner(dir)(node, [
+      '-e',
+      'console.log(JSON.stringify([process.cwd(), ...process.argv.slice(1)]))',
+      `$(touch ${marker})`,
+      'a b',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), [dir, `$(touch ${marker})`, 'a b']);
+    assert.equal(existsSync(marker), false);
+    assert.equal(result.timedOut, false);
+  });
+
+  it('keeps stdout and stderr apart, whole, and returns the exit code', async () => {
+    const result = await spawnRunner(dir)(node, [
+      '-e',
+      "process.stdout.write('o'.repeat(1 << 20)); process.stderr.write('err'); process.exitCode = 3",
+    ]);
+    assert.equal(result.code, 3);
+    assert.equal(result.stdout.length, 1 << 20);
+    assert.equal(result.stderr, 'err');
+  });
+
+  it('adds the given environment to its own', async () => {
+    const result = await spawnRunner(dir)(
+      node,
+      ['-e', 'console.log(process.env.IMAGE_TAG, Boolean(process.env.PATH))'],
+      { env: { IMAGE_TAG: 'verify-r1' } },
+    );
+    assert.equal(result.stdout.trim(), 'verify-r1 true');
+  });
+
+  it('kills a command at its time limit and says so', async () => {
+    const result = await spawnRunner(dir)(node, ['-e', 'setTimeout(() => {}, 60_000)'], { timeoutMs: 300 });
+    assert.equal(result.timedOut, true);
+    assert.notEqual(result.code, 0);
+    assert.ok(result.duration < 30_000, `${result.duration} ms`);
+  });
+
+  it('a command killed by a signal is a failure, not a success', async () => {
+    const result = await spawnRunner(dir)(node, ['-e', "process.kill(process.pid, 'SIGKILL')"]);
+    assert.notEqual(result.code, 0);
+    assert.equal(result.timedOut, false);
+  });
+
+  it('a command that does not exist: exit 127 and the reason, never a throw', async () => {
+    const result = await spawnRunner(dir)(join(dir, 'no-such-docker'), ['version']);
+    assert.equal(result.code, 127);
+    assert.match(result.stderr, /ENOENT/);
   });
 });
