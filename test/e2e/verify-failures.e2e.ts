@@ -101,7 +101,7 @@ describe('yo py-docker:verify fails at the right step on a broken setup', functi
     assert.deepEqual(failed(run.results), ['manage.py check --deploy (production env)'], run.table);
     assert.match(
       detail(run, 'manage.py check --deploy (production env)'),
-      /System ?Check|issues|W018|DEBUG/i,
+      /^\?: \(security\.W018\) You should not have DEBUG set to True in deployment\./m,
     );
     for (const step of [
       'all services healthy',
