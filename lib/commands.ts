@@ -5,6 +5,9 @@
  */
 import type { Model } from './model.js';
 
+/** gunicorn's worker class for ASGI applications, shipped with uvicorn. */
+export const UVICORN_WORKER = 'uvicorn.workers.UvicornWorker';
+
 /** gunicorn serving the WSGI app; workers come from WEB_CONCURRENCY, which gunicorn reads itself. */
 export function gunicornArgs(m: Model): string[] {
   return [
@@ -27,7 +30,11 @@ export function gunicornArgs(m: Model): string[] {
     '60',
     '--chdir',
     m.appRoot,
-    m.s.wsgiApplication,
+    // ASGI (--server uvicorn): gunicorn manages uvicorn workers, so signals, preloading and the
+    // worker count behave as with WSGI.
+    ...(m.s.server === 'uvicorn'
+      ? ['--worker-class', UVICORN_WORKER, m.s.asgiApplication]
+      : [m.s.wsgiApplication]),
   ];
 }
 

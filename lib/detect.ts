@@ -239,6 +239,32 @@ function detectDjango(tree: FileTree, detection: Detection): string[] {
       `settings: ${managed} (${managePy}) looks like a development module, and no production module (${PROD_LEAVES.join(', ')}) is beside it; the production image uses it too (--settings-module changes that)`,
     );
   }
+  // WSGI_APPLICATION / ASGI_APPLICATION of the settings, when they name a module of the project.
+  const settingsTexts = [production, development, test, { value: managed }]
+    .flatMap((h) => (h ? [findModule(tree, roots, h.value)?.file] : []))
+    .filter((f): f is string => f !== undefined);
+  const baseFiles = settingsTexts.flatMap((f) =>
+    ['base.py', 'common.py', '__init__.py'].map((n) => join(dirOf(f), n)),
+  );
+  for (const file of [...new Set([...settingsTexts, ...baseFiles])]) {
+    const text = tree.read(file);
+    if (!text) continue;
+    for (const [key, kind] of [
+      ['WSGI_APPLICATION', 'wsgiApplication'],
+      ['ASGI_APPLICATION', 'asgiApplication'],
+    ] as const) {
+      const match = new RegExp(`^${key}\\s*=\\s*["']([A-Za-z_][\\w.]*)\\.([A-Za-z_]\\w*)["']`, 'm').exec(
+        text,
+      );
+      if (!match || detection[kind]) continue;
+      const module = findModule(tree, roots, match[1]!);
+      if (module) detection[kind] = { value: `${match[1]}:${match[2]}`, source: `${file} (${key})` };
+      else
+        detection.notes.push(
+          `${file}: ${key} names ${match[1]}.${match[2]}, but no module ${match[1]} is in the project; ignored`,
+        );
+    }
+  }
   // wsgi.py/asgi.py live beside settings (settings.py) or beside the settings package (settings/).
   const parts = production.value.split('.');
   const root = findModule(tree, roots, production.value)?.root ?? found.root;
@@ -252,6 +278,10 @@ function detectDjango(tree: FileTree, detection: Detection): string[] {
       detection.asgiApplication = { value: `${pkg}.asgi:application`, source: `${pkgPath}/asgi.py` };
     }
   }
+  if (!detection.wsgiApplication && !detection.asgiApplication)
+    detection.notes.push(
+      `no WSGI or ASGI application found (no wsgi.py or asgi.py beside ${production.value}, no WSGI_APPLICATION): the image serves ${parts[0]}.wsgi:application unless --wsgi-application (or --server uvicorn --asgi-application) says otherwise`,
+    );
   // The files that may carry startproject's header (the Django version of a project without pins).
   const settingsFiles = [
     found.file,

@@ -21,6 +21,7 @@ export const REQUIREMENT_PINS = {
   redis: { version: '6.1.0', python: '3.9' },
   celery: { version: '5.5.2', python: '3.8' },
   supervisor: { version: '4.2.5', python: '3.7' },
+  uvicorn: { version: '0.32.0', python: '3.8' },
 } as const;
 
 export type PinnedPackage = keyof typeof REQUIREMENT_PINS;
@@ -43,6 +44,7 @@ const PROVIDED_BY: Record<PinnedPackage, readonly string[]> = {
   redis: ['redis', 'django-redis'],
   celery: ['celery'],
   supervisor: ['supervisor'],
+  uvicorn: ['uvicorn'],
 };
 
 export const pinned = (name: PinnedPackage): Requirement => ({ name, ...REQUIREMENT_PINS[name] });
@@ -60,6 +62,7 @@ export function containerNeeds(s: Settings): PinnedPackage[] {
   if (s.redis) needs.push('redis');
   if (s.celery) needs.push('celery');
   if (s.processManager === 'supervisord') needs.push('supervisor');
+  if (s.server === 'uvicorn') needs.push('uvicorn');
   return needs;
 }
 

@@ -27,6 +27,7 @@ export const PROCESS_MANAGERS = ['gunicorn', 'supervisord'] as const;
 export const PYTHON_DEPS = ['requirements', 'pyproject', 'uv'] as const;
 export const TLS_MODES = ['none', 'secret', 'cert-manager'] as const;
 export const FRONTENDS = ['npm', 'none'] as const;
+export const SERVERS = ['gunicorn', 'uvicorn'] as const;
 
 export interface Settings {
   projectName: string;
@@ -43,7 +44,9 @@ export interface Settings {
   devSettingsModule: string;
   testSettingsModule: string;
   pythonPath: string;
+  server: (typeof SERVERS)[number];
   wsgiApplication: string;
+  asgiApplication: string;
   pythonDeps: (typeof PYTHON_DEPS)[number];
   requirementsFile: string;
   devRequirementsFile: string;
@@ -341,14 +344,42 @@ export const SETTINGS: readonly SettingDef[] = [
     validate: (value) => (value === '.' ? true : v.pathList(value)),
   }),
   def({
+    key: 'server',
+    flag: 'server',
+    type: 'string',
+    description:
+      "What serves the app: gunicorn (the WSGI application) or uvicorn (the ASGI application, through gunicorn's uvicorn worker)",
+    parts: ['docker', 'scripts', 'testing', 'k8s', 'verify'],
+    default: () => 'gunicorn' as const,
+    // An ASGI-only project (an asgi.py or ASGI_APPLICATION, no WSGI application) is served as ASGI.
+    detect: (d) =>
+      d.asgiApplication && !d.wsgiApplication
+        ? { value: 'uvicorn', source: d.asgiApplication.source }
+        : undefined,
+    validate: v.oneOf(SERVERS),
+    choices: SERVERS,
+  }),
+  def({
     key: 'wsgiApplication',
     flag: 'wsgi-application',
     type: 'string',
     description: 'WSGI application that gunicorn serves',
-    parts: ['docker', 'scripts', 'testing', 'verify'],
+    parts: ['docker', 'scripts', 'testing', 'k8s', 'verify'],
     default: (s) => `${(s.settingsModule ?? 'app.settings').split('.')[0]}.wsgi:application`,
     detect: (d) => d.wsgiApplication,
     validate: v.pythonAppRef,
+    relevant: (s) => s.server !== 'uvicorn',
+  }),
+  def({
+    key: 'asgiApplication',
+    flag: 'asgi-application',
+    type: 'string',
+    description: 'ASGI application that uvicorn serves (--server uvicorn)',
+    parts: ['docker', 'scripts', 'testing', 'k8s', 'verify'],
+    default: (s) => `${(s.settingsModule ?? 'app.settings').split('.')[0]}.asgi:application`,
+    detect: (d) => d.asgiApplication,
+    validate: v.pythonAppRef,
+    relevant: (s) => s.server === 'uvicorn',
   }),
   def({
     key: 'pythonDeps',

@@ -24,6 +24,8 @@ import {
   type VerifyRun,
 } from '../support/e2e-docker.js';
 import {
+  ASGI_MARKER,
+  asgiOnlyProject,
   PACKAGE_MARKER,
   settingsPackageProject,
   SRC_MARKER,
@@ -161,5 +163,23 @@ describe('existing Django projects in real containers, as they are', function ()
     assert.equal(stored.pythonPath, 'src');
     assertAllPass(await runVerify(mode, dir));
     await developmentServes(mode, dir, '/', SRC_MARKER);
+  });
+
+  it('an ASGI-only project (asgi.py, ASGI_APPLICATION, an async view, no wsgi.py): served by uvicorn workers, verify passes every step', async function () {
+    this.timeout(1_800_000);
+    const dir = newFolder();
+    asgiOnlyProject(mode, dir);
+    const before = snapshotFolder(dir);
+    await generate(mode.flags.existing, dir);
+    assertUntouched(dir, before);
+    const stored = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-py-docker'];
+    assert.deepEqual([stored.server, stored.asgiApplication], ['uvicorn', 'live.asgi:application']);
+    assert.match(
+      readFileSync(join(dir, 'Dockerfile'), 'utf8'),
+      /"--worker-class", "uvicorn\.workers\.UvicornWorker", "live\.asgi:application"\]$/m,
+    );
+    assert.match(readFileSync(join(dir, 'docker/requirements.txt'), 'utf8'), /^uvicorn==/m);
+    assertAllPass(await runVerify(mode, dir));
+    await developmentServes(mode, dir, '/', ASGI_MARKER);
   });
 });

@@ -578,3 +578,75 @@ export default defineConfig({
     'frontend/main.js': 'document.documentElement.dataset.shop = "ready";\n',
   });
 }
+
+export const ASGI_MARKER = 'served over ASGI';
+
+/**
+ * An ASGI-only project: asgi.py and ASGI_APPLICATION, no wsgi.py, an async view (as projects built for
+ * channels or async views are laid out).
+ */
+export function asgiOnlyProject(mode: Pick<E2eMode, 'versions'>, dir: string): void {
+  write(dir, {
+    'requirements.txt': `Django==${mode.versions.django}\npsycopg==${mode.versions.psycopg}\n`,
+    'manage.py': `#!/usr/bin/env python
+import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "live.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+`,
+    'live/__init__.py': '',
+    'live/settings.py': `from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SECRET_KEY = "django-insecure-local-only-7c1d9e3b5a7f9h1k3m5p7r9t1v3x5z7b9d1f3h"
+DEBUG = True
+ALLOWED_HOSTS = []
+INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.staticfiles", "live"]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+ROOT_URLCONF = "live.urls"
+ASGI_APPLICATION = "live.asgi.application"
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}
+STATIC_URL = "static/"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+`,
+    'live/asgi.py': `import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "live.settings")
+application = get_asgi_application()
+`,
+    'live/urls.py': `from django.urls import path
+
+from . import views
+
+urlpatterns = [path("", views.home)]
+`,
+    'live/views.py': `import asyncio
+
+from django.http import HttpResponse
+
+
+async def home(request):
+    await asyncio.sleep(0)
+    return HttpResponse("<!doctype html><title>${ASGI_MARKER}</title><h1>${ASGI_MARKER}</h1>")
+`,
+    'live/tests.py': `from django.test import TestCase
+
+
+class HomeTest(TestCase):
+    async def test_home(self):
+        response = await self.async_client.get("/")
+        self.assertContains(response, "${ASGI_MARKER}")
+`,
+  });
+}

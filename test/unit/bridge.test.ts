@@ -10,7 +10,12 @@ import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { settingsPackageFiles, srcLayoutProject, tutorialProject } from '../support/e2e-projects.js';
+import {
+  asgiOnlyProject,
+  settingsPackageFiles,
+  srcLayoutProject,
+  tutorialProject,
+} from '../support/e2e-projects.js';
 import { envFile, python, pythonSite } from '../support/python.js';
 import { runGenerator } from '../support/run.js';
 
@@ -65,6 +70,7 @@ describe('the container settings over existing projects (Debian Django)', functi
       (dir) => settingsPackageFiles(DEBIAN, dir),
     ],
     ['a src/ layout with manage.py at the root', (dir) => srcLayoutProject(DEBIAN, dir)],
+    ['an ASGI-only project (asgi.py, no wsgi.py)', (dir) => asgiOnlyProject(DEBIAN, dir)],
   ];
   const appDir = '.';
   for (const [what, make] of shapes) {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { detectProject, pythonSpecifier, sysPathEntries, type Detection } from '../../lib/detect.js';
+import { resolveSettings } from '../../lib/resolve.js';
 import { detectOutDir, isWatchBuild, pickWatchScript, rootRelative } from '../../lib/detect-frontend.js';
 import { DiskTree, MemoryTree } from '../../lib/file-tree.js';
 
@@ -25,7 +26,10 @@ describe('existing projects on fixtures modeled on real ones', () => {
     const d = fixture('startproject');
     assert.equal(d.django, true);
     assert.deepEqual(d.settingsModule, { value: 'mysite.settings', source: 'manage.py' });
-    assert.deepEqual(d.wsgiApplication, { value: 'mysite.wsgi:application', source: 'mysite/wsgi.py' });
+    assert.deepEqual(d.wsgiApplication, {
+      value: 'mysite.wsgi:application',
+      source: 'mysite/settings.py (WSGI_APPLICATION)',
+    });
     assert.deepEqual(d.djangoVersion, {
       value: '5.2.17',
       source: 'mysite/settings.py (django-admin startproject header)',
@@ -60,7 +64,10 @@ describe('existing projects on fixtures modeled on real ones', () => {
       development: { value: 'config.settings.local', source: 'manage.py' },
       test: { value: 'config.settings.test', source: 'config/settings/test.py' },
     });
-    assert.deepEqual(d.wsgiApplication, { value: 'config.wsgi:application', source: 'config/wsgi.py' });
+    assert.deepEqual(d.wsgiApplication, {
+      value: 'config.wsgi:application',
+      source: 'config/settings/base.py (WSGI_APPLICATION)',
+    });
     // manage.py appends the inner apps folder to sys.path.
     assert.deepEqual(d.pythonPath, { value: 'shop', source: 'manage.py (sys.path)' });
     assert.deepEqual(d.pythonDeps, {
@@ -500,5 +507,66 @@ describe('the npm build: build script, watch script, output folder', () => {
     assert.equal(rootRelative('.', './dist'), 'dist');
     assert.equal(rootRelative('.', '../x'), undefined);
     assert.equal(rootRelative('.', '/abs'), undefined);
+  });
+});
+
+describe('the application server (WSGI or ASGI) of a project', () => {
+  const manage = (module: string) =>
+    `import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "${module}")\n`;
+
+  it('an ASGI-only project (asgi.py, no wsgi.py) is served as ASGI: server uvicorn, its ASGI application', async () => {
+    const files = {
+      'manage.py': manage('shop.settings'),
+      'shop/__init__.py': '',
+      'shop/settings.py': 'ASGI_APPLICATION = "shop.asgi.application"\n',
+      'shop/asgi.py':
+        'from django.core.asgi import get_asgi_application\napplication = get_asgi_application()\n',
+    };
+    const d = detectIn(files);
+    assert.equal(d.wsgiApplication, undefined);
+    assert.deepEqual(d.asgiApplication, {
+      value: 'shop.asgi:application',
+      source: 'shop/settings.py (ASGI_APPLICATION)',
+    });
+    const { settings } = await resolveSettings({ flags: {}, stored: {}, detection: d, askable: new Set() });
+    assert.equal(settings.server, 'uvicorn');
+    assert.equal(settings.asgiApplication, 'shop.asgi:application');
+  });
+
+  it('WSGI_APPLICATION naming a module away from the settings (settings/common.py, app/wsgi.py) is found', () => {
+    const d = detectIn({
+      'manage.py': manage('settings.common'),
+      'settings/__init__.py': '',
+      'settings/common.py': 'WSGI_APPLICATION = "taiga.wsgi.application"\n',
+      'taiga/__init__.py': '',
+      'taiga/wsgi.py': 'application = None\n',
+    });
+    assert.deepEqual(d.wsgiApplication, {
+      value: 'taiga.wsgi:application',
+      source: 'settings/common.py (WSGI_APPLICATION)',
+    });
+  });
+
+  it('a WSGI_APPLICATION whose module is not in the project is said, never written', () => {
+    const d = detectIn({
+      'manage.py': manage('sandbox.settings'),
+      'sandbox/__init__.py': '',
+      'sandbox/settings.py': 'WSGI_APPLICATION = "sandbox.wsgi.application"\n',
+    });
+    assert.equal(d.wsgiApplication, undefined);
+    assert.ok(
+      d.notes.some((n) =>
+        /WSGI_APPLICATION names sandbox\.wsgi\.application, but no module sandbox\.wsgi/.test(n),
+      ),
+      d.notes.join('\n'),
+    );
+    assert.ok(
+      d.notes.some((n) =>
+        /no WSGI or ASGI application found .*serves sandbox\.wsgi:application unless --wsgi-application/.test(
+          n,
+        ),
+      ),
+      d.notes.join('\n'),
+    );
   });
 });
