@@ -23,6 +23,7 @@ import {
   type FileRecord,
   type FileRecords,
 } from './drift.js';
+import { heldBackPath, isHeldBackPath, ownContainerFiles } from './held-back.js';
 import { lifecycleWarnings } from './lifecycle.js';
 import { buildModel, type Model } from './model.js';
 import { checkRecords } from './records.js';
@@ -423,11 +424,26 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     content: string,
     opts: { executable?: boolean; once?: boolean; merge?: boolean; secrets?: boolean } = {},
   ): void {
-    const target = this.destinationPath(path);
     const encoding: BufferEncoding = opts.merge || opts.secrets ? 'latin1' : 'utf8';
-    const onDisk = this.readGenerated(path, encoding);
     const record = this.records()[path];
     this.generated.add(path);
+    // The user's own Docker files stay in charge: the container set goes beside them (lib/held-back.ts).
+    if (this.heldBack && isHeldBackPath(path)) {
+      // No secrets file beside theirs: their own build could copy it into an image. Adopting writes it.
+      if (path === '.env') return;
+      const aside = heldBackPath(path);
+      if (this.dryRun) {
+        this.log(printable(createTwoFilesPatch('/dev/null', `b/${aside}`, '', content, '', '')));
+        return;
+      }
+      this.fs.write(this.destinationPath(aside), Buffer.from(content, encoding), {
+        stat: { mode: opts.executable ? 0o100755 : 0o100644 } as never,
+      });
+      this.markForced(aside);
+      return;
+    }
+    const target = this.destinationPath(path);
+    const onDisk = this.readGenerated(path, encoding);
     // A secrets file gains the variables it lacks (a service turned on, a newer version): every line of
     // the user's stays as it is, the new entries are appended.
     const { names, text: added } =
@@ -490,6 +506,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
         this.fs.write(target, bytes, stat);
         // Untouched by the user (or --force): no question; the conflicter shows it as "force".
         if (onDisk !== undefined) this.markForced(path);
+        this.dropAdoptedCopy(path, bytes);
         break;
       case 'ask':
         // The user's changes against the new version first; then the conflicter asks whether to overwrite.
@@ -504,6 +521,26 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
         this.fs.write(target, bytes, stat);
     }
     this.saveRecord(path, newRecord);
+  }
+
+  /** A held-back copy that is now in place (the set was adopted): the copy beside it goes. */
+  private dropAdoptedCopy(path: string, bytes: Buffer): void {
+    const aside = this.destinationPath(heldBackPath(path));
+    if (isHeldBackPath(path) && existsSync(aside) && readFileSync(aside).equals(bytes)) {
+      this.fs.delete(aside);
+      this.markForced(heldBackPath(path));
+    }
+  }
+
+  /** The user's own container files (none, or --force adopts ours): lib/held-back.ts. */
+  protected get ownContainerFiles(): string[] {
+    return ownContainerFiles((path) => existsSync(this.destinationPath(path)), this.records());
+  }
+
+  private heldBackCache?: boolean;
+  private get heldBack(): boolean {
+    this.heldBackCache ??= !this.force && this.ownContainerFiles.length > 0;
+    return this.heldBackCache;
   }
 
   private markForced(path: string): void {

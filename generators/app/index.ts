@@ -6,6 +6,7 @@ import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generato
 import { hashOf, type FileRecords } from '../../lib/drift.js';
 import { composeVars, envCatalog } from '../../lib/env-vars.js';
 import { SUB_GENERATORS } from '../../lib/parts.js';
+import { heldBackCandidates, heldBackPath, heldBackSummary } from '../../lib/held-back.js';
 import { printable } from '../../lib/safe-fs.js';
 import { starterContext, starterFiles, starterProblem, starterWarnings } from '../../lib/starter.js';
 
@@ -128,6 +129,17 @@ export default class AppGenerator extends PyDockerGenerator {
     });
   }
 
+  /** The held-back set of a project with its own Docker files (lib/held-back.ts), for the summary. */
+  private heldBackLines(): string[] {
+    const own = this.ownContainerFiles;
+    if (own.length === 0) return [];
+    const held = heldBackCandidates().filter((path) =>
+      existsSync(this.destinationPath(heldBackPath(path))),
+    );
+    const lines = heldBackSummary(own, held);
+    return lines.length > 0 ? [...lines.map((l) => chalk.yellow(l)), ''] : [];
+  }
+
   end(): void {
     if (this.dryRun) return;
     // What each part owns now (the records of lib/drift.ts), then the commands to run next.
@@ -146,6 +158,7 @@ export default class AppGenerator extends PyDockerGenerator {
         chalk.green('Done.') + ' Generated files by part:',
         ...written,
         '',
+        ...this.heldBackLines(),
         'In the containers:',
         `  settings     ${m.bridgeModule} (${m.bridgeDir}/${m.bridgeModule}.py) imports ${s.settingsModule}${s.devSettingsModule !== s.settingsModule ? ` (development: ${s.devSettingsModule})` : ''}${s.testSettingsModule !== s.settingsModule ? ` (tests: ${s.testSettingsModule})` : ''} and applies the environment on top`,
         `  health       ${s.healthPath} (liveness) and ${m.readinessPath} (readiness, with the database), answered by a middleware`,

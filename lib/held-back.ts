@@ -1,0 +1,74 @@
+/**
+ * The user's own Docker files stay in charge. When a project has a Dockerfile, a compose file or a
+ * container script of its own (one the generator never wrote), every generated file that would depend
+ * on ours or change what theirs do is held back: written beside its place as `<name>.py-docker-new`,
+ * a name Docker and Compose never pick up, until the user adopts the whole set with `--force`.
+ */
+import { SIDE_BY_SIDE_SUFFIX, type FileRecords } from './drift.js';
+
+/** Files of the user's that mean "this project runs its containers its own way". */
+export const OWN_CONTAINER_FILES = [
+  'Dockerfile',
+  'docker-compose.yml',
+  'docker-compose.yaml',
+  'compose.yml',
+  'compose.yaml',
+  'docker-compose.override.yml',
+  'docker/entrypoint.sh',
+  'docker/wait-for-it.sh',
+  'docker/healthcheck.sh',
+  '.devcontainer/devcontainer.json',
+];
+
+/**
+ * Generated files that build or run containers, or that Compose and Docker read by their names: one
+ * of them in place beside the user's files would change what those do (an override file Compose
+ * merges, a .dockerignore or .env their builds and stacks read) or depend on ours (compose targets of
+ * our Dockerfile, the dev container on our compose files).
+ */
+export function isHeldBackPath(path: string): boolean {
+  return (
+    /^(Dockerfile|Dockerfile\.test|\.dockerignore|\.env|docker-compose(\.[a-z]+)?\.yml)$/.test(path) ||
+    /^docker\/[^/]+\.(sh|py|conf|txt)$/.test(path) ||
+    path.startsWith('.devcontainer/')
+  );
+}
+
+/** Every path the generator may hold back, in the order the summary lists them. */
+export function heldBackCandidates(): string[] {
+  return [
+    'Dockerfile',
+    '.dockerignore',
+    'docker-compose.yml',
+    'docker-compose.override.yml',
+    'docker-compose.prod.yml',
+    'docker-compose.test.yml',
+    'Dockerfile.test',
+    'docker/entrypoint.sh',
+    'docker/healthcheck.sh',
+    'docker/wait-for-it.sh',
+    'docker/gunicorn.conf.py',
+    'docker/supervisord.conf',
+    'docker/requirements.txt',
+    '.devcontainer/devcontainer.json',
+    '.devcontainer/post-create.sh',
+    '.devcontainer/post-start.sh',
+  ].filter(isHeldBackPath);
+}
+
+/** The user's own container files: present, and never written by the generator (no record). */
+export function ownContainerFiles(exists: (path: string) => boolean, records: FileRecords): string[] {
+  return OWN_CONTAINER_FILES.filter((path) => exists(path) && records[path] === undefined);
+}
+
+export const heldBackPath = (path: string): string => `${path}${SIDE_BY_SIDE_SUFFIX}`;
+
+/** The lines the summary prints: whose files stay, what was held back, the command that adopts it. */
+export function heldBackSummary(own: readonly string[], held: readonly string[]): string[] {
+  if (own.length === 0 || held.length === 0) return [];
+  return [
+    `Your own ${own.join(', ')} stay in charge: the generated container set is held back beside them`,
+    `(${held.map(heldBackPath).join(', ')}), under names Docker and Compose do not read.`,
+    'Adopt the whole set, replacing yours (.env is never replaced, only completed): yo py-docker --force',
+  ];
+}
