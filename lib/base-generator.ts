@@ -534,7 +534,11 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
 
   /** The user's own container files (none, or --force adopts ours): lib/held-back.ts. */
   protected get ownContainerFiles(): string[] {
-    return ownContainerFiles((path) => existsSync(this.destinationPath(path)), this.records());
+    const isFile = (path: string): boolean => {
+      const full = this.destinationPath(path);
+      return existsSync(full) && statSync(full).isFile();
+    };
+    return ownContainerFiles(isFile, this.records());
   }
 
   private heldBackCache?: boolean;

@@ -39,9 +39,6 @@ function djangoProject(
     [at(appDir, `${pkg}/wsgi.py`)]: 'application = None\n',
     [at(nodeDir, 'package.json')]: JSON.stringify({ name: 'shop', scripts: { build: 'node build.mjs' } }),
     [at(nodeDir, 'package-lock.json')]: '{"lockfileVersion": 3}\n',
-    'docker/entrypoint.sh': '#!/bin/sh\nexec "$@"\n',
-    'docker/healthcheck.sh': '#!/bin/sh\nexit 0\n',
-    'docker/wait-for-it.sh': '#!/bin/sh\nexit 0\n',
     ...opts.extra,
   };
 }
@@ -785,14 +782,7 @@ describe('README.Docker.md: the image section', () => {
 describe('a project without an npm build (--frontend none)', () => {
   it('gets no assets stage, no Node.js in development, no assets service and no npm in the dev container; the folder passes every in-process check', async () => {
     const files = djangoProject({ extra: { 'requirements.txt': 'Django==4.2.20\n' } });
-    for (const path of [
-      'package.json',
-      'package-lock.json',
-      'docker/entrypoint.sh',
-      'docker/healthcheck.sh',
-      'docker/wait-for-it.sh',
-    ])
-      delete files[path];
+    for (const path of ['package.json', 'package-lock.json']) delete files[path];
     const result = await runGenerator('app', { options: { yes: true }, cwd: projectDir(files) });
     const stored = JSON.parse(read(result.cwd, '.yo-rc.json'))['generator-py-docker'];
     assert.equal(stored.frontend, 'none', 'detected: no package.json');
