@@ -4,6 +4,7 @@
  * the files the build context must (not) contain.
  */
 import { gunicornArgs } from './commands.js';
+import { LOCK_FILE } from './run-lock.js';
 import { SECRET_FILES } from './ignore-files.js';
 import type { Model } from './model.js';
 import { CONTAINER_REQUIREMENTS } from './requirements.js';
@@ -441,5 +442,7 @@ export function dockerignoreLines(m: Model): string[] {
     staticRoot,
     ...(s.appDir === '.' ? [] : [under(s.appDir, staticRoot)]),
     '*.py-docker-new',
+    // A run's lock: only a killed run leaves it behind.
+    LOCK_FILE,
   ];
 }

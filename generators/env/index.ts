@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { LOCK_FILE } from '../../lib/run-lock.js';
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
 import { renderEnvFile, localEnvValues } from '../../lib/env-files.js';
 import { mergeLines, SECRET_FILES } from '../../lib/ignore-files.js';
@@ -37,8 +38,10 @@ export default class EnvGenerator extends PyDockerGenerator {
         '.venv/',
         'node_modules/',
         'staticfiles/',
-        `${this.settings.assetsDir}/`,
+        ...(this.settings.frontend === 'npm' ? [`${this.settings.assetsDir}/`] : []),
         '*.py-docker-new',
+        // A run's lock: only a killed run leaves it behind.
+        LOCK_FILE,
       ]),
       { merge: true },
     );
