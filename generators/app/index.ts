@@ -133,9 +133,7 @@ export default class AppGenerator extends PyDockerGenerator {
   private heldBackLines(): string[] {
     const own = this.ownContainerFiles;
     if (own.length === 0) return [];
-    const held = heldBackCandidates().filter((path) =>
-      existsSync(this.destinationPath(heldBackPath(path))),
-    );
+    const held = heldBackCandidates().filter((path) => existsSync(this.destinationPath(heldBackPath(path))));
     const lines = heldBackSummary(own, held);
     return lines.length > 0 ? [...lines.map((l) => chalk.yellow(l)), ''] : [];
   }
