@@ -8,6 +8,7 @@ import { LOCK_FILE } from './run-lock.js';
 import { SECRET_FILES } from './ignore-files.js';
 import type { Model } from './model.js';
 import { CONTAINER_REQUIREMENTS } from './requirements.js';
+import { systemPackagesFor } from './system-packages.js';
 
 /** Where the project's files are, as far as the Dockerfile cares (from detection; defaults at the root). */
 export interface DockerfileInputs {
@@ -21,6 +22,8 @@ export interface DockerfileInputs {
   devRequirements: readonly string[];
   /** The image repository was chosen (flag, answer, detection), not the placeholder default. */
   imageRepositoryKnown: boolean;
+  /** Distribution names the project depends on (lib/system-packages.ts picks their system libraries). */
+  pythonPackages?: ReadonlySet<string>;
 }
 
 /** `COPY <sources> <dest>` from the build context. */
@@ -366,8 +369,12 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
     assetsPath: `${m.workdir}/${s.assetsDir}`,
     nodeModulesPath: `${nodeWorkdir}/node_modules`,
     assetsCopy: assetsCopy(m),
-    builderPackages: buildPackages(m),
-    runtimePackages: runtimePackages(m),
+    builderPackages: [
+      ...new Set([...buildPackages(m), ...systemPackagesFor(m, inputs.pythonPackages ?? [], 'build')]),
+    ],
+    runtimePackages: [
+      ...new Set([...runtimePackages(m), ...systemPackagesFor(m, inputs.pythonPackages ?? [], 'runtime')]),
+    ],
     depsCopy,
     depsInstall,
     uv: s.pythonDeps === 'uv',

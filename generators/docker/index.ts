@@ -15,6 +15,7 @@ import {
   type Requirement,
 } from '../../lib/requirements.js';
 import { djangoRequirementsFile } from '../../lib/starter.js';
+import { muslWarnings } from '../../lib/system-packages.js';
 import { isIgnored, mergeLines, parseIgnore, SECRET_FILES } from '../../lib/ignore-files.js';
 import { printable } from '../../lib/safe-fs.js';
 
@@ -77,8 +78,7 @@ export default class DockerGenerator extends PyDockerGenerator {
   }
 
   /** What the container needs and the project lacks, as docker/requirements.txt pins. */
-  private containerRequirements(inputs: DockerfileInputs): Requirement[] {
-    const have = this.projectPackages(inputs);
+  private containerRequirements(have: ReadonlySet<string>): Requirement[] {
     return containerRequirements(this.settings, (name) => have.has(name));
   }
 
@@ -86,13 +86,16 @@ export default class DockerGenerator extends PyDockerGenerator {
     const m = this.model;
     this.writeProjectRequirements();
     const inputs = this.inputs();
-    const extra = this.containerRequirements(inputs);
+    const packages = this.projectPackages(inputs);
+    const extra = this.containerRequirements(packages);
     this.writeGenerated(CONTAINER_REQUIREMENTS, containerRequirementsFile(extra));
     if (extra.length > 0 && this.detection.django)
       this.log.info(
         `${CONTAINER_REQUIREMENTS}: the image adds ${extra.map((r) => `${r.name}==${r.version}`).join(', ')}, which the project's dependencies lack`,
       );
-    const view = dockerfileView(m, inputs);
+    // System libraries of the project's packages (lib/system-packages.ts), and Alpine's gaps.
+    const view = dockerfileView(m, { ...inputs, pythonPackages: packages });
+    for (const warning of muslWarnings(m, packages)) this.log(`${chalk.yellow('warning')} ${warning}`);
     this.writeGenerated('Dockerfile', this.render('Dockerfile.ejs', { d: view }));
     const dockerignore = mergeLines(this.readMerged('.dockerignore'), dockerignoreLines(m));
     this.checkSecretsIgnored(dockerignore);
