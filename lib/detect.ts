@@ -3,6 +3,9 @@
  * exists but is malformed raises a DetectionError naming the file, never a stack trace.
  */
 import { parse as parseToml } from 'smol-toml';
+import { LIFECYCLES } from './lifecycle.js';
+import { versionForSpec } from './specifiers.js';
+import { MISSION_DJANGO } from './versions.js';
 import { BUILD_SCRIPTS, detectOutDir, pickWatchScript, rootRelative } from './detect-frontend.js';
 import { SKIPPED_DIRS, type FileTree } from './file-tree.js';
 import type { SettingKey } from './settings.js';
@@ -309,12 +312,25 @@ function detectStartprojectVersion(tree: FileTree, detection: Detection, files: 
 }
 
 /** Distribution name and exact pin (if any) of one requirement line. */
-export function parseRequirement(line: string): { name: string; pin?: string } | undefined {
+export function parseRequirement(line: string): { name: string; pin?: string; spec?: string } | undefined {
   const clean = line.replace(/\s+#.*$/, '').trim();
   if (!clean || clean.startsWith('#') || clean.startsWith('-')) return undefined;
-  const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(==\s*([0-9][0-9A-Za-z.]*))?/.exec(clean);
+  const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(==\s*([0-9][0-9A-Za-z.]*)(?![.*]))?/.exec(
+    clean,
+  );
   if (!match) return undefined;
-  return { name: match[1]!.toLowerCase().replace(/[._]+/g, '-'), pin: match[4] };
+  // The specifier of a range (">=6.0,<6.1", "~=5.2"), up to a marker or the line's end.
+  const spec = /^[A-Za-z0-9._-]+\s*(?:\[[^\]]*\])?\s*([<>=!~][^;]*)/.exec(clean)?.[1]?.trim();
+  return { name: match[1]!.toLowerCase().replace(/[._]+/g, '-'), pin: match[4], spec };
+}
+
+/** Django's version from a pin, or from a range (the mission default when it fits, else the newest line). */
+function djangoHint(req: { pin?: string; spec?: string }, file: string): Hint | undefined {
+  if (req.pin) return { value: req.pin, source: file };
+  if (!req.spec) return undefined;
+  const lines = LIFECYCLES.Django.cycles.map((c) => c.cycle);
+  const version = versionForSpec(req.spec, MISSION_DJANGO, lines);
+  return version ? { value: version, source: `${file} (Django${req.spec})` } : undefined;
 }
 
 function readRequirements(tree: FileTree, file: string, detection: Detection, seen: Set<string>): void {
@@ -331,8 +347,8 @@ function readRequirements(tree: FileTree, file: string, detection: Detection, se
     const req = parseRequirement(line);
     if (!req) continue;
     detection.pythonPackages.add(req.name);
-    if (req.name === 'django' && req.pin && !detection.djangoVersion) {
-      detection.djangoVersion = { value: req.pin, source: file };
+    if (req.name === 'django' && !detection.djangoVersion) {
+      detection.djangoVersion = djangoHint(req, file);
     }
   }
 }
@@ -400,8 +416,7 @@ function detectPyproject(tree: FileTree, detection: Detection, appDir: string): 
     const req = parseRequirement(dep);
     if (!req) continue;
     detection.pythonPackages.add(req.name);
-    if (req.name === 'django' && req.pin && !detection.djangoVersion)
-      detection.djangoVersion = { value: req.pin, source: file };
+    if (req.name === 'django' && !detection.djangoVersion) detection.djangoVersion = djangoHint(req, file);
   }
   if (detection.pythonDeps.kind === 'none' && deps.length > 0) {
     const uvLock = join(dirOf(file), 'uv.lock');

@@ -6,7 +6,15 @@
 import type { Detection } from './detect.js';
 import { LIFECYCLES } from './lifecycle.js';
 import * as v from './validate.js';
-import { imageBase, lineOf, listOf, newestPython, pythonForDjango, pythonLinesFor } from './versions.js';
+import {
+  imageBase,
+  lineOf,
+  MISSION_DJANGO,
+  listOf,
+  newestPython,
+  pythonForDjango,
+  pythonLinesFor,
+} from './versions.js';
 
 export const PARTS = [
   'docker',
@@ -244,9 +252,9 @@ export const SETTINGS: readonly SettingDef[] = [
     description:
       "Django version pinned in a scaffolded requirements.txt (the project's own pin, or startproject's header in settings.py, wins)",
     parts: ['docker', 'testing', 'verify'],
-    default: () => '4.2.20',
+    default: () => MISSION_DJANGO,
     detect: (d) => d.djangoVersion,
-    validate: v.versionFrom(2, 3, '4.2.20', '3.2'),
+    validate: v.versionFrom(2, 3, MISSION_DJANGO, '3.2'),
     prompt: 'Django version',
   }),
   def({

@@ -11,6 +11,9 @@
  */
 import { compareVersions } from './validate.js';
 
+/** The mission's Django: the default, kept whenever a project's range allows it. */
+export const MISSION_DJANGO = '4.2.20';
+
 /** Python lines each Django feature release supports; `since`: the patch release that added a line. */
 export const DJANGO_PYTHON: Record<string, { python: string[]; since?: Record<string, string> }> = {
   '3.2': { python: ['3.6', '3.7', '3.8', '3.9', '3.10'], since: { '3.10': '3.2.9' } },
