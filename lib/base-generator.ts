@@ -23,6 +23,7 @@ import {
   type FileRecord,
   type FileRecords,
 } from './drift.js';
+import { argsProblem } from './cli-args.js';
 import { heldBackPath, isHeldBackPath, ownContainerFiles } from './held-back.js';
 import { lifecycleWarnings } from './lifecycle.js';
 import { buildModel, type Model } from './model.js';
@@ -103,6 +104,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     });
     this.option('composed', { type: Boolean, hide: true, description: 'Composed by py-docker:app' });
     this.option('restore', { type: Boolean, description: 'Recreate generated files you deleted' });
+    this.option('force', { type: Boolean, description: 'Overwrite files you edited (never .env)' });
     this.option('dry-run', {
       type: Boolean,
       description: 'Print a unified diff of every change; write nothing',
@@ -230,6 +232,16 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
    */
   private checkBooleanFlags(): void {
     const raw = (this as unknown as { _args?: string[] })._args ?? [];
+    // Unknown flags, and values on yes/no flags (lib/cli-args.ts): a stop, like any bad flag value.
+    const registered =
+      (this as unknown as { _options?: Record<string, { name: string; type: unknown; alias?: string }> })
+        ._options ?? {};
+    const problem = argsProblem(
+      raw,
+      Object.values(registered).map((o) => ({ name: o.name, boolean: o.type === Boolean, alias: o.alias })),
+      this.part === 'app' ? 'yo py-docker' : `yo py-docker:${this.part}`,
+    );
+    if (problem) throw new Error(problem);
     for (const setting of settingsFor(this.part).filter((s) => s.type === 'boolean')) {
       raw.forEach((token, i) => {
         const next = raw[i + 1];
