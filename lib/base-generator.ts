@@ -318,7 +318,12 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
 
   protected warnLifecycle(): void {
     const today = this.options.today ? new Date(`${this.options.today}T12:00:00Z`) : new Date();
-    for (const warning of lifecycleWarnings(this.settings, today))
+    // Node.js runs only with an npm build: no word about its end of life otherwise.
+    const used = {
+      ...this.settings,
+      nodeVersion: this.settings.frontend === 'npm' ? this.settings.nodeVersion : '',
+    };
+    for (const warning of lifecycleWarnings(used, today))
       this.log(`${chalk.yellow('warning')} ${warning.message}`);
   }
 

@@ -162,13 +162,13 @@ function projectPython(d: Detection, s: Partial<Settings>): { value: string; sou
       ? { value: line, source: hint.source }
       : {
           value: hint.value,
-          source: `${hint.source}; no ${line} release with a ${base} image is known here`,
+          source: `${hint.source}; no ${line} release with an image for ${base} is known here`,
         };
   }
   if (newest === hint.value) return { value: newest, source: hint.source };
   return {
     value: newest,
-    source: `${hint.source}: ${hint.value === line ? `Python ${line}` : hint.value} as ${newest}, the newest known ${line} release with a ${base} image`,
+    source: `${hint.source}: ${hint.value === line ? `Python ${line}` : hint.value} as ${newest}, the newest known ${line} release with an image for ${base}`,
   };
 }
 
@@ -268,7 +268,7 @@ export const SETTINGS: readonly SettingDef[] = [
     defaultReason: (s) => {
       const pick = pythonForDefault(s);
       return pick
-        ? `Django ${s.djangoVersion!} runs on Python ${listOf(pick.allowed)}, not on the default ${MISSION_PYTHON}: the newest known ${pick.line} release with a ${imageBase(s)} image`
+        ? `Django ${s.djangoVersion!} runs on Python ${listOf(pick.allowed)}, not on the default ${MISSION_PYTHON}: the newest known ${pick.line} release with an image for ${imageBase(s)}`
         : undefined;
     },
     detect: (d, s) => projectPython(d, s),

@@ -136,7 +136,7 @@ describe('the Python of the images follows the project', () => {
     assert.equal(origins.pythonVersion, 'detected');
     assert.equal(
       sources.pythonVersion,
-      'runtime.txt: 3.10.2 as 3.10.19, the newest known 3.10 release with a alpine3.21 image',
+      'runtime.txt: 3.10.2 as 3.10.19, the newest known 3.10 release with an image for alpine3.21',
     );
     assert.equal(settings.djangoVersion, '5.1.4');
     assert.deepEqual(notes, []);
@@ -154,7 +154,7 @@ describe('the Python of the images follows the project', () => {
     assert.equal(origins.pythonVersion, 'default');
     assert.equal(
       sources.pythonVersion,
-      'Django 5.2.17 runs on Python 3.10, 3.11, 3.12, 3.13 and 3.14, not on the default 3.9.21: the newest known 3.14 release with a alpine3.21 image',
+      'Django 5.2.17 runs on Python 3.10, 3.11, 3.12, 3.13 and 3.14, not on the default 3.9.21: the newest known 3.14 release with an image for alpine3.21',
     );
   });
 
@@ -191,7 +191,7 @@ describe('the Python of the images follows the project', () => {
     assert.equal(settings.pythonVersion, '3.15');
     assert.equal(
       sources.pythonVersion,
-      '.python-version; no 3.15 release with a alpine3.21 image is known here',
+      '.python-version; no 3.15 release with an image for alpine3.21 is known here',
     );
   });
 

@@ -71,7 +71,7 @@ describe('resolution precedence: flag > .yo-rc.json > detected > default', () =>
     assert.equal(origins.pythonVersion, 'detected');
     assert.equal(
       sources.pythonVersion,
-      '.python-version: Python 3.11 as 3.11.14, the newest known 3.11 release with a alpine3.21 image',
+      '.python-version: Python 3.11 as 3.11.14, the newest known 3.11 release with an image for alpine3.21',
     );
   });
 
