@@ -97,7 +97,7 @@ export function labels(m: Model, component?: Component): Record<string, string> 
   };
 }
 
-/** Web replicas: production runs --replicas (>= 2), staging half of it, at least one. */
+/** Web replicas (the HPA's minimum) and worker replicas: production runs --replicas (>= 2), staging half of it, at least one. */
 export function replicasFor(m: Model, env: K8sEnvironment): number {
   return env === 'production' ? m.s.replicas : Math.max(1, Math.floor(m.s.replicas / 2));
 }
@@ -287,7 +287,7 @@ export function webDeployment(m: Model): IDeployment {
     kind: 'Deployment',
     metadata: { name: names.web, labels: labels(m, 'web') },
     spec: {
-      replicas: replicasFor(m, 'production'),
+      // No replicas: the HPA owns the count; a replicas field would reset it on every apply.
       revisionHistoryLimit: 5,
       selector: { matchLabels: selectorLabels(m, 'web') },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
@@ -519,7 +519,7 @@ function overlayPatches(m: Model, env: K8sEnvironment): Record<string, { comment
     },
     'patches/ingress.yaml': { comment: `Ingress of ${env}: its host and TLS.`, doc: ingress(m, env) },
     'patches/hpa.yaml': {
-      comment: `Autoscaling of ${env}: never below the overlay's replicas.`,
+      comment: `Autoscaling of ${env}: the web Deployment has no replicas field, this range alone sets its size.`,
       doc: hpaPatch,
     },
   };
@@ -534,10 +534,8 @@ function overlayKustomization(m: Model, env: K8sEnvironment, patches: string[]):
     namespace: namespaceFor(m, env),
     resources: ['../../base'],
     images: [{ name: m.s.imageRepository, newTag: IMAGE_TAG_PLACEHOLDER }],
-    replicas: [
-      { name: names.web, count: replicas },
-      ...(m.s.celery ? [{ name: names.worker, count: replicas }] : []),
-    ],
+    // The web count is the HPA's (patches/hpa.yaml); only the worker has a fixed count.
+    ...(m.s.celery ? { replicas: [{ name: names.worker, count: replicas }] } : {}),
     configMapGenerator: [
       {
         name: names.config,
@@ -668,7 +666,7 @@ export function k8sFiles(m: Model): K8sFile[] {
     add(
       `k8s/overlays/${env}/kustomization.yaml`,
       [
-        `${env}: namespace, replicas, image tag, settings (same values as env.${env}), host.`,
+        `${env}: namespace, worker replicas, image tag, settings (same values as env.${env}), host.`,
         `CI sets the image: kustomize edit set image ${m.s.imageRepository}=${m.s.imageRepository}:<tag>`,
         `Secrets are placeholders here; deploy with k8s/deploy/${env}, which adds the real ones.`,
       ].join('\n'),
