@@ -38,6 +38,14 @@ import {
   type K8sObject,
 } from './k8s-check.js';
 import { SUPERVISOR_PARSE, type SupervisorConf } from './supervisor-parse.js';
+import {
+  beatFinding,
+  beatsIn,
+  composeBeats,
+  k8sBeats,
+  supervisordPrograms,
+  type BeatContext,
+} from './beat-count.js';
 import { structureTestSchema } from './structure-test-schema.js';
 import { structFindings } from './structure-test-structs.js';
 import { findTool } from './tools.js';
@@ -577,7 +585,7 @@ async function supervisorChecks(ctx: Context, k8sWebArgs: string[] | undefined):
   if (!conf.nodaemon)
     out.push({ artifact: file, check: 'supervisor', message: 'supervisord does not run in the foreground' });
   const names = conf.programs.map((prog) => prog.name).sort();
-  const want = ['web', ...(s.celery ? ['beat', 'worker'] : [])].sort();
+  const want = ['web', ...(s.celery ? ['worker'] : [])].sort();
   if (names.join() !== want.join())
     out.push({
       artifact: file,
@@ -778,7 +786,25 @@ function mergedComposeFindings(
         : expectedServices(s);
   const missing = wanted.filter((x) => !services.includes(x));
   if (missing.length > 0) add('consistency:services', `missing services ${missing.join(', ')}`);
+  const beats = beatFinding(
+    composeBeats(
+      merged,
+      beatContext(ctx, (image) => !!image && image.split(':')[0] === s.projectName),
+    ),
+    !!s.celery && label !== 'test',
+  );
+  if (beats) add('consistency:celery-beat', beats);
   return out;
+}
+
+/** What the beat count needs: the image's CMD and the beat programs of docker/supervisord.conf. */
+function beatContext(ctx: Context, isAppImage: BeatContext['isAppImage']): BeatContext {
+  const conf = ctx.p.read('docker/supervisord.conf');
+  return {
+    imageCmd: ctx.image?.cmd ?? [],
+    isAppImage,
+    supervisordBeats: conf === undefined ? 0 : beatsIn(supervisordPrograms(conf)),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1013,6 +1039,16 @@ async function kustomizeChecks(ctx: Context, kubectl: string): Promise<Finding[]
         undefined,
       );
       check(b.artifact, r.docs, b.env, b.deploy ? placeholders(b.env) : undefined, false);
+      if (b.deploy || !r.docs) return;
+      const repository = `${ctx.s.imageRepository}:`;
+      const beats = beatFinding(
+        k8sBeats(
+          r.docs,
+          beatContext(ctx, (image) => !!image?.startsWith(repository)),
+        ),
+        !!ctx.s.celery,
+      );
+      if (beats) out.push({ artifact: b.artifact, check: 'consistency:celery-beat', message: beats });
     });
   } finally {
     rmSync(copy, { recursive: true, force: true });
