@@ -5,7 +5,6 @@
  *
  * Types come from `kubernetes-models` (a devDependency; type-only imports vanish from the build).
  */
-import { Document } from 'yaml';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
@@ -24,6 +23,7 @@ import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisrup
 import { celeryBeatArgs, celeryWorkerArgs, gunicornArgs } from './commands.js';
 import { configVars, envCatalog, secretVars } from './env-vars.js';
 import type { Model } from './model.js';
+import { toYaml } from './yaml.js';
 
 export const K8S_ENVIRONMENTS = ['staging', 'production'] as const;
 export type K8sEnvironment = (typeof K8S_ENVIRONMENTS)[number];
@@ -568,16 +568,9 @@ export interface K8sFile {
   content: string;
 }
 
-/** One YAML document with a comment on top; long strings are never folded. */
-export function yamlFile(comment: string, value: object): string {
-  // No anchors: shared sub-objects (the probes' httpGet) are written out in full.
-  const doc = new Document(value, { aliasDuplicateObjects: false });
-  doc.commentBefore = comment
-    .split('\n')
-    .map((line) => ` ${line}`)
-    .join('\n');
-  return doc.toString({ lineWidth: 0 });
-}
+/** One YAML document (lib/yaml.ts) with a comment on top. */
+export const yamlFile = (comment: string, value: object): string =>
+  toYaml(value, { header: comment.split('\n') });
 
 function secretsExample(m: Model, env: K8sEnvironment): string {
   const lines = [

@@ -312,7 +312,34 @@ function yamlDocs(artifact: string, text: string, out: Finding[]): unknown[] {
       out.push({ artifact, check: 'yaml', message: e.message });
     if (doc.errors.length === 0) values.push(doc.toJS());
   }
+  // A YAML 1.1 reader (PyYAML, Go's yaml.v2) must read the same data: `name: no` is false there.
+  const old = parseAllDocuments(text, { version: '1.1', logLevel: 'silent' });
+  (Array.isArray(old) ? old : [old]).forEach((doc, i) => {
+    const where = doc.errors.length === 0 ? firstDifference(doc.toJS(), values[i], '') : undefined;
+    if (where !== undefined)
+      out.push({
+        artifact,
+        check: 'yaml:1.1',
+        message: `a YAML 1.1 reader reads ${where || 'the document'} differently`,
+      });
+  });
   return values;
+}
+
+/** The path of the first value that differs between two parses ('' for the root), or undefined. */
+function firstDifference(a: unknown, b: unknown, path: string): string | undefined {
+  if (a instanceof Date || typeof a !== typeof b || Array.isArray(a) !== Array.isArray(b))
+    return `${path} (${JSON.stringify(a)} instead of ${JSON.stringify(b)})`;
+  if (a === null || b === null || typeof a !== 'object')
+    return a === b ? undefined : `${path} (${JSON.stringify(a)} instead of ${JSON.stringify(b)})`;
+  const [x, y] = [a as Record<string, unknown>, b as Record<string, unknown>];
+  const keys = [...new Set([...Object.keys(x), ...Object.keys(y)])];
+  for (const key of keys) {
+    if (!(key in x) || !(key in y)) return `${path}.${key} (a key ${key in x ? 'only 1.1' : 'only 1.2'} has)`;
+    const found = firstDifference(x[key], y[key], `${path}.${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 const asObj = (v: unknown): Obj =>
