@@ -20,7 +20,7 @@ import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { celeryBeatArgs, celeryWorkerArgs, gunicornArgs } from './commands.js';
+import { celeryBeatArgs, celeryWorkerArgs, commandLine, gunicornArgs } from './commands.js';
 import { configVars, envCatalog, secretVars } from './env-vars.js';
 import type { Model } from './model.js';
 import { toYaml } from './yaml.js';
@@ -210,6 +210,27 @@ function appContainer(m: Model, args: string[], extra: Partial<IContainer> = {})
   };
 }
 
+/** Seconds between two checks of the migration gate. */
+export const MIGRATION_GATE_INTERVAL_S = 5;
+export const MIGRATION_GATE_CONTAINER = 'wait-for-migrations';
+
+/**
+ * The migration gate of the app's Deployments: an init container that waits until `migrate --check`
+ * passes, i.e. until the migrate Job has applied every migration of this image. A pod of a new release
+ * never serves (nor runs tasks) against the old schema; the old pods keep serving meanwhile
+ * (maxUnavailable 0). With PostgreSQL only: without a shared database there is no schema to wait for.
+ */
+export function migrationGate(m: Model): Pick<IPodSpec, 'initContainers'> {
+  if (!m.s.postgres) return {};
+  const check = commandLine(['python', m.managePy, 'migrate', '--check']);
+  const wait = `until ${check}; do echo "unapplied migrations: waiting for the migrate Job"; sleep ${MIGRATION_GATE_INTERVAL_S}; done`;
+  return {
+    initContainers: [
+      appContainer(m, ['sh', '-c', wait], { name: MIGRATION_GATE_CONTAINER, workingDir: m.workdir }),
+    ],
+  };
+}
+
 function podSpec(m: Model, container: IContainer, extra: Partial<IPodSpec> = {}): IPodSpec {
   return {
     serviceAccountName: k8sNames(m).serviceAccount,
@@ -295,6 +316,7 @@ export function webDeployment(m: Model): IDeployment {
         m,
         'web',
         podSpec(m, container, {
+          ...migrationGate(m),
           topologySpreadConstraints: [
             spread('kubernetes.io/hostname', 'DoNotSchedule'),
             // Zones are best effort: single-zone clusters must still schedule.
@@ -324,7 +346,7 @@ function celeryDeployment(m: Model, component: 'worker' | 'beat'): IDeployment {
       template: template(
         m,
         component,
-        podSpec(m, appContainer(m, beat ? celeryBeatArgs(m) : celeryWorkerArgs(m))),
+        podSpec(m, appContainer(m, beat ? celeryBeatArgs(m) : celeryWorkerArgs(m)), migrationGate(m)),
       ),
     },
   };
@@ -659,7 +681,7 @@ export function k8sFiles(m: Model): K8sFile[] {
     add(
       `k8s/overlays/${env}/kustomization.yaml`,
       [
-        `${env}: namespace, worker replicas, image tag, settings (same values as env.${env}), host.`,
+        `${env}: namespace, autoscaling, ${m.s.celery ? 'worker replicas, ' : ''}image tag, settings (same values as env.${env}), host.`,
         `CI sets the image: kustomize edit set image ${m.s.imageRepository}=${m.s.imageRepository}:<tag>`,
         `Secrets are placeholders here; deploy with k8s/deploy/${env}, which adds the real ones.`,
       ].join('\n'),

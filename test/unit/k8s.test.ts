@@ -220,6 +220,33 @@ describe('py-docker:k8s', function () {
         if (beat) assert.deepEqual([beat.spec.replicas, beat.spec.strategy.type], [1, 'Recreate']);
       });
 
+      it('every Deployment waits in an init container until `migrate --check` passes (PostgreSQL): no pod runs new code on the old schema', () => {
+        const docs = builds.production ?? kustomizeBuild(kubectl, join(cwd, 'k8s/overlays/production'));
+        const job = docs.find((d) => d.kind === 'Job')!.spec.template.spec.containers[0];
+        const deployments = docs.filter((d) => d.kind === 'Deployment');
+        assert.equal(deployments.length, s.celery ? 3 : 1);
+        for (const d of deployments) {
+          const gates = d.spec.template.spec.initContainers;
+          if (!s.postgres) {
+            assert.equal(gates, undefined, `${d.metadata!.name}: no shared database, nothing to wait for`);
+            continue;
+          }
+          assert.equal(gates.length, 1, d.metadata!.name);
+          const gate = gates[0];
+          assert.equal(gate.name, 'wait-for-migrations');
+          const [shell, flag, script] = gate.args as string[];
+          assert.deepEqual([shell, flag], ['sh', '-c']);
+          const manage = s.appDir === '.' ? 'manage.py' : `${s.appDir}/manage.py`;
+          assert.match(
+            script!,
+            new RegExp(`^until python ${manage.replace('.', '\\.')} migrate --check; do .*sleep 5; done$`),
+          );
+          // The same image, settings, secrets and folder as the Job that applies the migrations.
+          for (const key of ['image', 'envFrom', 'env', 'workingDir', 'securityContext'])
+            assert.deepEqual(gate[key], job[key], `${d.metadata!.name}: ${key}`);
+        }
+      });
+
       it('the deploy folder builds once secrets.env exists and swaps the placeholders for its values', () => {
         for (const env of ENVS) {
           const dir = join(cwd, `k8s/deploy/${env}`);
