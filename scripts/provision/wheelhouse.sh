@@ -33,7 +33,7 @@ PACKAGES=(Django gunicorn asgiref sqlparse psycopg whitenoise redis
   celery kombu billiard vine amqp click click-didyoumean click-repl click-plugins prompt-toolkit
   wcwidth python-dateutil six tzdata typing-extensions packaging supervisor
   pytest pytest-django iniconfig pluggy pip setuptools wheel
-  dj-database-url python-dotenv django-environ uvicorn h11)
+  dj-database-url python-dotenv django-environ)
 # shellcheck disable=SC2206 # a list of names
 [ -z "${WHEELHOUSE_EXTRA:-}" ] || PACKAGES+=(${WHEELHOUSE_EXTRA})
 mkdir -p "$WH"
