@@ -4,11 +4,13 @@
  * docker-compose.test.yml (the test run, owned by the testing part). Every value comes from the model,
  * the settings or the env catalogue; `composeYaml` serializes with short comments for the reader.
  */
-import { Document, isMap, isScalar, type YAMLMap } from 'yaml';
 import { celeryBeatArgs, celeryWorkerArgs } from './commands.js';
 import { envCatalog, type Environment } from './env-vars.js';
 import { DEBUG_PORT, type Model } from './model.js';
 import { cpuToMilli, memoryToBytes } from './settings.js';
+import { toYaml, type KeyComment } from './yaml.js';
+
+export type { KeyComment } from './yaml.js';
 
 export type Condition = 'service_started' | 'service_healthy' | 'service_completed_successfully';
 
@@ -74,12 +76,6 @@ export interface ComposeFile {
   services: Record<string, Service>;
   networks?: Record<string, { internal?: boolean }>;
   volumes?: Record<string, Record<string, never>>;
-}
-
-/** A comment placed before the key at `path` (e.g. ['services', 'web', 'healthcheck']). */
-export interface KeyComment {
-  path: string[];
-  text: string;
 }
 
 export interface ComposeDoc {
@@ -561,19 +557,7 @@ export function composeYaml(doc: ComposeDoc): string {
   return commentedYaml(doc.file, doc.header, doc.comments);
 }
 
-/**
- * YAML for any typed object, with a header comment and comments before chosen keys. YAML 1.1 quoting
- * keeps "no", "on" and "y" strings for every parser; shared objects are repeated, never anchored.
- */
+/** YAML for any typed object (lib/yaml.ts), with a header comment and comments before chosen keys. */
 export function commentedYaml(value: unknown, header: string[], comments: KeyComment[]): string {
-  const yaml = new Document(value, { version: '1.1', aliasDuplicateObjects: false });
-  yaml.commentBefore = header.map((line) => ` ${line}`).join('\n');
-  for (const { path, text } of comments) {
-    const parent = path.length === 1 ? yaml.contents : yaml.getIn(path.slice(0, -1), true);
-    if (!isMap(parent)) throw new Error(`yaml comment: no mapping at ${path.slice(0, -1).join('.')}`);
-    const pair = (parent as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === path.at(-1));
-    if (!pair || !isScalar(pair.key)) throw new Error(`yaml comment: no key ${path.join('.')}`);
-    pair.key.commentBefore = text;
-  }
-  return yaml.toString({ lineWidth: 0 });
+  return toYaml(value, { header, comments });
 }

@@ -5,7 +5,6 @@
  *
  * Types come from `kubernetes-models` (a devDependency; type-only imports vanish from the build).
  */
-import { Document } from 'yaml';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
@@ -21,9 +20,10 @@ import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { celeryBeatArgs, celeryWorkerArgs, gunicornArgs } from './commands.js';
+import { celeryBeatArgs, celeryWorkerArgs, commandLine, gunicornArgs } from './commands.js';
 import { configVars, envCatalog, secretVars } from './env-vars.js';
 import type { Model } from './model.js';
+import { toYaml } from './yaml.js';
 
 export const K8S_ENVIRONMENTS = ['staging', 'production'] as const;
 export type K8sEnvironment = (typeof K8S_ENVIRONMENTS)[number];
@@ -97,7 +97,7 @@ export function labels(m: Model, component?: Component): Record<string, string> 
   };
 }
 
-/** Web replicas: production runs --replicas (>= 2), staging half of it, at least one. */
+/** Web replicas (the HPA's minimum) and worker replicas: production runs --replicas (>= 2), staging half of it, at least one. */
 export function replicasFor(m: Model, env: K8sEnvironment): number {
   return env === 'production' ? m.s.replicas : Math.max(1, Math.floor(m.s.replicas / 2));
 }
@@ -210,6 +210,27 @@ function appContainer(m: Model, args: string[], extra: Partial<IContainer> = {})
   };
 }
 
+/** Seconds between two checks of the migration gate. */
+export const MIGRATION_GATE_INTERVAL_S = 5;
+export const MIGRATION_GATE_CONTAINER = 'wait-for-migrations';
+
+/**
+ * The migration gate of the app's Deployments: an init container that waits until `migrate --check`
+ * passes, i.e. until the migrate Job has applied every migration of this image. A pod of a new release
+ * never serves (nor runs tasks) against the old schema; the old pods keep serving meanwhile
+ * (maxUnavailable 0). With PostgreSQL only: without a shared database there is no schema to wait for.
+ */
+export function migrationGate(m: Model): Pick<IPodSpec, 'initContainers'> {
+  if (!m.s.postgres) return {};
+  const check = commandLine(['python', m.managePy, 'migrate', '--check']);
+  const wait = `until ${check}; do echo "unapplied migrations: waiting for the migrate Job"; sleep ${MIGRATION_GATE_INTERVAL_S}; done`;
+  return {
+    initContainers: [
+      appContainer(m, ['sh', '-c', wait], { name: MIGRATION_GATE_CONTAINER, workingDir: m.workdir }),
+    ],
+  };
+}
+
 function podSpec(m: Model, container: IContainer, extra: Partial<IPodSpec> = {}): IPodSpec {
   return {
     serviceAccountName: k8sNames(m).serviceAccount,
@@ -287,7 +308,7 @@ export function webDeployment(m: Model): IDeployment {
     kind: 'Deployment',
     metadata: { name: names.web, labels: labels(m, 'web') },
     spec: {
-      replicas: replicasFor(m, 'production'),
+      // No replicas: the HPA owns the count; a replicas field would reset it on every apply.
       revisionHistoryLimit: 5,
       selector: { matchLabels: selectorLabels(m, 'web') },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
@@ -295,6 +316,7 @@ export function webDeployment(m: Model): IDeployment {
         m,
         'web',
         podSpec(m, container, {
+          ...migrationGate(m),
           topologySpreadConstraints: [
             spread('kubernetes.io/hostname', 'DoNotSchedule'),
             // Zones are best effort: single-zone clusters must still schedule.
@@ -324,7 +346,7 @@ function celeryDeployment(m: Model, component: 'worker' | 'beat'): IDeployment {
       template: template(
         m,
         component,
-        podSpec(m, appContainer(m, beat ? celeryBeatArgs(m) : celeryWorkerArgs(m))),
+        podSpec(m, appContainer(m, beat ? celeryBeatArgs(m) : celeryWorkerArgs(m)), migrationGate(m)),
       ),
     },
   };
@@ -519,7 +541,7 @@ function overlayPatches(m: Model, env: K8sEnvironment): Record<string, { comment
     },
     'patches/ingress.yaml': { comment: `Ingress of ${env}: its host and TLS.`, doc: ingress(m, env) },
     'patches/hpa.yaml': {
-      comment: `Autoscaling of ${env}: never below the overlay's replicas.`,
+      comment: `Autoscaling of ${env}: the web Deployment has no replicas field, this range alone sets its size.`,
       doc: hpaPatch,
     },
   };
@@ -534,10 +556,8 @@ function overlayKustomization(m: Model, env: K8sEnvironment, patches: string[]):
     namespace: namespaceFor(m, env),
     resources: ['../../base'],
     images: [{ name: m.s.imageRepository, newTag: IMAGE_TAG_PLACEHOLDER }],
-    replicas: [
-      { name: names.web, count: replicas },
-      ...(m.s.celery ? [{ name: names.worker, count: replicas }] : []),
-    ],
+    // The web count is the HPA's (patches/hpa.yaml); only the worker has a fixed count.
+    ...(m.s.celery ? { replicas: [{ name: names.worker, count: replicas }] } : {}),
     configMapGenerator: [
       {
         name: names.config,
@@ -570,16 +590,9 @@ export interface K8sFile {
   content: string;
 }
 
-/** One YAML document with a comment on top; long strings are never folded. */
-export function yamlFile(comment: string, value: object): string {
-  // No anchors: shared sub-objects (the probes' httpGet) are written out in full.
-  const doc = new Document(value, { aliasDuplicateObjects: false });
-  doc.commentBefore = comment
-    .split('\n')
-    .map((line) => ` ${line}`)
-    .join('\n');
-  return doc.toString({ lineWidth: 0 });
-}
+/** One YAML document (lib/yaml.ts) with a comment on top. */
+export const yamlFile = (comment: string, value: object): string =>
+  toYaml(value, { header: comment.split('\n') });
 
 function secretsExample(m: Model, env: K8sEnvironment): string {
   const lines = [
@@ -668,7 +681,7 @@ export function k8sFiles(m: Model): K8sFile[] {
     add(
       `k8s/overlays/${env}/kustomization.yaml`,
       [
-        `${env}: namespace, replicas, image tag, settings (same values as env.${env}), host.`,
+        `${env}: namespace, autoscaling, ${m.s.celery ? 'worker replicas, ' : ''}image tag, settings (same values as env.${env}), host.`,
         `CI sets the image: kustomize edit set image ${m.s.imageRepository}=${m.s.imageRepository}:<tag>`,
         `Secrets are placeholders here; deploy with k8s/deploy/${env}, which adds the real ones.`,
       ].join('\n'),

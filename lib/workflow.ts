@@ -7,7 +7,8 @@
  * the job that needs them, pinned SHAs, `persist-credentials: false`, no `${{ }}` inside `run:` (values
  * reach scripts through `env:`), a concurrency group per ref and a timeout on every job.
  */
-import { Document, isScalar, visit, type Pair } from 'yaml';
+import { isScalar, visit, type Document, type Pair } from 'yaml';
+import { toYaml } from './yaml.js';
 import { ACTIONS, CONTAINER_STRUCTURE_TEST, pinOf, usesRef, type ActionKey } from './actions.js';
 import { testImage, TESTS_SERVICE } from './compose.js';
 import { k8sNames, namespaceFor, SECRETS_FILE } from './k8s.js';
@@ -114,8 +115,11 @@ export const checkout = (): UsesStep =>
  * every pinned action, a blank line between jobs, no line folding.
  */
 export function workflowYaml(value: object, header: string[]): string {
-  const doc = new Document(value, { aliasDuplicateObjects: false });
-  doc.commentBefore = header.map((line) => (line ? ` ${line}` : '')).join('\n');
+  return toYaml(value, { header, decorate: pinComments });
+}
+
+/** The `# vX.Y.Z` comment of every pinned action, and a blank line between jobs and top sections. */
+function pinComments(doc: Document): void {
   visit(doc, {
     Pair(_key, pair: Pair) {
       if (!isScalar(pair.key) || pair.key.value !== 'uses' || !isScalar(pair.value)) return;
@@ -136,7 +140,6 @@ export function workflowYaml(value: object, header: string[]): string {
     );
     if (pair && isScalar(pair.key)) pair.key.spaceBefore = true;
   }
-  return doc.toString({ lineWidth: 0 });
 }
 
 // ---------------------------------------------------------------------------------------------------

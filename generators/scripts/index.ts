@@ -1,4 +1,4 @@
-import { celeryBeatArgs, celeryWorkerArgs, commandLine, gunicornArgs } from '../../lib/commands.js';
+import { celeryWorkerArgs, commandLine, gunicornArgs } from '../../lib/commands.js';
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
 import { BRIDGE_DIR, BRIDGE_MODULE, HEALTH_MODULE, type Model } from '../../lib/model.js';
 import { BUILD_ONLY_SECRET_KEY } from '../../lib/dockerfile.js';
@@ -9,14 +9,14 @@ export interface SupervisedProgram {
   command: string;
 }
 
+/**
+ * gunicorn and, with Celery, a worker. Never beat: the web container is replicated (the HPA, `--scale`),
+ * and each copy would schedule every periodic task again. Beat is always its own single service (the
+ * compose beat service, the one-replica beat Deployment), so exactly one runs in every combination.
+ */
 export function supervisedPrograms(m: Model): SupervisedProgram[] {
   const programs = [{ name: m.services.web, command: commandLine(gunicornArgs(m)) }];
-  if (m.s.celery) {
-    programs.push(
-      { name: m.services.worker, command: commandLine(celeryWorkerArgs(m)) },
-      { name: m.services.beat, command: commandLine(celeryBeatArgs(m)) },
-    );
-  }
+  if (m.s.celery) programs.push({ name: m.services.worker, command: commandLine(celeryWorkerArgs(m)) });
   return programs;
 }
 

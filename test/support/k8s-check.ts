@@ -285,6 +285,16 @@ export function checklistFindings(docs: K8sObject[], x: Expectations): string[] 
   const secrets = new Map(of('Secret').map((s) => [s.metadata!.name, s]));
   const configMaps = new Map(of('ConfigMap').map((c) => [c.metadata!.name, c]));
 
+  // An HPA owns the size of what it scales: a replicas field there resets it on every apply.
+  const scalers = (w: K8sObject): K8sObject[] =>
+    of('HorizontalPodAutoscaler').filter(
+      (h) => h.spec?.scaleTargetRef?.kind === w.kind && h.spec.scaleTargetRef.name === w.metadata?.name,
+    );
+  for (const w of workloads)
+    for (const hpa of scalers(w))
+      if (w.spec?.replicas !== undefined)
+        fail(w, `sets replicas (${w.spec.replicas}) although ${objectName(hpa)} scales it`);
+
   for (const w of workloads) {
     const pod: Any = w.spec?.template?.spec ?? {};
     const podLabels = w.spec?.template?.metadata?.labels;
@@ -400,7 +410,10 @@ export function checklistFindings(docs: K8sObject[], x: Expectations): string[] 
     const resolve = (port: string | number): number | undefined =>
       typeof port === 'number' ? port : portByName.get(port);
     if (![...portByName.values()].includes(x.port)) fail(web, `no container port ${x.port}`);
-    if (!((web.spec.replicas ?? 1) >= x.minReplicas)) fail(web, `replicas below ${x.minReplicas}`);
+    // The HPA sets the size of the web Deployment (the rule below keeps replicas out of it).
+    const webHpa = scalers(web)[0];
+    const webReplicas: number = webHpa?.spec?.minReplicas ?? web.spec.replicas ?? 1;
+    if (!(webReplicas >= x.minReplicas)) fail(web, `replicas below ${x.minReplicas}`);
     const strategy = web.spec.strategy ?? {};
     if (strategy.type !== 'RollingUpdate' || strategy.rollingUpdate?.maxUnavailable !== 0)
       fail(web, 'not a rolling update with maxUnavailable 0');
@@ -480,7 +493,7 @@ export function checklistFindings(docs: K8sObject[], x: Expectations): string[] 
     const pdbs = of('PodDisruptionBudget').filter((p) => matches(p.spec?.selector?.matchLabels, webLabels));
     if (pdbs.length === 0) fail(web, 'no PodDisruptionBudget');
     for (const pdb of pdbs) {
-      const replicas = web.spec.replicas ?? 1;
+      const replicas = webReplicas;
       if (
         pdb.spec.minAvailable !== undefined &&
         !(typeof pdb.spec.minAvailable === 'number' && pdb.spec.minAvailable < replicas)
@@ -489,14 +502,9 @@ export function checklistFindings(docs: K8sObject[], x: Expectations): string[] 
       if (pdb.spec.maxUnavailable !== undefined && !(pdb.spec.maxUnavailable >= 1))
         fail(pdb, 'maxUnavailable below 1');
     }
-    const hpas = of('HorizontalPodAutoscaler').filter(
-      (h) =>
-        h.spec?.scaleTargetRef?.kind === 'Deployment' && h.spec.scaleTargetRef.name === web.metadata!.name,
-    );
+    const hpas = scalers(web);
     if (hpas.length === 0) fail(web, 'no HorizontalPodAutoscaler');
     for (const hpa of hpas) {
-      if (hpa.spec.minReplicas !== web.spec.replicas)
-        fail(hpa, `minReplicas ${hpa.spec.minReplicas} is not the Deployment's ${web.spec.replicas}`);
       if (!(hpa.spec.maxReplicas > hpa.spec.minReplicas)) fail(hpa, 'maxReplicas leaves no room to scale');
       if (!(hpa.spec.metrics ?? []).some((m: Any) => m.resource?.name === 'cpu'))
         fail(hpa, 'does not scale on CPU');

@@ -38,6 +38,14 @@ import {
   type K8sObject,
 } from './k8s-check.js';
 import { SUPERVISOR_PARSE, type SupervisorConf } from './supervisor-parse.js';
+import {
+  beatFinding,
+  beatsIn,
+  composeBeats,
+  k8sBeats,
+  supervisordPrograms,
+  type BeatContext,
+} from './beat-count.js';
 import { structureTestSchema } from './structure-test-schema.js';
 import { structFindings } from './structure-test-structs.js';
 import { findTool } from './tools.js';
@@ -304,7 +312,34 @@ function yamlDocs(artifact: string, text: string, out: Finding[]): unknown[] {
       out.push({ artifact, check: 'yaml', message: e.message });
     if (doc.errors.length === 0) values.push(doc.toJS());
   }
+  // A YAML 1.1 reader (PyYAML, Go's yaml.v2) must read the same data: `name: no` is false there.
+  const old = parseAllDocuments(text, { version: '1.1', logLevel: 'silent' });
+  (Array.isArray(old) ? old : [old]).forEach((doc, i) => {
+    const where = doc.errors.length === 0 ? firstDifference(doc.toJS(), values[i], '') : undefined;
+    if (where !== undefined)
+      out.push({
+        artifact,
+        check: 'yaml:1.1',
+        message: `a YAML 1.1 reader reads ${where || 'the document'} differently`,
+      });
+  });
   return values;
+}
+
+/** The path of the first value that differs between two parses ('' for the root), or undefined. */
+function firstDifference(a: unknown, b: unknown, path: string): string | undefined {
+  if (a instanceof Date || typeof a !== typeof b || Array.isArray(a) !== Array.isArray(b))
+    return `${path} (${JSON.stringify(a)} instead of ${JSON.stringify(b)})`;
+  if (a === null || b === null || typeof a !== 'object')
+    return a === b ? undefined : `${path} (${JSON.stringify(a)} instead of ${JSON.stringify(b)})`;
+  const [x, y] = [a as Record<string, unknown>, b as Record<string, unknown>];
+  const keys = [...new Set([...Object.keys(x), ...Object.keys(y)])];
+  for (const key of keys) {
+    if (!(key in x) || !(key in y)) return `${path}.${key} (a key ${key in x ? 'only 1.1' : 'only 1.2'} has)`;
+    const found = firstDifference(x[key], y[key], `${path}.${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 const asObj = (v: unknown): Obj =>
@@ -577,7 +612,7 @@ async function supervisorChecks(ctx: Context, k8sWebArgs: string[] | undefined):
   if (!conf.nodaemon)
     out.push({ artifact: file, check: 'supervisor', message: 'supervisord does not run in the foreground' });
   const names = conf.programs.map((prog) => prog.name).sort();
-  const want = ['web', ...(s.celery ? ['beat', 'worker'] : [])].sort();
+  const want = ['web', ...(s.celery ? ['worker'] : [])].sort();
   if (names.join() !== want.join())
     out.push({
       artifact: file,
@@ -778,7 +813,25 @@ function mergedComposeFindings(
         : expectedServices(s);
   const missing = wanted.filter((x) => !services.includes(x));
   if (missing.length > 0) add('consistency:services', `missing services ${missing.join(', ')}`);
+  const beats = beatFinding(
+    composeBeats(
+      merged,
+      beatContext(ctx, (image) => !!image && image.split(':')[0] === s.projectName),
+    ),
+    !!s.celery && label !== 'test',
+  );
+  if (beats) add('consistency:celery-beat', beats);
   return out;
+}
+
+/** What the beat count needs: the image's CMD and the beat programs of docker/supervisord.conf. */
+function beatContext(ctx: Context, isAppImage: BeatContext['isAppImage']): BeatContext {
+  const conf = ctx.p.read('docker/supervisord.conf');
+  return {
+    imageCmd: ctx.image?.cmd ?? [],
+    isAppImage,
+    supervisordBeats: conf === undefined ? 0 : beatsIn(supervisordPrograms(conf)),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1013,6 +1066,16 @@ async function kustomizeChecks(ctx: Context, kubectl: string): Promise<Finding[]
         undefined,
       );
       check(b.artifact, r.docs, b.env, b.deploy ? placeholders(b.env) : undefined, false);
+      if (b.deploy || !r.docs) return;
+      const repository = `${ctx.s.imageRepository}:`;
+      const beats = beatFinding(
+        k8sBeats(
+          r.docs,
+          beatContext(ctx, (image) => !!image?.startsWith(repository)),
+        ),
+        !!ctx.s.celery,
+      );
+      if (beats) out.push({ artifact: b.artifact, check: 'consistency:celery-beat', message: beats });
     });
   } finally {
     rmSync(copy, { recursive: true, force: true });

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +16,10 @@ import {
   srcLayoutProject,
   tutorialProject,
 } from '../support/e2e-projects.js';
+import { kustomizeBuild, type K8sObject } from '../support/k8s-check.js';
 import { envFile, python, pythonSite } from '../support/python.js';
 import { runGenerator } from '../support/run.js';
+import { requireTool } from '../support/tools.js';
 
 const fixture = (name: string): string =>
   fileURLToPath(new URL(`../../../test/fixtures/${name}/`, import.meta.url));
@@ -122,6 +124,59 @@ describe('the container settings over existing projects (Debian Django)', functi
           DATABASE_URL: 'sqlite:///:memory:',
         });
       });
+    });
+  }
+});
+
+describe('the Kubernetes overlays never start on their placeholder secrets (Debian Django)', function () {
+  let dir: string;
+  let kubectl: string;
+  before(async function () {
+    this.timeout(120_000);
+    kubectl = requireTool(this, 'kubectl');
+    dir = await generated(() => undefined);
+  });
+
+  /** What a pod of a build gets: its ConfigMap, then its Secret (the pods' envFrom and secretKeyRefs). */
+  const podEnv = (docs: K8sObject[]): Record<string, string> => {
+    const secret = docs.find((d) => d.kind === 'Secret')!;
+    const data = Object.entries((secret.data ?? {}) as Record<string, string>).map(([k, v]) => [
+      k,
+      Buffer.from(v, 'base64').toString(),
+    ]);
+    return {
+      ...(docs.find((d) => d.kind === 'ConfigMap')!.data as Record<string, string>),
+      ...Object.fromEntries(data),
+      ...((secret.stringData ?? {}) as Record<string, string>),
+    };
+  };
+
+  for (const env of ['staging', 'production']) {
+    it(`\`kubectl apply -k k8s/overlays/${env}\` would not start: the settings refuse the placeholder and name k8s/deploy/${env}/secrets.env`, function () {
+      const site = pythonSite(this);
+      const overlay = podEnv(kustomizeBuild(kubectl, join(dir, `k8s/overlays/${env}`)));
+      assert.match(overlay.DJANGO_SECRET_KEY!, /^change-me-/);
+      assert.equal(overlay.DJANGO_SETTINGS_MODULE, 'docker_settings');
+      assert.throws(
+        () => python(site, dir, ['manage.py', 'check'], overlay),
+        (error: Error) =>
+          /DJANGO_SECRET_KEY is a placeholder/.test(error.message) &&
+          error.message.includes(`k8s/deploy/${env}/secrets.env`) &&
+          error.message.includes('kubectl apply -k k8s/deploy/<environment>'),
+      );
+      // The deploy folder, once its secrets.env holds real values, starts.
+      const deploy = join(dir, `k8s/deploy/${env}`);
+      writeFileSync(
+        join(deploy, 'secrets.env'),
+        readFileSync(join(deploy, 'secrets.env.example'), 'utf8').replace(
+          /^([A-Z_]+)=change-me-.*$/gm,
+          (_line, name: string) => `${name}=${randomBytes(48).toString('base64url')}`,
+        ),
+      );
+      assert.match(
+        python(site, dir, ['manage.py', 'check'], podEnv(kustomizeBuild(kubectl, deploy))),
+        /System check identified no issues/,
+      );
     });
   }
 });

@@ -505,7 +505,8 @@ describe('ci: yo py-docker:ci', function () {
       ],
       [
         'a pull_request_target trigger',
-        (s) => mutate(s, /^on:\n/m, 'on:\n  pull_request_target:\n    branches:\n      - main\n'),
+        // `"on"`: quoted, so YAML 1.1 readers do not take the key for true (lib/yaml.ts).
+        (s) => mutate(s, /^"on":\n/m, '"on":\n  pull_request_target:\n    branches:\n      - main\n'),
         checklistFindings,
         /triggers: on: pull_request_target/,
       ],

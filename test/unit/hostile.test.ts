@@ -48,28 +48,47 @@ const HOSTILE: [string, string][] = [
   ['an unknown variant', 'ubuntu'],
   ['a malformed version', '3.x'],
   ['a version with five parts', '1.2.3.4.5'],
+  // YAML 1.1 takes these, written plain, for booleans, null and numbers (lib/yaml.ts quotes them).
+  ['YAML 1.1 `yes`', 'yes'],
+  ['YAML 1.1 `no`', 'no'],
+  ['YAML 1.1 `on`', 'on'],
+  ['YAML 1.1 `off`', 'off'],
+  ['YAML 1.1 `y`', 'y'],
+  ['YAML 1.1 `n`', 'n'],
+  ['YAML `null`', 'null'],
+  ['YAML `~`', '~'],
+  ['octal-looking `010`', '010'],
+  ['float-looking `1.5`', '1.5'],
 ];
+
+/** The YAML words above, valid wherever a plain name is. */
+const YAML_WORDS = ['yes', 'no', 'on', 'off', 'y', 'n', 'null'];
+/** ...and the number-looking ones, valid wherever a path or image name is. */
+const YAML_NUMBERS = ['010', '1.5'];
 
 /**
  * Values of the table that are valid for a setting (everything else must be refused). Each one is
  * generated for real below, and the result must pass the validation layer.
  */
 const VALID: Record<string, string[]> = {
-  'app-dir': ['0', '65536', 'ubuntu', '3.x', '1.2.3.4.5'],
-  'requirements-file': ['0', '65536', 'ubuntu', '3.x', '1.2.3.4.5'],
-  'dev-requirements-file': ['0', '65536', 'ubuntu', '3.x', '1.2.3.4.5'],
-  'assets-dir': ['0', '65536', '3.x', '1.2.3.4.5', 'ubuntu'],
-  'assets-sources': ['0', '65536', '3.x', '1.2.3.4.5', 'ubuntu'],
-  'build-script': ['0', '65536', '3.x', '1.2.3.4.5', 'ubuntu'],
-  image: ['0', '65536', 'ubuntu', '3.x', '1.2.3.4.5'],
-  'project-name': ['ubuntu'],
+  'app-dir': ['0', '65536', 'ubuntu', '3.x', '1.2.3.4.5', ...YAML_WORDS, ...YAML_NUMBERS],
+  'requirements-file': ['0', '65536', 'ubuntu', '3.x', '1.2.3.4.5', ...YAML_WORDS, ...YAML_NUMBERS],
+  'dev-requirements-file': ['0', '65536', 'ubuntu', '3.x', '1.2.3.4.5', ...YAML_WORDS, ...YAML_NUMBERS],
+  'assets-dir': ['0', '65536', '3.x', '1.2.3.4.5', 'ubuntu', ...YAML_WORDS, ...YAML_NUMBERS],
+  'assets-sources': ['0', '65536', '3.x', '1.2.3.4.5', 'ubuntu', ...YAML_WORDS, ...YAML_NUMBERS],
+  'build-script': ['0', '65536', '3.x', '1.2.3.4.5', 'ubuntu', ...YAML_WORDS, ...YAML_NUMBERS],
+  image: ['0', '65536', 'ubuntu', '3.x', '1.2.3.4.5', ...YAML_WORDS, ...YAML_NUMBERS],
+  'project-name': ['ubuntu', ...YAML_WORDS],
   // Not "ubuntu": a settings module outside a package, which the starter refuses by name; the
   // starter also refuses other dev/test settings modules and import folders by name.
-  'k8s-namespace': ['ubuntu'],
-  'ingress-class': ['ubuntu'],
-  'tls-issuer': ['ubuntu'],
-  'ingress-host': ['3.x', '1.2.3.4.5'],
-  registry: ['3.x', '1.2.3.4.5'],
+  'k8s-namespace': ['ubuntu', ...YAML_WORDS],
+  'ingress-class': ['ubuntu', ...YAML_WORDS],
+  'tls-issuer': ['ubuntu', ...YAML_WORDS],
+  'ingress-host': ['3.x', '1.2.3.4.5', '1.5'],
+  registry: ['3.x', '1.2.3.4.5', '1.5'],
+  // Decimal, as written: 10 replicas, 10 and 1.5 CPUs.
+  replicas: ['010'],
+  'cpu-limit': ['010', '1.5'],
 };
 
 /**
@@ -144,7 +163,13 @@ describe('hostile values for every flag of `yo py-docker --yes`', function () {
       const setting = SETTINGS.find((s) => s.flag === flag);
       assert.ok(setting, flag);
       for (const value of values)
-        assert.equal((setting.validate as (v: string) => true | string)(value), true, `--${flag} ${value}`);
+        assert.equal(
+          (setting.validate as (v: string | number) => true | string)(
+            setting.type === 'integer' ? Number(value) : value,
+          ),
+          true,
+          `--${flag} ${value}`,
+        );
     }
   });
 });

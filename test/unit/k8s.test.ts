@@ -220,6 +220,33 @@ describe('py-docker:k8s', function () {
         if (beat) assert.deepEqual([beat.spec.replicas, beat.spec.strategy.type], [1, 'Recreate']);
       });
 
+      it('every Deployment waits in an init container until `migrate --check` passes (PostgreSQL): no pod runs new code on the old schema', () => {
+        const docs = builds.production ?? kustomizeBuild(kubectl, join(cwd, 'k8s/overlays/production'));
+        const job = docs.find((d) => d.kind === 'Job')!.spec.template.spec.containers[0];
+        const deployments = docs.filter((d) => d.kind === 'Deployment');
+        assert.equal(deployments.length, s.celery ? 3 : 1);
+        for (const d of deployments) {
+          const gates = d.spec.template.spec.initContainers;
+          if (!s.postgres) {
+            assert.equal(gates, undefined, `${d.metadata!.name}: no shared database, nothing to wait for`);
+            continue;
+          }
+          assert.equal(gates.length, 1, d.metadata!.name);
+          const gate = gates[0];
+          assert.equal(gate.name, 'wait-for-migrations');
+          const [shell, flag, script] = gate.args as string[];
+          assert.deepEqual([shell, flag], ['sh', '-c']);
+          const manage = s.appDir === '.' ? 'manage.py' : `${s.appDir}/manage.py`;
+          assert.match(
+            script!,
+            new RegExp(`^until python ${manage.replace('.', '\\.')} migrate --check; do .*sleep 5; done$`),
+          );
+          // The same image, settings, secrets and folder as the Job that applies the migrations.
+          for (const key of ['image', 'envFrom', 'env', 'workingDir', 'securityContext'])
+            assert.deepEqual(gate[key], job[key], `${d.metadata!.name}: ${key}`);
+        }
+      });
+
       it('the deploy folder builds once secrets.env exists and swaps the placeholders for its values', () => {
         for (const env of ENVS) {
           const dir = join(cwd, `k8s/deploy/${env}`);
@@ -278,21 +305,36 @@ describe('py-docker:k8s', function () {
     assert.equal(ignored('k8s/overlays/production/kustomization.yaml'), false);
   });
 
-  it('staging runs half the production replicas, and its PDB and HPA still make sense', async () => {
-    const { cwd } = await runGenerator('k8s', { options: { yes: true, replicas: '7' } });
-    const web = (env: Env): K8sObject[] => kustomizeBuild(kubectl, join(cwd, `k8s/overlays/${env}`));
-    const of = (docs: K8sObject[], kind: string): K8sObject => docs.find((d) => d.kind === kind)!;
-    const [staging, production] = [web('staging'), web('production')];
-    assert.equal(of(production, 'Deployment').spec.replicas, 7);
-    assert.equal(of(staging, 'Deployment').spec.replicas, 3);
+  it('staging runs half the production replicas through the HPA alone, and its PDB still makes sense', async () => {
+    const options = { yes: true, replicas: '7', celery: true, redis: true };
+    const { cwd } = await runGenerator('k8s', { options });
+    const build = (dir: string): K8sObject[] => kustomizeBuild(kubectl, join(cwd, dir));
+    const of = (docs: K8sObject[], kind: string, component?: string): K8sObject =>
+      docs.find(
+        (d) =>
+          d.kind === kind &&
+          (!component || d.metadata?.labels?.['app.kubernetes.io/component'] === component),
+      )!;
+    const [base, staging, production] = ['k8s/base', ...ENVS.map((e) => `k8s/overlays/${e}`)].map(build);
+    // The HPA scales web: no replicas in the base, nor after an overlay's replicas transformer.
+    for (const docs of [base!, staging!, production!])
+      assert.equal(of(docs, 'Deployment', 'web').spec.replicas, undefined);
     assert.deepEqual(
+      [staging!, production!].map((d) => [
+        of(d, 'HorizontalPodAutoscaler').spec.minReplicas,
+        of(d, 'HorizontalPodAutoscaler').spec.maxReplicas,
+      ]),
       [
-        of(staging, 'HorizontalPodAutoscaler').spec.minReplicas,
-        of(production, 'HorizontalPodAutoscaler').spec.minReplicas,
+        [3, 7],
+        [7, 14],
       ],
+    );
+    // No HPA scales the worker: its count is fixed per environment.
+    assert.deepEqual(
+      [staging!, production!].map((d) => of(d, 'Deployment', 'worker').spec.replicas),
       [3, 7],
     );
-    assert.equal(of(staging, 'PodDisruptionBudget').spec.maxUnavailable, 1);
+    assert.equal(of(staging!, 'PodDisruptionBudget').spec.maxUnavailable, 1);
   });
 
   describe('the checks catch broken manifests', () => {
@@ -419,7 +461,16 @@ describe('py-docker:k8s', function () {
       ],
       ['a wrong health path', (d) => (web(d).livenessProbe.httpGet.path = '/'), /livenessProbe path/],
       ['token mounted', (d) => (pod(d).automountServiceAccountToken = true), /token/],
-      ['one replica in production', (d) => (deployment(d).spec.replicas = 1), /replicas below 2/],
+      [
+        'one replica in production',
+        (d) => (kind(d, 'HorizontalPodAutoscaler').spec.minReplicas = 1),
+        /replicas below 2/,
+      ],
+      [
+        'replicas on a Deployment the HPA scales',
+        (d) => (deployment(d).spec.replicas = 2),
+        /Deployment\/shop-web: sets replicas \(2\) although HorizontalPodAutoscaler\/shop-web scales it/,
+      ],
       ['no spread', (d) => delete pod(d).topologySpreadConstraints, /topology spread/],
       ['recreate strategy', (d) => (deployment(d).spec.strategy = { type: 'Recreate' }), /rolling update/],
       [
@@ -459,11 +510,6 @@ describe('py-docker:k8s', function () {
       ['no NetworkPolicy', (d) => d.splice(d.indexOf(kind(d, 'NetworkPolicy')), 1), /no NetworkPolicy/],
       ['open NetworkPolicy', (d) => (kind(d, 'NetworkPolicy').spec.ingress[0].from = []), /from anywhere/],
       ['no egress to the database', (d) => kind(d, 'NetworkPolicy').spec.egress.pop(), /egress to port 5432/],
-      [
-        'HPA below replicas',
-        (d) => (kind(d, 'HorizontalPodAutoscaler').spec.minReplicas = 1),
-        /minReplicas 1/,
-      ],
     ];
     const kind = (d: K8sObject[], k: string): K8sObject => d.find((o) => o.kind === k)!;
     const deployment = (d: K8sObject[]): K8sObject => kind(d, 'Deployment');

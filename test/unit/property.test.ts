@@ -378,7 +378,7 @@ describe('the validation layer reports broken folders', function () {
       'supervisord.conf without the worker',
       'docker/supervisord.conf',
       (t) => t.replace('[program:worker]', '[program:wrker]'),
-      /programs \[beat, web, wrker\]/,
+      /programs \[web, wrker\]/,
       ['supervisord'],
     ],
     [

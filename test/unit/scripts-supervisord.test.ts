@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { GRACEFUL_TIMEOUT_S, STOP_GRACE_PERIOD_S } from '../../lib/model.js';
 import { script, scriptsProject } from '../support/scripts-fixture.js';
 import { run, start } from '../support/scripts-servers.js';
+import { beatsIn } from '../support/beat-count.js';
 import { SUPERVISOR_PARSE, type SupervisorConf } from '../support/supervisor-parse.js';
 import { hasSupervisor, requireTool } from '../support/tools.js';
 
@@ -64,21 +65,13 @@ describe('py-docker:scripts supervisord.conf (all-in-one mode)', function () {
     assert.deepEqual(parsed.programs[0]!.argv, gunicorn);
   });
 
-  it('with Celery it also runs the worker and beat (schedule in /tmp), all stopping gracefully with logs on stdout/stderr', async () => {
+  it('with Celery it also runs a worker but never beat (the beat service is the one scheduler), all stopping gracefully with logs on stdout/stderr', async () => {
     const parsed = await parse(await scriptsProject({ ...options, celery: true }));
     const byName = Object.fromEntries(parsed.programs.map((p) => [p.name, p]));
-    assert.deepEqual(Object.keys(byName).sort(), ['beat', 'web', 'worker']);
+    assert.deepEqual(Object.keys(byName).sort(), ['web', 'worker']);
     assert.deepEqual(byName.web!.argv, gunicorn);
     assert.deepEqual(byName.worker!.argv, ['celery', '-A', 'shop', 'worker', '--loglevel=INFO']);
-    assert.deepEqual(byName.beat!.argv, [
-      'celery',
-      '-A',
-      'shop',
-      'beat',
-      '--loglevel=INFO',
-      '--schedule',
-      '/tmp/celerybeat-schedule',
-    ]);
+    assert.equal(beatsIn(parsed.programs), 0);
     for (const p of parsed.programs) {
       assert.equal(p.directory, '/app/src', p.name);
       assert.equal(p.stopsignal, SIGTERM, p.name);
@@ -115,12 +108,11 @@ describe('py-docker:scripts supervisord.conf (all-in-one mode)', function () {
     );
     const pidFile = join(work, 'supervisord.pid');
     try {
-      for (const name of ['web', 'worker', 'beat']) await running.printed(`${name}-started`);
+      for (const name of ['web', 'worker']) await running.printed(`${name}-started`);
       process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGTERM');
       const result = await running.done;
       assert.match(result.stdout, /supervisord-exit=0\n/, result.stdout);
-      for (const name of ['web', 'worker', 'beat'])
-        assert.match(result.stdout, new RegExp(`${name}-stopped`));
+      for (const name of ['web', 'worker']) assert.match(result.stdout, new RegExp(`${name}-stopped`));
       assert.ok(result.ms < 15_000, `stopping took ${result.ms} ms`);
     } finally {
       // A supervisord that daemonized has left our process group: end it through its pid file.
