@@ -23,6 +23,7 @@ import {
   type FileRecord,
   type FileRecords,
 } from './drift.js';
+import { helpText, type HelpOption } from './flags-table.js';
 import { lifecycleWarnings } from './lifecycle.js';
 import { buildModel, type Model } from './model.js';
 import { checkRecords } from './records.js';
@@ -72,6 +73,8 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
   /** Every path this run generated (kept, side-by-side or written), so stale ones can be removed. */
   private readonly generated = new Set<string>();
   private readonly commit: CommitSlot;
+  /** What the commit of this run changed on disk (set once it ran; the part the user ran commits). */
+  protected changedPaths?: string[];
 
   /** `part` says which sub-generator this is (`app` for the whole set): it picks flags, questions, storage. */
   constructor(
@@ -102,6 +105,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     });
     this.option('composed', { type: Boolean, hide: true, description: 'Composed by py-docker:app' });
     this.option('restore', { type: Boolean, description: 'Recreate generated files you deleted' });
+    this.option('force', { type: Boolean, description: 'Overwrite files you edited (never `.env`)' });
     this.option('dry-run', {
       type: Boolean,
       description: 'Print a unified diff of every change; write nothing',
@@ -115,6 +119,19 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
         description: `${setting.description}${choices}${shown}`,
       });
     }
+    // yeoman's own switches do nothing here (no install runs, answers are stored per setting).
+    const registered = (this as unknown as { _options: Record<string, HelpOption> })._options;
+    for (const name of ['skip-cache', 'skip-install', 'force-install', 'ask-answered'])
+      if (registered[name]) registered[name].hide = true;
+  }
+
+  override usage(): string {
+    return `yo ${this.part === 'app' ? 'py-docker' : `py-docker:${this.part}`} [options]`;
+  }
+
+  override help(): string {
+    const registered = (this as unknown as { _options: Record<string, HelpOption> })._options;
+    return helpText(this.part, Object.values(registered));
   }
 
   /**
@@ -206,7 +223,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
         ? { type: 'confirm' as const, name: 'value', message: setting.prompt!, default: fallback as boolean }
         : setting.choices
           ? {
-              type: 'list' as const,
+              type: 'select' as const,
               name: 'value',
               message: setting.prompt!,
               choices: [...setting.choices],
@@ -283,7 +300,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     const dryRun = this.dryRun;
     this.commit.run = async () => {
       if (dryRun) return;
-      await commitProject(this.env as never, {
+      this.changedPaths = await commitProject(this.env as never, {
         root,
         configKey: this.rootGeneratorName(),
         info: (message) => this.log.info(message),
