@@ -67,6 +67,33 @@ class CommitSlot {
   };
 }
 
+type Prompting = { prompt(...args: unknown[]): Promise<unknown>; actualAdapter?: Prompting };
+const QUIET_INTERRUPT = Symbol('py-docker quiet interrupt');
+
+/**
+ * Ctrl-C at a question (ours or the conflicter's, both asked through the terminal adapter under the
+ * queue): one line and exit status 130, instead of yeoman's "An error occured while running ..." and
+ * the prompt's "User force closed the prompt". Every question is asked before the first write (the
+ * conflicter's run before lib/writer.ts writes anything), so nothing was written.
+ */
+function stopQuietlyOnInterrupt(queued: unknown): void {
+  const adapter = ((queued as Prompting).actualAdapter ?? queued) as Prompting & {
+    [QUIET_INTERRUPT]?: true;
+  };
+  if (adapter[QUIET_INTERRUPT]) return;
+  adapter[QUIET_INTERRUPT] = true;
+  const prompt = adapter.prompt.bind(adapter);
+  adapter.prompt = async (...args: unknown[]) => {
+    try {
+      return await prompt(...args);
+    } catch (error) {
+      if ((error as Error).name !== 'ExitPromptError') throw error;
+      process.stderr.write('\nStopped at a question; nothing was written.\n');
+      process.exit(130);
+    }
+  };
+}
+
 export abstract class PyDockerGenerator extends Generator<Record<string, unknown>, PyDockerOptions> {
   protected detection!: Detection;
   protected resolution!: Resolved;
@@ -290,6 +317,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     projectPath(root, '.yo-rc.json');
     checkRecords(this.config.get('files'));
     if (this.options.composed) return;
+    stopQuietlyOnInterrupt(this.env.adapter);
     // verify writes nothing, and its image builds must not find a lock file in the build context.
     if (this.part !== 'verify') {
       const release = acquireRunLock(root);

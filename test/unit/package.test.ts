@@ -69,6 +69,38 @@ describe('the package, installed from `npm pack` the way a new user installs it'
     return spawnSync(asUser[0]!, asUser.slice(1), { cwd, encoding: 'utf8', timeout: 120000 });
   };
 
+  /**
+   * `yo` on a real terminal (a tmux pane 120x40), as the user types: `keys(...)` sends keys, `waitFor`
+   * polls the screen (with its scrollback) for a pattern, and the exit status is printed after `EXIT=`.
+   */
+  const terminal = (cwd: string, args: string[]) => {
+    const session = `py-docker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    const env = [`HOME=${join(work, 'home')}`, `PATH=${join(prefix, 'bin')}:${process.env.PATH ?? ''}`];
+    const user = process.getuid?.() === 0 ? 'runuser -u nobody -- ' : '';
+    const line = `${user}env ${env.join(' ')} yo ${args.join(' ')}; echo EXIT=$?; sleep 600`;
+    const tmux = (...a: string[]): string => {
+      const run = spawnSync('tmux', a, { encoding: 'utf8' });
+      assert.equal(run.status, 0, run.stderr);
+      return run.stdout;
+    };
+    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-c', cwd, line);
+    const screen = (): string => tmux('capture-pane', '-p', '-J', '-S', '-500', '-t', session);
+    return {
+      screen,
+      keys: (...keys: string[]) => tmux('send-keys', '-t', session, ...keys),
+      /** The screen once `pattern` is on it (polled; fails after a minute with the screen shown). */
+      waitFor: async (pattern: RegExp): Promise<string> => {
+        for (let i = 0; i < 600; i += 1) {
+          const text = screen();
+          if (pattern.test(text)) return text;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        assert.fail(`${pattern} never appeared on the terminal:\n${screen()}`);
+      },
+      close: () => spawnSync('tmux', ['kill-session', '-t', session]),
+    };
+  };
+
   /** A folder the user running `yo` owns. */
   const userFolder = (name: string): string => {
     const dir = join(work, name);
@@ -218,5 +250,55 @@ describe('the package, installed from `npm pack` the way a new user installs it'
     for (const part of ['docker', 'compose', 'k8s', 'ci', 'verify'])
       assert.match(help, new RegExp(`^ {2}yo py-docker:${part}\\b`, 'm'));
     assert.match(help, /^Examples:\n {2}yo py-docker /m);
+  });
+
+  describe('on a terminal', () => {
+    before(function () {
+      if (spawnSync('tmux', ['-V']).error)
+        missing(this, 'tmux is not installed (run scripts/provision/tools.sh)');
+    });
+
+    it('a new user answers every question of `yo py-docker` in an empty folder: no deprecation or force noise', async () => {
+      const dir = userFolder('terminal-run');
+      const run = terminal(dir, ['py-docker']);
+      try {
+        await run.waitFor(/Create a starter Django \+ npm project\?/);
+        // Enter on every question (the defaults), the choice questions included, until the run ends.
+        let text = '';
+        for (let i = 0; i < 60 && !/EXIT=\d+/.test(text); i += 1) {
+          run.keys('Enter');
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          text = run.screen();
+        }
+        text = await run.waitFor(/EXIT=\d+/);
+        assert.match(text, /EXIT=0/);
+        assert.match(text, /Base image variant alpine/);
+        assert.doesNotMatch(text, /deprecated/i);
+        assert.doesNotMatch(text, /force \.yo-rc\.json/);
+        assert.match(text, /Done\. Generated files by part:/);
+        assert.ok(existsSync(join(dir, '.yo-rc.json')));
+      } finally {
+        run.close();
+      }
+    });
+
+    it('Ctrl-C at a question stops with one line, exit status 130, and nothing written', async () => {
+      const dir = userFolder('terminal-interrupt');
+      const run = terminal(dir, ['py-docker']);
+      try {
+        await run.waitFor(/Create a starter Django \+ npm project\?/);
+        run.keys('Enter');
+        await run.waitFor(/\? Project name/);
+        run.keys('Enter');
+        await run.waitFor(/\? Base image variant/);
+        run.keys('C-c');
+        const text = await run.waitFor(/EXIT=\d+/);
+        assert.match(text, /Stopped at a question; nothing was written\.\nEXIT=130/);
+        assert.doesNotMatch(text, /An error occured|force closed|ExitPromptError/);
+        assert.deepEqual(readdirSync(dir), []);
+      } finally {
+        run.close();
+      }
+    });
   });
 });
