@@ -138,6 +138,40 @@ export function firstError(result: CommandResult): string {
   );
 }
 
+/** Compose's own status lines around a container's output: never the reason something failed. */
+const COMPOSE_NOISE =
+  /^\s*(\[\+\] |(Container|Network|Volume|Image) \S+\s+\w+\s*$|Attaching to |Aborting on container exit|\S+ exited with code \d+$)/;
+
+/**
+ * The reason a long command failed: the last meaningful lines of its output (a test run's failures
+ * and summary come last), up to `max`, without compose's status lines.
+ */
+export function failureTail(result: CommandResult, max = 12): string {
+  if (result.timedOut) return firstError(result);
+  const lines = `${result.stdout}\n${result.stderr}`
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '' && !COMPOSE_NOISE.test(l));
+  return lines.length > 0 ? lines.slice(-max).join('\n') : `exit ${result.code}`;
+}
+
+/**
+ * Why an image build failed: BuildKit prints the failing step's output between `------` lines
+ * (` > [stage 3/6] RUN ...:` first) and ends with `ERROR: failed to solve: ...`; those, not the
+ * Dockerfile excerpt in between. Other builders: the last lines of the output.
+ */
+export function buildFailure(result: CommandResult, max = 12): string {
+  if (result.timedOut) return firstError(result);
+  const lines = `${result.stdout}\n${result.stderr}`.split('\n').map((l) => l.trimEnd());
+  const start = lines.findLastIndex((l, i) => l.startsWith(' > [') && lines[i - 1] === '------');
+  const solve = lines.findLast((l) => /^ERROR: /.test(l));
+  if (start < 0) return failureTail(result, max);
+  const end = lines.indexOf('------', start + 1);
+  const output = lines.slice(start, end < 0 ? undefined : end).filter((l) => l.trim() !== '');
+  const shown = output.length > max ? [output[0]!, ...output.slice(-(max - 1))] : output;
+  return [...shown, ...(solve ? [solve] : [])].join('\n');
+}
+
 interface Context {
   m: Model;
   run: Runner;
@@ -177,7 +211,7 @@ async function step(ctx: Context, name: string, body: () => Promise<string>): Pr
   } catch (error) {
     const detail = (error as Error).message;
     ctx.results.push({ name, status: 'fail', duration: Date.now() - started, detail });
-    ctx.log(`  FAIL  ${name}: ${detail}`);
+    ctx.log(`  FAIL  ${name}: ${detail.replace(/\n/g, '\n        ')}`);
     return false;
   }
 }
@@ -196,6 +230,13 @@ async function must(
   // composeEnv: the production stack runs the image this run built (IMAGE_TAG), not the user's own.
   const result = await ctx.run(command, args, { timeoutMs, env: ctx.composeEnv });
   if (result.code !== 0 || result.timedOut) throw new Error(firstError(result));
+  return result;
+}
+
+/** An image build (up to 30 minutes) that fails with the build's own reason (buildFailure). */
+async function mustBuild(ctx: Context, args: string[]): Promise<CommandResult> {
+  const result = await ctx.run('docker', args, { timeoutMs: 1_800_000, env: ctx.composeEnv });
+  if (result.code !== 0 || result.timedOut) throw new Error(buildFailure(result));
   return result;
 }
 
@@ -348,11 +389,14 @@ export async function verify(input: VerifyInput): Promise<StepResult[]> {
       // Built here rather than by compose, so build args and the build network apply to every build.
       await step(ctx, `build ${target} target`, async () => {
         const tags = images[target]!.flatMap((tag) => ['-t', tag]);
-        const build = await must(
-          ctx,
-          ['build', '--target', target, ...tags, ...ctx.options.buildArgs, '.'],
-          1_800_000,
-        );
+        const build = await mustBuild(ctx, [
+          'build',
+          '--target',
+          target,
+          ...tags,
+          ...ctx.options.buildArgs,
+          '.',
+        ]);
         return `${Math.round(build.duration / 1000)} s`;
       });
     }
@@ -419,18 +463,22 @@ export async function verify(input: VerifyInput): Promise<StepResult[]> {
       await step(ctx, 'test suite (docker-compose.test.yml)', async () => {
         if (!ctx.options.skipBuild) {
           // Dockerfile.test starts FROM the production image built above (tagged for the test file).
-          await must(
-            ctx,
-            ['build', '-f', 'Dockerfile.test', '-t', testsImage(m), ...ctx.options.buildArgs, '.'],
-            1_800_000,
-          );
+          await mustBuild(ctx, [
+            'build',
+            '-f',
+            'Dockerfile.test',
+            '-t',
+            testsImage(m),
+            ...ctx.options.buildArgs,
+            '.',
+          ]);
         }
         const files = fileArgs([COMPOSE_FILES.test]);
         const up = ['up', '--no-build', '--abort-on-container-exit', '--exit-code-from', TESTS_SERVICE];
         const result = await ctx.run('docker', ['compose', '-p', ctx.testProject, ...files, ...up], {
           timeoutMs: 1_800_000,
         });
-        if (result.code !== 0) throw new Error(`tests exited with ${result.code}: ${firstError(result)}`);
+        if (result.code !== 0) throw new Error(`tests exited with ${result.code}: ${failureTail(result)}`);
         return 'passed';
       });
     }

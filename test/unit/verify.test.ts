@@ -335,6 +335,72 @@ describe('verify fails at the step that should catch a broken setup (fake Docker
       [['test suite (docker-compose.test.yml)', 'tests exited with 2: FAILED (failures=1)']],
     );
   });
+
+  it('a failing test suite shows its last meaningful lines (the failures and summary), not compose status lines', async () => {
+    const stdout = [
+      'Attaching to db-1, tests-1',
+      'tests-1  | Creating test database for alias default...',
+      'tests-1  | F.',
+      'tests-1  | FAIL: test_home (shop.tests.HomeTests.test_home)',
+      'tests-1  | AssertionError: 404 != 200',
+      'tests-1  | Ran 2 tests in 0.041s',
+      'tests-1  | FAILED (failures=1)',
+      'tests-1 exited with code 1',
+      'Aborting on container exit...',
+    ].join('\n');
+    const stderr =
+      ' Container app-verify-test-x-db-1  Stopping\n Container app-verify-test-x-db-1  Stopped\n';
+    const run = docker((args) =>
+      args.includes('--exit-code-from')
+        ? { code: 1, stdout, stderr, duration: 5, timedOut: false }
+        : undefined,
+    );
+    const results = await runVerify(run, { options: { ...options, healthTimeout: 2 } });
+    const detail = failedSteps(results)[0]!.detail;
+    assert.match(detail, /^tests exited with 1: tests-1 {2}\| Creating test database/);
+    assert.match(
+      detail,
+      /FAIL: test_home .*\n.*AssertionError: 404 != 200\n.*Ran 2 tests.*\n.*FAILED \(failures=1\)$/,
+    );
+    assert.doesNotMatch(detail, /Attaching|exited with code|Aborting|Container /);
+  });
+
+  it("a failing image build shows the failing step's output and BuildKit's error, not the first line", async () => {
+    const stderr = [
+      '#0 building with "default" instance using docker driver',
+      '#1 [internal] load build definition from Dockerfile',
+      '#12 [builder 5/8] RUN pip install -r requirements.txt',
+      '#12 0.912 ERROR: Could not find a version that satisfies the requirement Djangoo==4.2',
+      '#12 ERROR: process "/bin/sh -c pip install -r requirements.txt" did not complete successfully: exit code: 1',
+      '------',
+      ' > [builder 5/8] RUN pip install -r requirements.txt:',
+      '0.912 ERROR: Could not find a version that satisfies the requirement Djangoo==4.2',
+      '0.913 ERROR: No matching distribution found for Djangoo==4.2',
+      '------',
+      'Dockerfile:31',
+      '--------------------',
+      '  30 |     COPY requirements.txt ./',
+      '  31 | >>> RUN pip install -r requirements.txt',
+      '--------------------',
+      'ERROR: failed to solve: process "/bin/sh -c pip install -r requirements.txt" did not complete successfully: exit code: 1',
+    ].join('\n');
+    const run = docker((args) =>
+      args[0] === 'build' && args.includes('production')
+        ? { code: 1, stdout: '', stderr, duration: 5, timedOut: false }
+        : undefined,
+    );
+    const failures = failedSteps(await runVerify(run, { options: quick }));
+    assert.deepEqual(names(failures), ['build production target']);
+    assert.equal(
+      failures[0]!.detail,
+      [
+        ' > [builder 5/8] RUN pip install -r requirements.txt:',
+        '0.912 ERROR: Could not find a version that satisfies the requirement Djangoo==4.2',
+        '0.913 ERROR: No matching distribution found for Djangoo==4.2',
+        'ERROR: failed to solve: process "/bin/sh -c pip install -r requirements.txt" did not complete successfully: exit code: 1',
+      ].join('\n'),
+    );
+  });
 });
 
 describe('spawnRunner: the command runner verify uses for real', () => {
