@@ -19,7 +19,7 @@ export interface CommandResult {
 export type Runner = (
   command: string,
   args: string[],
-  options?: { timeoutMs?: number; env?: NodeJS.ProcessEnv },
+  options?: { timeoutMs?: number; env?: NodeJS.ProcessEnv; onOutput?: (line: string) => void },
 ) => Promise<CommandResult>;
 
 /** Runs a command without a shell (no user value is ever parsed by one), with a time limit. */
@@ -36,8 +36,19 @@ export const spawnRunner =
       let stdout = '';
       let stderr = '';
       let timedOut = false;
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      // The latest line of output as it comes, for the progress line of a long step.
+      const latest = (text: string): void => {
+        const line = text.split('\n').findLast((l) => l.trim() !== '');
+        if (line && options.onOutput) options.onOutput(line.trim());
+      };
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        latest(chunk.toString());
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        latest(chunk.toString());
+      });
       const timer = options.timeoutMs
         ? setTimeout(() => {
             timedOut = true;
@@ -172,6 +183,61 @@ export function buildFailure(result: CommandResult, max = 12): string {
   return [...shown, ...(solve ? [solve] : [])].join('\n');
 }
 
+/** Shows that a step is running: `start` when it begins, `output` for each new line, `stop` at its end. */
+export interface Progress {
+  start(name: string): void;
+  output(line: string): void;
+  stop(): void;
+}
+
+/** Where no terminal is (a log, CI): one plain line when a step starts; its result follows. */
+export const plainProgress = (log: (line: string) => void): Progress => ({
+  start: (name) => log(`  ...   ${name}`),
+  output: () => undefined,
+  stop: () => undefined,
+});
+
+/**
+ * On a terminal: the running step, its elapsed seconds and the latest line of its output (a build's
+ * current step), as one line rewritten every second and cleared when the step ends.
+ */
+export function terminalProgress(
+  stream: { write(text: string): unknown; columns?: number },
+  now: () => number = Date.now,
+): Progress {
+  let name = '';
+  let started = 0;
+  let latest = '';
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const render = (): void => {
+    const head = `  ...   ${name}  ${Math.floor((now() - started) / 1000)} s`;
+    const width = (stream.columns ?? 80) - 1;
+    const line = latest ? `${head}  ${latest}` : head;
+    stream.write(`\r\x1b[K${line.length > width ? line.slice(0, width) : line}`);
+  };
+  return {
+    start(step) {
+      name = step;
+      started = now();
+      latest = '';
+      render();
+      timer = setInterval(render, 1000);
+      timer.unref();
+    },
+    output(line) {
+      // Teardown runs commands too, after the last step: no step, no progress line.
+      if (!timer) return;
+      latest = line;
+      render();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      stream.write('\r\x1b[K');
+    },
+  };
+}
+
 interface Context {
   m: Model;
   run: Runner;
@@ -181,6 +247,7 @@ interface Context {
   testProject: string;
   results: StepResult[];
   log: (line: string) => void;
+  progress?: Progress;
   httpGet: HttpGet;
   /** IMAGE_TAG for the production stack: the image verify built, or the user's own with --skip-build. */
   composeEnv: NodeJS.ProcessEnv;
@@ -203,8 +270,9 @@ const httpStatus: HttpGet = (url, headers) =>
 
 async function step(ctx: Context, name: string, body: () => Promise<string>): Promise<boolean> {
   const started = Date.now();
+  ctx.progress?.start(name);
   try {
-    const detail = await body();
+    const detail = await body().finally(() => ctx.progress?.stop());
     ctx.results.push({ name, status: 'pass', duration: Date.now() - started, detail });
     ctx.log(`  pass  ${name}${detail ? `: ${detail}` : ''}`);
     return true;
@@ -342,6 +410,8 @@ export interface VerifyInput {
   /** Set when the user presses Ctrl-C: remaining steps are skipped, teardown still runs. */
   signal?: AbortSignal;
   httpGet?: HttpGet;
+  /** How a running step is shown (terminalProgress, plainProgress); nothing when absent. */
+  progress?: Progress;
 }
 
 /** Runs every step, always tears down, and returns the results (any `fail` means the setup is broken). */
@@ -349,7 +419,10 @@ export async function verify(input: VerifyInput): Promise<StepResult[]> {
   const { m } = input;
   const ctx: Context = {
     m,
-    run: input.run,
+    // Every command's latest output line goes to the progress line of the step running it.
+    run: (command, args, options) =>
+      input.run(command, args, { ...options, onOutput: (line) => input.progress?.output(line) }),
+    progress: input.progress,
     options: input.options,
     project: `${m.s.projectName}-verify-${input.runId}`,
     testProject: `${m.s.projectName}-verify-test-${input.runId}`,

@@ -14,7 +14,9 @@ import {
   productionHost,
   SECRETS_SCRIPT,
   SECRETS_STEP,
+  plainProgress,
   spawnRunner,
+  terminalProgress,
   verify,
   type CommandResult,
   type Runner,
@@ -403,6 +405,69 @@ describe('verify fails at the step that should catch a broken setup (fake Docker
   });
 });
 
+describe('verify shows that long work is working', () => {
+  it('on a terminal: the running step, its elapsed time and the latest output line, rewritten on one line', async () => {
+    let clock = 0;
+    const written: string[] = [];
+    const progress = terminalProgress({ write: (t: string) => written.push(t), columns: 60 }, () => clock);
+    progress.start('build production target');
+    clock = 12_400;
+    progress.output('#12 [builder 5/8] RUN pip install -r requirements.txt --no-cache-dir');
+    progress.stop();
+    progress.output('teardown output, after the step');
+    assert.deepEqual(written, [
+      '\r\x1b[K  ...   build production target  0 s',
+      // Cut one short of the terminal's width, so it never wraps onto a second line.
+      '\r\x1b[K  ...   build production target  12 s  #12 [builder 5/8] RU',
+      '\r\x1b[K',
+    ]);
+  });
+
+  it("each step starts and stops the progress, with its commands' output lines in between", async () => {
+    const events: string[] = [];
+    const progress = {
+      start: (name: string) => events.push(`start ${name}`),
+      output: (line: string) => events.push(`output ${line}`),
+      stop: () => events.push('stop'),
+    };
+    const fake = fakeDocker();
+    const run: Runner = async (command, args, opts) => {
+      if (args[0] === 'build') opts?.onOutput?.(`#5 building ${args[2]}`);
+      return fake.run(command, args, opts);
+    };
+    await verify({
+      m: await model(),
+      run,
+      options: { ...options, skipTests: true, healthTimeout: 2 },
+      envProduction: '',
+      runId: 'x',
+      log: () => undefined,
+      structureTest: false,
+      httpGet: async () => 200,
+      progress,
+    });
+    const build = events.indexOf('start build production target');
+    assert.deepEqual(events.slice(build, build + 3), [
+      'start build production target',
+      'output #5 building production',
+      'stop',
+    ]);
+    assert.equal(
+      events.filter((e) => e.startsWith('start ')).length,
+      events.filter((e) => e === 'stop').length,
+    );
+  });
+
+  it('elsewhere: one plain line when a step starts', () => {
+    const lines: string[] = [];
+    const progress = plainProgress((line) => lines.push(line));
+    progress.start('start base + prod stack');
+    progress.output('Container web  Started');
+    progress.stop();
+    assert.deepEqual(lines, ['  ...   start base + prod stack']);
+  });
+});
+
 describe('spawnRunner: the command runner verify uses for real', () => {
   const node = process.execPath;
   let dir: string;
@@ -433,6 +498,17 @@ describe('spawnRunner: the command runner verify uses for real', () => {
     assert.equal(result.code, 3);
     assert.equal(result.stdout.length, 1 << 20);
     assert.equal(result.stderr, 'err');
+  });
+
+  it('passes each latest output line on while the command runs', async () => {
+    const lines: string[] = [];
+    const result = await spawnRunner(dir)(
+      node,
+      ['-e', "console.log('step 1'); setTimeout(() => console.error('step 2\\n'), 50)"],
+      { onOutput: (line) => lines.push(line) },
+    );
+    assert.equal(result.code, 0);
+    assert.deepEqual(lines, ['step 1', 'step 2']);
   });
 
   it('adds the given environment to its own', async () => {
