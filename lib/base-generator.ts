@@ -25,6 +25,7 @@ import {
 } from './drift.js';
 import { argsProblem } from './cli-args.js';
 import { heldBackPath, isHeldBackPath, ownContainerFiles } from './held-back.js';
+import { helpText, type HelpOption } from './flags-table.js';
 import { lifecycleWarnings } from './lifecycle.js';
 import { buildModel, type Model } from './model.js';
 import { checkRecords } from './records.js';
@@ -68,12 +69,41 @@ class CommitSlot {
   };
 }
 
+type Prompting = { prompt(...args: unknown[]): Promise<unknown>; actualAdapter?: Prompting };
+const QUIET_INTERRUPT = Symbol('py-docker quiet interrupt');
+
+/**
+ * Ctrl-C at a question (ours or the conflicter's, both asked through the terminal adapter under the
+ * queue): one line and exit status 130, instead of yeoman's "An error occured while running ..." and
+ * the prompt's "User force closed the prompt". Every question is asked before the first write (the
+ * conflicter's run before lib/writer.ts writes anything), so nothing was written.
+ */
+function stopQuietlyOnInterrupt(queued: unknown): void {
+  const adapter = ((queued as Prompting).actualAdapter ?? queued) as Prompting & {
+    [QUIET_INTERRUPT]?: true;
+  };
+  if (adapter[QUIET_INTERRUPT]) return;
+  adapter[QUIET_INTERRUPT] = true;
+  const prompt = adapter.prompt.bind(adapter);
+  adapter.prompt = async (...args: unknown[]) => {
+    try {
+      return await prompt(...args);
+    } catch (error) {
+      if ((error as Error).name !== 'ExitPromptError') throw error;
+      process.stderr.write('\nStopped at a question; nothing was written.\n');
+      process.exit(130);
+    }
+  };
+}
+
 export abstract class PyDockerGenerator extends Generator<Record<string, unknown>, PyDockerOptions> {
   protected detection!: Detection;
   protected resolution!: Resolved;
   /** Every path this run generated (kept, side-by-side or written), so stale ones can be removed. */
   private readonly generated = new Set<string>();
   private readonly commit: CommitSlot;
+  /** What the commit of this run changed on disk (set once it ran; the part the user ran commits). */
+  protected changedPaths?: string[];
 
   /** `part` says which sub-generator this is (`app` for the whole set): it picks flags, questions, storage. */
   constructor(
@@ -104,7 +134,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     });
     this.option('composed', { type: Boolean, hide: true, description: 'Composed by py-docker:app' });
     this.option('restore', { type: Boolean, description: 'Recreate generated files you deleted' });
-    this.option('force', { type: Boolean, description: 'Overwrite files you edited (never .env)' });
+    this.option('force', { type: Boolean, description: 'Overwrite files you edited (never `.env`)' });
     this.option('dry-run', {
       type: Boolean,
       description: 'Print a unified diff of every change; write nothing',
@@ -118,6 +148,19 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
         description: `${setting.description}${choices}${shown}`,
       });
     }
+    // yeoman's own switches do nothing here (no install runs, answers are stored per setting).
+    const registered = (this as unknown as { _options: Record<string, HelpOption> })._options;
+    for (const name of ['skip-cache', 'skip-install', 'force-install', 'ask-answered'])
+      if (registered[name]) registered[name].hide = true;
+  }
+
+  override usage(): string {
+    return `yo ${this.part === 'app' ? 'py-docker' : `py-docker:${this.part}`} [options]`;
+  }
+
+  override help(): string {
+    const registered = (this as unknown as { _options: Record<string, HelpOption> })._options;
+    return helpText(this.part, Object.values(registered));
   }
 
   /**
@@ -209,7 +252,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
         ? { type: 'confirm' as const, name: 'value', message: setting.prompt!, default: fallback as boolean }
         : setting.choices
           ? {
-              type: 'list' as const,
+              type: 'select' as const,
               name: 'value',
               message: setting.prompt!,
               choices: [...setting.choices],
@@ -286,6 +329,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     projectPath(root, '.yo-rc.json');
     checkRecords(this.config.get('files'));
     if (this.options.composed) return;
+    stopQuietlyOnInterrupt(this.env.adapter);
     // verify writes nothing, and its image builds must not find a lock file in the build context.
     if (this.part !== 'verify') {
       const release = acquireRunLock(root);
@@ -296,7 +340,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     const dryRun = this.dryRun;
     this.commit.run = async () => {
       if (dryRun) return;
-      await commitProject(this.env as never, {
+      this.changedPaths = await commitProject(this.env as never, {
         root,
         configKey: this.rootGeneratorName(),
         info: (message) => this.log.info(message),

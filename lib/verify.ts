@@ -19,7 +19,7 @@ export interface CommandResult {
 export type Runner = (
   command: string,
   args: string[],
-  options?: { timeoutMs?: number; env?: NodeJS.ProcessEnv },
+  options?: { timeoutMs?: number; env?: NodeJS.ProcessEnv; onOutput?: (line: string) => void },
 ) => Promise<CommandResult>;
 
 /** Runs a command without a shell (no user value is ever parsed by one), with a time limit. */
@@ -36,8 +36,19 @@ export const spawnRunner =
       let stdout = '';
       let stderr = '';
       let timedOut = false;
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      // The latest line of output as it comes, for the progress line of a long step.
+      const latest = (text: string): void => {
+        const line = text.split('\n').findLast((l) => l.trim() !== '');
+        if (line && options.onOutput) options.onOutput(line.trim());
+      };
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        latest(chunk.toString());
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        latest(chunk.toString());
+      });
       const timer = options.timeoutMs
         ? setTimeout(() => {
             timedOut = true;
@@ -138,6 +149,95 @@ export function firstError(result: CommandResult): string {
   );
 }
 
+/** Compose's own status lines around a container's output: never the reason something failed. */
+const COMPOSE_NOISE =
+  /^\s*(\[\+\] |(Container|Network|Volume|Image) \S+\s+\w+\s*$|Attaching to |Aborting on container exit|\S+ exited with code \d+$)/;
+
+/**
+ * The reason a long command failed: the last meaningful lines of its output (a test run's failures
+ * and summary come last), up to `max`, without compose's status lines.
+ */
+export function failureTail(result: CommandResult, max = 12): string {
+  if (result.timedOut) return firstError(result);
+  const lines = `${result.stdout}\n${result.stderr}`
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '' && !COMPOSE_NOISE.test(l));
+  return lines.length > 0 ? lines.slice(-max).join('\n') : `exit ${result.code}`;
+}
+
+/**
+ * Why an image build failed: BuildKit prints the failing step's output between `------` lines
+ * (` > [stage 3/6] RUN ...:` first) and ends with `ERROR: failed to solve: ...`; those, not the
+ * Dockerfile excerpt in between. Other builders: the last lines of the output.
+ */
+export function buildFailure(result: CommandResult, max = 12): string {
+  if (result.timedOut) return firstError(result);
+  const lines = `${result.stdout}\n${result.stderr}`.split('\n').map((l) => l.trimEnd());
+  const start = lines.findLastIndex((l, i) => l.startsWith(' > [') && lines[i - 1] === '------');
+  const solve = lines.findLast((l) => /^ERROR: /.test(l));
+  if (start < 0) return failureTail(result, max);
+  const end = lines.indexOf('------', start + 1);
+  const output = lines.slice(start, end < 0 ? undefined : end).filter((l) => l.trim() !== '');
+  const shown = output.length > max ? [output[0]!, ...output.slice(-(max - 1))] : output;
+  return [...shown, ...(solve ? [solve] : [])].join('\n');
+}
+
+/** Shows that a step is running: `start` when it begins, `output` for each new line, `stop` at its end. */
+export interface Progress {
+  start(name: string): void;
+  output(line: string): void;
+  stop(): void;
+}
+
+/** Where no terminal is (a log, CI): one plain line when a step starts; its result follows. */
+export const plainProgress = (log: (line: string) => void): Progress => ({
+  start: (name) => log(`  ...   ${name}`),
+  output: () => undefined,
+  stop: () => undefined,
+});
+
+/**
+ * On a terminal: the running step, its elapsed seconds and the latest line of its output (a build's
+ * current step), as one line rewritten every second and cleared when the step ends.
+ */
+export function terminalProgress(
+  stream: { write(text: string): unknown; columns?: number },
+  now: () => number = Date.now,
+): Progress {
+  let name = '';
+  let started = 0;
+  let latest = '';
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const render = (): void => {
+    const head = `  ...   ${name}  ${Math.floor((now() - started) / 1000)} s`;
+    const width = (stream.columns ?? 80) - 1;
+    const line = latest ? `${head}  ${latest}` : head;
+    stream.write(`\r\x1b[K${line.length > width ? line.slice(0, width) : line}`);
+  };
+  return {
+    start(step) {
+      name = step;
+      started = now();
+      latest = '';
+      render();
+      timer = setInterval(render, 1000);
+      timer.unref();
+    },
+    output(line) {
+      // Teardown runs commands too, after the last step: no step, no progress line.
+      if (!timer) return;
+      latest = line;
+      render();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      stream.write('\r\x1b[K');
+    },
+  };
+}
+
 interface Context {
   m: Model;
   run: Runner;
@@ -147,6 +247,7 @@ interface Context {
   testProject: string;
   results: StepResult[];
   log: (line: string) => void;
+  progress?: Progress;
   httpGet: HttpGet;
   /** IMAGE_TAG for the production stack: the image verify built, or the user's own with --skip-build. */
   composeEnv: NodeJS.ProcessEnv;
@@ -169,15 +270,16 @@ const httpStatus: HttpGet = (url, headers) =>
 
 async function step(ctx: Context, name: string, body: () => Promise<string>): Promise<boolean> {
   const started = Date.now();
+  ctx.progress?.start(name);
   try {
-    const detail = await body();
+    const detail = await body().finally(() => ctx.progress?.stop());
     ctx.results.push({ name, status: 'pass', duration: Date.now() - started, detail });
     ctx.log(`  pass  ${name}${detail ? `: ${detail}` : ''}`);
     return true;
   } catch (error) {
     const detail = (error as Error).message;
     ctx.results.push({ name, status: 'fail', duration: Date.now() - started, detail });
-    ctx.log(`  FAIL  ${name}: ${detail}`);
+    ctx.log(`  FAIL  ${name}: ${detail.replace(/\n/g, '\n        ')}`);
     return false;
   }
 }
@@ -196,6 +298,13 @@ async function must(
   // composeEnv: the production stack runs the image this run built (IMAGE_TAG), not the user's own.
   const result = await ctx.run(command, args, { timeoutMs, env: ctx.composeEnv });
   if (result.code !== 0 || result.timedOut) throw new Error(firstError(result));
+  return result;
+}
+
+/** An image build (up to 30 minutes) that fails with the build's own reason (buildFailure). */
+async function mustBuild(ctx: Context, args: string[]): Promise<CommandResult> {
+  const result = await ctx.run('docker', args, { timeoutMs: 1_800_000, env: ctx.composeEnv });
+  if (result.code !== 0 || result.timedOut) throw new Error(buildFailure(result));
   return result;
 }
 
@@ -301,6 +410,8 @@ export interface VerifyInput {
   /** Set when the user presses Ctrl-C: remaining steps are skipped, teardown still runs. */
   signal?: AbortSignal;
   httpGet?: HttpGet;
+  /** How a running step is shown (terminalProgress, plainProgress); nothing when absent. */
+  progress?: Progress;
 }
 
 /** Runs every step, always tears down, and returns the results (any `fail` means the setup is broken). */
@@ -308,7 +419,10 @@ export async function verify(input: VerifyInput): Promise<StepResult[]> {
   const { m } = input;
   const ctx: Context = {
     m,
-    run: input.run,
+    // Every command's latest output line goes to the progress line of the step running it.
+    run: (command, args, options) =>
+      input.run(command, args, { ...options, onOutput: (line) => input.progress?.output(line) }),
+    progress: input.progress,
     options: input.options,
     project: `${m.s.projectName}-verify-${input.runId}`,
     testProject: `${m.s.projectName}-verify-test-${input.runId}`,
@@ -348,11 +462,14 @@ export async function verify(input: VerifyInput): Promise<StepResult[]> {
       // Built here rather than by compose, so build args and the build network apply to every build.
       await step(ctx, `build ${target} target`, async () => {
         const tags = images[target]!.flatMap((tag) => ['-t', tag]);
-        const build = await must(
-          ctx,
-          ['build', '--target', target, ...tags, ...ctx.options.buildArgs, '.'],
-          1_800_000,
-        );
+        const build = await mustBuild(ctx, [
+          'build',
+          '--target',
+          target,
+          ...tags,
+          ...ctx.options.buildArgs,
+          '.',
+        ]);
         return `${Math.round(build.duration / 1000)} s`;
       });
     }
@@ -419,18 +536,22 @@ export async function verify(input: VerifyInput): Promise<StepResult[]> {
       await step(ctx, 'test suite (docker-compose.test.yml)', async () => {
         if (!ctx.options.skipBuild) {
           // Dockerfile.test starts FROM the production image built above (tagged for the test file).
-          await must(
-            ctx,
-            ['build', '-f', 'Dockerfile.test', '-t', testsImage(m), ...ctx.options.buildArgs, '.'],
-            1_800_000,
-          );
+          await mustBuild(ctx, [
+            'build',
+            '-f',
+            'Dockerfile.test',
+            '-t',
+            testsImage(m),
+            ...ctx.options.buildArgs,
+            '.',
+          ]);
         }
         const files = fileArgs([COMPOSE_FILES.test]);
         const up = ['up', '--no-build', '--abort-on-container-exit', '--exit-code-from', TESTS_SERVICE];
         const result = await ctx.run('docker', ['compose', '-p', ctx.testProject, ...files, ...up], {
           timeoutMs: 1_800_000,
         });
-        if (result.code !== 0) throw new Error(`tests exited with ${result.code}: ${firstError(result)}`);
+        if (result.code !== 0) throw new Error(`tests exited with ${result.code}: ${failureTail(result)}`);
         return 'passed';
       });
     }

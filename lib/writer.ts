@@ -5,10 +5,10 @@
  * fails before anything is written, a killed run never leaves a half-written file or records newer
  * than the files, and a run that fails partway says which files it changed.
  */
-import { readFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
-import { createConflicterTransform, createYoResolveTransform, forceYoFiles } from '@yeoman/conflicter';
+import { createConflicterTransform, createYoResolveTransform } from '@yeoman/conflicter';
 import {
   clearFileState,
   isFileNew,
@@ -116,8 +116,33 @@ function finalConfig(root: string, file: MemFile, key: string): Buffer {
   return Buffer.from(`${JSON.stringify(next, null, 2)}\n`);
 }
 
-/** Runs the commit; throws an Error naming the file that failed and the files the run changed. */
-export async function commitProject(env: CommitEnvironment, options: CommitOptions): Promise<void> {
+const YO_FILES = new Set(['.yo-rc.json', '.yo-resolve', '.yo-rc-global.json']);
+
+/**
+ * Yeoman's own files are never asked about, like yeoman's forceYoFiles does; but only one that exists
+ * and changes is forced, so a new folder shows `create .yo-rc.json` and an unchanged re-run
+ * `identical .yo-rc.json`, not a yellow `force` that reads as a warning.
+ */
+const forceExistingYoFiles = (): Transform =>
+  new Transform({
+    objectMode: true,
+    transform(file: MemFile & { conflicter?: string }, _encoding, callback) {
+      if (
+        isFilePending(file) &&
+        YO_FILES.has(basename(file.path)) &&
+        existsSync(file.path) &&
+        !readFileSync(file.path).equals(file.contents ?? Buffer.alloc(0))
+      )
+        file.conflicter = 'force';
+      callback(null, file);
+    },
+  });
+
+/**
+ * Runs the commit and returns the project paths it changed (`.yo-rc.json` included); throws an Error
+ * naming the file that failed and the files the run changed.
+ */
+export async function commitProject(env: CommitEnvironment, options: CommitOptions): Promise<string[]> {
   const { root, configKey, info } = options;
   const files: MemFile[] = [];
   const collect = new Transform({
@@ -130,7 +155,7 @@ export async function commitProject(env: CommitEnvironment, options: CommitOptio
   await env.sharedFs.pipeline(
     { filter: (file) => isFilePending(file) || file.path.endsWith('.yo-resolve') },
     createYoResolveTransform(),
-    forceYoFiles(),
+    forceExistingYoFiles(),
     createConflicterTransform(env.adapter as never, env.conflicterOptions as never),
     collect,
   );
@@ -154,11 +179,17 @@ export async function commitProject(env: CommitEnvironment, options: CommitOptio
   const config = pending.find((f) => f.path === yoRc);
   if (config && (!failure || changed.length > 0)) {
     config.contents = finalConfig(root, config, configKey);
-    try {
-      commitFile(root, config, info);
-      changed.push('.yo-rc.json');
-    } catch (error) {
-      failure ??= { path: '.yo-rc.json', error: error as Error };
+    // The same bytes as on disk (the records were pruned back to them): nothing to write or report.
+    if (bytesOf(root, '.yo-rc.json')?.equals(config.contents)) {
+      setCommittedFile(config);
+      clearFileState(config);
+    } else {
+      try {
+        commitFile(root, config, info);
+        changed.push('.yo-rc.json');
+      } catch (error) {
+        failure ??= { path: '.yo-rc.json', error: error as Error };
+      }
     }
   }
   if (failure) {
@@ -173,4 +204,5 @@ export async function commitProject(env: CommitEnvironment, options: CommitOptio
         : 'this run changed no file';
     throw new Error(`${printable(path)}: ${why}; ${done}. Fix the cause and run again`);
   }
+  return changed;
 }

@@ -8,7 +8,15 @@ import { composeVars, envCatalog } from '../../lib/env-vars.js';
 import { SUB_GENERATORS } from '../../lib/parts.js';
 import { heldBackCandidates, heldBackPath, heldBackSummary } from '../../lib/held-back.js';
 import { printable } from '../../lib/safe-fs.js';
+import { SETTINGS } from '../../lib/settings.js';
 import { starterContext, starterFiles, starterProblem, starterWarnings } from '../../lib/starter.js';
+
+/** Names for the detection summary where a setting's description says more than what was detected. */
+const SUMMARY_WORDS: Record<string, string> = {
+  djangoVersion: 'Django version',
+  appDir: 'Folder holding manage.py',
+  assetsDir: 'Folder the build script writes assets to',
+};
 
 /** `yo py-docker`: detects the project, asks each question once, then runs every part. */
 export default class AppGenerator extends PyDockerGenerator {
@@ -68,8 +76,12 @@ export default class AppGenerator extends PyDockerGenerator {
 
   private detectionSummary(): string {
     const { sources, settings } = this.resolution;
+    // Words, never internal keys: the setting's description up to its first detail, or a shorter name.
+    const label = (key: string): string =>
+      SUMMARY_WORDS[key] ?? (SETTINGS.find((s) => s.key === key)?.description ?? key).split(/ \(|: |; /)[0]!;
     const detected = Object.entries(sources).map(
-      ([key, source]) => `  ${key}: ${String(settings[key as keyof typeof settings])} (from ${source})`,
+      ([key, source]) =>
+        `  ${label(key)}: ${String(settings[key as keyof typeof settings])} (from ${source})`,
     );
     const found = this.detection.appDir ? [`Django project: ${this.detection.appDir.source}`] : [];
     const head =
@@ -146,15 +158,19 @@ export default class AppGenerator extends PyDockerGenerator {
     for (const [path, record] of Object.entries(records)) {
       byPart.set(record.part, [...(byPart.get(record.part) ?? []), path]);
     }
-    const written = [...byPart].map(([part, paths]) => `  ${part.padEnd(13)} ${paths.sort().join(', ')}`);
-    const prod = 'docker compose -f docker-compose.yml -f docker-compose.prod.yml up -d';
+    const written = [...byPart].flatMap(([part, paths]) => wrapList(part.padEnd(13), paths.sort()));
+    const prod = 'docker compose -f docker-compose.yml -f docker-compose.prod.yml up -d --build';
+    // A re-run that changed nothing says so instead of listing every file again.
+    const files =
+      this.changedPaths?.length === 0
+        ? [chalk.green('Nothing changed:') + ' every generated file is up to date.']
+        : [chalk.green('Done.') + ' Generated files by part:', ...written];
     const m = this.model;
     const s = this.settings;
     this.log(
       [
         '',
-        chalk.green('Done.') + ' Generated files by part:',
-        ...written,
+        ...files,
         '',
         ...this.heldBackLines(),
         'In the containers:',
@@ -172,4 +188,20 @@ export default class AppGenerator extends PyDockerGenerator {
       ].join('\n'),
     );
   }
+}
+
+/** `  <head> a, b, c` wrapped before `width` columns, continued under the first path. */
+function wrapList(head: string, paths: string[], width = 100): string[] {
+  const indent = ' '.repeat(head.length + 3);
+  const lines: string[] = [];
+  let line = `  ${head} `;
+  paths.forEach((path, i) => {
+    const item = i < paths.length - 1 ? `${path},` : path;
+    const empty = line.trim() === '' || line === `  ${head} `;
+    if (!empty && line.length + 1 + item.length > width) {
+      lines.push(line);
+      line = `${indent}${item}`;
+    } else line = empty ? `${line}${item}` : `${line} ${item}`;
+  });
+  return [...lines, line];
 }

@@ -2,7 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
-import { formatTable, spawnRunner, verify, type StepResult, type VerifyOptions } from '../../lib/verify.js';
+import {
+  formatTable,
+  plainProgress,
+  spawnRunner,
+  terminalProgress,
+  verify,
+  type StepResult,
+  type VerifyOptions,
+} from '../../lib/verify.js';
 
 /**
  * `yo py-docker:verify`: checks the generated setup for real with your Docker and prints a table of
@@ -109,6 +117,10 @@ export default class VerifyGenerator extends PyDockerGenerator {
       runId: randomBytes(3).toString('hex'),
       log: (line) => this.log(line),
       structureTest: onPath('container-structure-test'),
+      // yeoman logs to stderr: the progress line goes where the rest of the output is.
+      progress: process.stderr.isTTY
+        ? terminalProgress(process.stderr)
+        : plainProgress((line) => this.log(line)),
       signal: abort.signal,
     }).finally(() => process.removeListener('SIGINT', onSigint));
     this.results = results;

@@ -18,7 +18,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 APT_TOOLS=(shellcheck busybox dash netcat-openbsd supervisor yamllint debootstrap containerd runc tini iptables
-  python3-pip python3-setuptools python3-wheel python3-venv)
+  python3-pip python3-setuptools python3-wheel python3-venv tmux)
 TRIXIE_DEBS=(docker.io docker-compose docker-buildx kubectl)
 
 want_env=0

@@ -14,7 +14,9 @@ import {
   productionHost,
   SECRETS_SCRIPT,
   SECRETS_STEP,
+  plainProgress,
   spawnRunner,
+  terminalProgress,
   verify,
   type CommandResult,
   type Runner,
@@ -335,6 +337,135 @@ describe('verify fails at the step that should catch a broken setup (fake Docker
       [['test suite (docker-compose.test.yml)', 'tests exited with 2: FAILED (failures=1)']],
     );
   });
+
+  it('a failing test suite shows its last meaningful lines (the failures and summary), not compose status lines', async () => {
+    const stdout = [
+      'Attaching to db-1, tests-1',
+      'tests-1  | Creating test database for alias default...',
+      'tests-1  | F.',
+      'tests-1  | FAIL: test_home (shop.tests.HomeTests.test_home)',
+      'tests-1  | AssertionError: 404 != 200',
+      'tests-1  | Ran 2 tests in 0.041s',
+      'tests-1  | FAILED (failures=1)',
+      'tests-1 exited with code 1',
+      'Aborting on container exit...',
+    ].join('\n');
+    const stderr =
+      ' Container app-verify-test-x-db-1  Stopping\n Container app-verify-test-x-db-1  Stopped\n';
+    const run = docker((args) =>
+      args.includes('--exit-code-from')
+        ? { code: 1, stdout, stderr, duration: 5, timedOut: false }
+        : undefined,
+    );
+    const results = await runVerify(run, { options: { ...options, healthTimeout: 2 } });
+    const detail = failedSteps(results)[0]!.detail;
+    assert.match(detail, /^tests exited with 1: tests-1 {2}\| Creating test database/);
+    assert.match(
+      detail,
+      /FAIL: test_home .*\n.*AssertionError: 404 != 200\n.*Ran 2 tests.*\n.*FAILED \(failures=1\)$/,
+    );
+    assert.doesNotMatch(detail, /Attaching|exited with code|Aborting|Container /);
+  });
+
+  it("a failing image build shows the failing step's output and BuildKit's error, not the first line", async () => {
+    const stderr = [
+      '#0 building with "default" instance using docker driver',
+      '#1 [internal] load build definition from Dockerfile',
+      '#12 [builder 5/8] RUN pip install -r requirements.txt',
+      '#12 0.912 ERROR: Could not find a version that satisfies the requirement Djangoo==4.2',
+      '#12 ERROR: process "/bin/sh -c pip install -r requirements.txt" did not complete successfully: exit code: 1',
+      '------',
+      ' > [builder 5/8] RUN pip install -r requirements.txt:',
+      '0.912 ERROR: Could not find a version that satisfies the requirement Djangoo==4.2',
+      '0.913 ERROR: No matching distribution found for Djangoo==4.2',
+      '------',
+      'Dockerfile:31',
+      '--------------------',
+      '  30 |     COPY requirements.txt ./',
+      '  31 | >>> RUN pip install -r requirements.txt',
+      '--------------------',
+      'ERROR: failed to solve: process "/bin/sh -c pip install -r requirements.txt" did not complete successfully: exit code: 1',
+    ].join('\n');
+    const run = docker((args) =>
+      args[0] === 'build' && args.includes('production')
+        ? { code: 1, stdout: '', stderr, duration: 5, timedOut: false }
+        : undefined,
+    );
+    const failures = failedSteps(await runVerify(run, { options: quick }));
+    assert.deepEqual(names(failures), ['build production target']);
+    assert.equal(
+      failures[0]!.detail,
+      [
+        ' > [builder 5/8] RUN pip install -r requirements.txt:',
+        '0.912 ERROR: Could not find a version that satisfies the requirement Djangoo==4.2',
+        '0.913 ERROR: No matching distribution found for Djangoo==4.2',
+        'ERROR: failed to solve: process "/bin/sh -c pip install -r requirements.txt" did not complete successfully: exit code: 1',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('verify shows that long work is working', () => {
+  it('on a terminal: the running step, its elapsed time and the latest output line, rewritten on one line', async () => {
+    let clock = 0;
+    const written: string[] = [];
+    const progress = terminalProgress({ write: (t: string) => written.push(t), columns: 60 }, () => clock);
+    progress.start('build production target');
+    clock = 12_400;
+    progress.output('#12 [builder 5/8] RUN pip install -r requirements.txt --no-cache-dir');
+    progress.stop();
+    progress.output('teardown output, after the step');
+    assert.deepEqual(written, [
+      '\r\x1b[K  ...   build production target  0 s',
+      // Cut one short of the terminal's width, so it never wraps onto a second line.
+      '\r\x1b[K  ...   build production target  12 s  #12 [builder 5/8] RU',
+      '\r\x1b[K',
+    ]);
+  });
+
+  it("each step starts and stops the progress, with its commands' output lines in between", async () => {
+    const events: string[] = [];
+    const progress = {
+      start: (name: string) => events.push(`start ${name}`),
+      output: (line: string) => events.push(`output ${line}`),
+      stop: () => events.push('stop'),
+    };
+    const fake = fakeDocker();
+    const run: Runner = async (command, args, opts) => {
+      if (args[0] === 'build') opts?.onOutput?.(`#5 building ${args[2]}`);
+      return fake.run(command, args, opts);
+    };
+    await verify({
+      m: await model(),
+      run,
+      options: { ...options, skipTests: true, healthTimeout: 2 },
+      envProduction: '',
+      runId: 'x',
+      log: () => undefined,
+      structureTest: false,
+      httpGet: async () => 200,
+      progress,
+    });
+    const build = events.indexOf('start build production target');
+    assert.deepEqual(events.slice(build, build + 3), [
+      'start build production target',
+      'output #5 building production',
+      'stop',
+    ]);
+    assert.equal(
+      events.filter((e) => e.startsWith('start ')).length,
+      events.filter((e) => e === 'stop').length,
+    );
+  });
+
+  it('elsewhere: one plain line when a step starts', () => {
+    const lines: string[] = [];
+    const progress = plainProgress((line) => lines.push(line));
+    progress.start('start base + prod stack');
+    progress.output('Container web  Started');
+    progress.stop();
+    assert.deepEqual(lines, ['  ...   start base + prod stack']);
+  });
 });
 
 describe('spawnRunner: the command runner verify uses for real', () => {
@@ -367,6 +498,17 @@ describe('spawnRunner: the command runner verify uses for real', () => {
     assert.equal(result.code, 3);
     assert.equal(result.stdout.length, 1 << 20);
     assert.equal(result.stderr, 'err');
+  });
+
+  it('passes each latest output line on while the command runs', async () => {
+    const lines: string[] = [];
+    const result = await spawnRunner(dir)(
+      node,
+      ['-e', "console.log('step 1'); setTimeout(() => console.error('step 2\\n'), 50)"],
+      { onOutput: (line) => lines.push(line) },
+    );
+    assert.equal(result.code, 0);
+    assert.deepEqual(lines, ['step 1', 'step 2']);
   });
 
   it('adds the given environment to its own', async () => {

@@ -1,0 +1,304 @@
+/**
+ * The package as a new user installs it: `npm pack`, the tarball installed into a clean prefix with
+ * `--ignore-scripts` (with `yo`), and `yo py-docker` run from there as a normal user (yo refuses root),
+ * in an empty folder and in an existing project.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { builtinModules } from 'node:module';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { missing } from '../support/tools.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+
+interface PackageJson {
+  name: string;
+  version: string;
+  scripts?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+
+/** Every file under `dir`, as paths relative to it. */
+function walk(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    return entry.isDirectory() ? walk(dir, rel) : [rel];
+  });
+}
+
+/** The package a bare import specifier names (`@scope/name/sub` -> `@scope/name`), or undefined. */
+function packageOf(specifier: string): string | undefined {
+  if (specifier.startsWith('.') || specifier.startsWith('node:') || builtinModules.includes(specifier))
+    return undefined;
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/** The specifiers a built ES module imports at run time (static, side-effect and dynamic imports). */
+function importsOf(source: string): string[] {
+  const found = [
+    ...source.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm),
+    ...source.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm),
+    ...source.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ];
+  return found.map((m) => m[1]!);
+}
+
+describe('the package, installed from `npm pack` the way a new user installs it', function () {
+  this.timeout(600000);
+  let work = '';
+  let prefix = '';
+  let installed = '';
+  let packed: { files: { path: string }[] } = { files: [] };
+  const ours = readJson<PackageJson>(join(REPO, 'package.json'));
+
+  /**
+   * Runs the installed `yo` in `cwd` as a normal user (nobody, when the tests run as root); stdout holds
+   * all it printed, in order (yeoman logs to stderr).
+   */
+  const yo = (cwd: string, args: string[]): SpawnSyncReturns<string> => {
+    const env = [`HOME=${join(work, 'home')}`, `PATH=${join(prefix, 'bin')}:${process.env.PATH ?? ''}`];
+    const command = ['env', ...env, 'NO_COLOR=1', 'sh', '-c', 'exec "$@" 2>&1', 'sh', 'yo', ...args];
+    const asUser = process.getuid?.() === 0 ? ['runuser', '-u', 'nobody', '--', ...command] : command;
+    return spawnSync(asUser[0]!, asUser.slice(1), { cwd, encoding: 'utf8', timeout: 120000 });
+  };
+
+  /**
+   * `yo` on a real terminal (a tmux pane 120x40), as the user types: `keys(...)` sends keys, `waitFor`
+   * polls the screen (with its scrollback) for a pattern, and the exit status is printed after `EXIT=`.
+   */
+  const terminal = (cwd: string, args: string[]) => {
+    const session = `py-docker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    const env = [`HOME=${join(work, 'home')}`, `PATH=${join(prefix, 'bin')}:${process.env.PATH ?? ''}`];
+    const user = process.getuid?.() === 0 ? 'runuser -u nobody -- ' : '';
+    const line = `${user}env ${env.join(' ')} yo ${args.join(' ')}; echo EXIT=$?; sleep 600`;
+    const tmux = (...a: string[]): string => {
+      const run = spawnSync('tmux', a, { encoding: 'utf8' });
+      assert.equal(run.status, 0, run.stderr);
+      return run.stdout;
+    };
+    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-c', cwd, line);
+    const screen = (): string => tmux('capture-pane', '-p', '-J', '-S', '-500', '-t', session);
+    return {
+      screen,
+      keys: (...keys: string[]) => tmux('send-keys', '-t', session, ...keys),
+      /** The screen once `pattern` is on it (polled; fails after a minute with the screen shown). */
+      waitFor: async (pattern: RegExp): Promise<string> => {
+        for (let i = 0; i < 600; i += 1) {
+          const text = screen();
+          if (pattern.test(text)) return text;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        assert.fail(`${pattern} never appeared on the terminal:\n${screen()}`);
+      },
+      close: () => spawnSync('tmux', ['kill-session', '-t', session]),
+    };
+  };
+
+  /** A folder the user running `yo` owns. */
+  const userFolder = (name: string): string => {
+    const dir = join(work, name);
+    mkdirSync(dir, { recursive: true });
+    if (process.getuid?.() === 0) spawnSync('chown', ['-R', 'nobody', dir]);
+    return dir;
+  };
+
+  before(function () {
+    if (process.getuid?.() === 0 && spawnSync('runuser', ['--help']).error)
+      missing(this, 'runuser is needed to run yo as a normal user (the tests run as root)');
+    work = mkdtempSync(join(tmpdir(), 'py-docker-package-'));
+    chmodSync(work, 0o755);
+    // The tests run against the built dist/ already (pretest builds it): pack it as it is.
+    const pack = spawnSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], {
+      cwd: REPO,
+      encoding: 'utf8',
+    });
+    assert.equal(pack.status, 0, pack.stderr);
+    packed = (JSON.parse(pack.stdout) as { files: { path: string }[]; filename: string }[])[0]!;
+    const tarball = join(work, (packed as unknown as { filename: string }).filename);
+    const yoVersion = readJson<PackageJson>(join(REPO, 'node_modules', 'yo', 'package.json')).version;
+    prefix = join(work, 'prefix');
+    const install = spawnSync(
+      'npm',
+      [
+        'install',
+        '--global',
+        '--prefix',
+        prefix,
+        '--ignore-scripts',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+        tarball,
+        `yo@${yoVersion}`,
+      ],
+      { encoding: 'utf8' },
+    );
+    if (install.status !== 0) missing(this, `npm install of the tarball failed: ${install.stderr}`);
+    installed = join(prefix, 'lib', 'node_modules', ours.name);
+    userFolder('home');
+  });
+
+  it('has no install scripts: installing runs nothing, the built dist/ is in the tarball', () => {
+    const shipped = readJson<PackageJson>(join(installed, 'package.json'));
+    for (const hook of ['preinstall', 'install', 'postinstall', 'prepare'])
+      assert.equal(shipped.scripts?.[hook], undefined, `scripts.${hook} runs on the user's machine`);
+    assert.ok(shipped.scripts?.prepack?.includes('build'), 'prepack builds dist/ before packing');
+    assert.ok(existsSync(join(installed, 'dist', 'generators', 'app', 'index.js')));
+  });
+
+  it('ships no source maps and no references to maps that are not shipped', () => {
+    const paths = packed.files.map((f) => f.path);
+    assert.deepEqual(
+      paths.filter((p) => p.endsWith('.map')),
+      [],
+    );
+    const js = walk(installed).filter((p) => p.startsWith('dist/') && p.endsWith('.js'));
+    assert.ok(js.length > 20, `only ${js.length} built modules shipped`);
+    const dangling = js.filter((p) => /sourceMappingURL=/.test(readFileSync(join(installed, p), 'utf8')));
+    assert.deepEqual(dangling, []);
+  });
+
+  it('imports only its runtime dependencies at run time, and every one of them is used', () => {
+    const dependencies = Object.keys(ours.dependencies ?? {});
+    const used = new Set<string>();
+    for (const file of walk(installed).filter((p) => /^dist\/(generators|lib)\/.*\.js$/.test(p))) {
+      for (const specifier of importsOf(readFileSync(join(installed, file), 'utf8'))) {
+        const name = packageOf(specifier);
+        if (!name) continue;
+        assert.ok(dependencies.includes(name), `${file} imports ${specifier}, not a runtime dependency`);
+        used.add(name);
+      }
+    }
+    assert.deepEqual(
+      dependencies.filter((d) => !used.has(d)),
+      [],
+      'runtime dependencies nothing imports',
+    );
+  });
+
+  it('installs none of its devDependencies, except where a runtime dependency needs them itself', () => {
+    const modules = join(installed, 'node_modules');
+    const needed = new Set<string>();
+    for (const path of walk(modules).filter((p) => p.endsWith('/package.json'))) {
+      const json = JSON.parse(readFileSync(join(modules, path), 'utf8')) as PackageJson;
+      for (const name of Object.keys(json.dependencies ?? {})) needed.add(name);
+    }
+    const extra = Object.keys(ours.devDependencies ?? {}).filter(
+      (name) => existsSync(join(modules, name)) && !needed.has(name),
+    );
+    assert.deepEqual(extra, []);
+  });
+
+  it('a new user runs `yo py-docker --yes` in an empty folder, then again: nothing changed', () => {
+    const dir = userFolder('empty');
+    const first = yo(dir, ['py-docker', '--yes']);
+    assert.equal(first.status, 0, `${first.stdout}\n${first.stderr}`);
+    for (const file of ['manage.py', 'Dockerfile', 'docker-compose.yml', 'k8s/base/deployment.yaml'])
+      assert.ok(existsSync(join(dir, file)), `${file} was not generated`);
+    // A new folder: .yo-rc.json is created, not "force"d (yellow, reads as a warning).
+    assert.match(first.stdout, /^\s+create \.yo-rc\.json$/m);
+    assert.doesNotMatch(first.stdout, /force \.yo-rc\.json/);
+    assert.match(first.stdout, /Generated files by part:/);
+    assert.match(first.stdout, /docker-compose\.prod\.yml up -d --build$/m);
+    // The file list wraps: no Kubernetes line wider than a terminal.
+    const wide = first.stdout.split('\n').filter((l) => l.includes('k8s/') && l.length > 100);
+    assert.deepEqual(wide, []);
+    assert.doesNotMatch(first.stdout + first.stderr, /An error occured|deprecated/);
+
+    const again = yo(dir, ['py-docker', '--yes']);
+    assert.equal(again.status, 0, `${again.stdout}\n${again.stderr}`);
+    assert.match(again.stdout, /Nothing changed: every generated file is up to date\./);
+    assert.doesNotMatch(again.stdout, /Generated files by part|force \.yo-rc\.json/);
+  });
+
+  it('a new user runs `yo py-docker --yes` in an existing project: the detection summary is in words', () => {
+    const dir = join(work, 'existing');
+    cpSync(join(REPO, 'test', 'fixtures', 'flat'), dir, { recursive: true });
+    userFolder('existing');
+    const run = yo(dir, ['py-docker', '--yes']);
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    const summary = run.stdout.slice(run.stdout.indexOf('Detected:')).split(/\n(?! {2})/)[0]!;
+    assert.match(summary, /DJANGO_SETTINGS_MODULE of the project: mysite\.settings \(from manage\.py\)/);
+    assert.match(summary, /Folder holding manage\.py: \. \(from manage\.py\)/);
+    assert.match(summary, /Django version: 4\.2\.11 \(from requirements\.txt\)/);
+    // No internal keys (settingsModule, appDir, ...) as labels.
+    assert.deepEqual(
+      summary.split('\n').filter((l) => /^\s+[a-z]+[A-Z]\w*:/.test(l)),
+      [],
+    );
+  });
+
+  it('`yo py-docker --help` shows the command, the flags by part, the sub-generators and examples', () => {
+    const run = yo(userFolder('help'), ['py-docker', '--help']);
+    assert.equal(run.status, 0, run.stderr);
+    const help = run.stdout;
+    assert.match(help, /^Usage:\n {2}yo py-docker \[options\]$/m);
+    assert.doesNotMatch(help, /py-docker:app/);
+    for (const heading of ['Run:', 'Every part:', 'Part docker:', 'Part compose:', 'Part k8s:', 'Part ci:'])
+      assert.ok(help.includes(`\n${heading}\n`), heading);
+    assert.match(help, /^ {2}--force\s/m);
+    for (const hidden of ['--skip-cache', '--skip-install', '--force-install', '--ask-answered'])
+      assert.ok(!help.includes(hidden), `${hidden} is listed`);
+    assert.match(help, /^Sub-generators/m);
+    for (const part of ['docker', 'compose', 'k8s', 'ci', 'verify'])
+      assert.match(help, new RegExp(`^ {2}yo py-docker:${part}\\b`, 'm'));
+    assert.match(help, /^Examples:\n {2}yo py-docker /m);
+  });
+
+  describe('on a terminal', () => {
+    before(function () {
+      if (spawnSync('tmux', ['-V']).error)
+        missing(this, 'tmux is not installed (run scripts/provision/tools.sh)');
+    });
+
+    it('a new user answers every question of `yo py-docker` in an empty folder: no deprecation or force noise', async () => {
+      const dir = userFolder('terminal-run');
+      const run = terminal(dir, ['py-docker']);
+      try {
+        await run.waitFor(/Create a starter Django \+ npm project\?/);
+        // Enter on every question (the defaults), the choice questions included, until the run ends.
+        let text = '';
+        for (let i = 0; i < 60 && !/EXIT=\d+/.test(text); i += 1) {
+          run.keys('Enter');
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          text = run.screen();
+        }
+        text = await run.waitFor(/EXIT=\d+/);
+        assert.match(text, /EXIT=0/);
+        assert.match(text, /Base image variant alpine/);
+        assert.doesNotMatch(text, /deprecated/i);
+        assert.doesNotMatch(text, /force \.yo-rc\.json/);
+        assert.match(text, /Done\. Generated files by part:/);
+        assert.ok(existsSync(join(dir, '.yo-rc.json')));
+      } finally {
+        run.close();
+      }
+    });
+
+    it('Ctrl-C at a question stops with one line, exit status 130, and nothing written', async () => {
+      const dir = userFolder('terminal-interrupt');
+      const run = terminal(dir, ['py-docker']);
+      try {
+        await run.waitFor(/Create a starter Django \+ npm project\?/);
+        run.keys('Enter');
+        await run.waitFor(/\? Project name/);
+        run.keys('Enter');
+        await run.waitFor(/\? Base image variant/);
+        run.keys('C-c');
+        const text = await run.waitFor(/EXIT=\d+/);
+        assert.match(text, /Stopped at a question; nothing was written\.\nEXIT=130/);
+        assert.doesNotMatch(text, /An error occured|force closed|ExitPromptError/);
+        assert.deepEqual(readdirSync(dir), []);
+      } finally {
+        run.close();
+      }
+    });
+  });
+});
