@@ -16,6 +16,10 @@ export const REQUIREMENT_PINS = {
   gunicorn: { version: '23.0.0', python: '3.7' },
   whitenoise: { version: '6.8.2', python: '3.9' },
   psycopg: { version: '3.2.6', python: '3.8' },
+  // The C implementation, built in the builder against libpq: on Alpine (musl) pure-Python psycopg
+  // cannot find libpq (ctypes.util.find_library needs gcc or ld; docker-library/python#111). Its version
+  // is always psycopg's own.
+  'psycopg-c': { version: '3.2.6', python: '3.8' },
   // Django before 4.2 speaks psycopg2 only; the binary wheels include libpq (glibc and musl).
   'psycopg2-binary': { version: '2.9.10', python: '3.8' },
   redis: { version: '6.1.0', python: '3.9' },
@@ -41,6 +45,7 @@ const PROVIDED_BY: Record<PinnedPackage, readonly string[]> = {
   whitenoise: ['whitenoise'],
   psycopg: ['psycopg', 'psycopg-binary', 'psycopg-c', 'psycopg2', 'psycopg2-binary'],
   'psycopg2-binary': ['psycopg2', 'psycopg2-binary'],
+  'psycopg-c': ['psycopg-c', 'psycopg-binary', 'psycopg2', 'psycopg2-binary'],
   redis: ['redis', 'django-redis'],
   celery: ['celery'],
   supervisor: ['supervisor'],
@@ -59,6 +64,8 @@ export function postgresDriver(djangoVersion: string): 'psycopg' | 'psycopg2-bin
 export function containerNeeds(s: Settings): PinnedPackage[] {
   const needs: PinnedPackage[] = ['gunicorn', 'whitenoise'];
   if (s.postgres) needs.push(postgresDriver(s.djangoVersion));
+  if (s.postgres && s.variant === 'alpine' && postgresDriver(s.djangoVersion) === 'psycopg')
+    needs.push('psycopg-c');
   if (s.redis) needs.push('redis');
   if (s.celery) needs.push('celery');
   if (s.processManager === 'supervisord') needs.push('supervisor');
@@ -67,10 +74,29 @@ export function containerNeeds(s: Settings): PinnedPackage[] {
 }
 
 /** The pinned packages the container needs and `has` (the project's dependencies) lacks, in file order. */
-export function containerRequirements(s: Settings, has: (name: string) => boolean): Requirement[] {
+export function containerRequirements(
+  s: Settings,
+  has: (name: string) => boolean,
+  projectPin: (name: string) => string | undefined = () => undefined,
+): Requirement[] {
   return containerNeeds(s)
     .filter((name) => !PROVIDED_BY[name].some(has))
-    .map(pinned);
+    .map((name) => {
+      const requirement = pinned(name);
+      // psycopg-c must be the project's psycopg release exactly.
+      const psycopg = name === 'psycopg-c' ? projectPin('psycopg') : undefined;
+      return psycopg ? { ...requirement, version: psycopg } : requirement;
+    });
+}
+
+/** Exact pins (`name==version`) of requirement lines, by lower-cased distribution name. */
+export function requirementPins(text: string): Map<string, string> {
+  const pins = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const req = parseRequirement(line);
+    if (req?.pin) pins.set(req.name, req.pin);
+  }
+  return pins;
 }
 
 /** Lower-cased distribution names of requirement lines (comments, options and includes skipped). */

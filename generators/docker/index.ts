@@ -12,6 +12,7 @@ import {
   containerRequirements,
   containerRequirementsFile,
   requirementNames,
+  requirementPins,
   type Requirement,
 } from '../../lib/requirements.js';
 import { djangoRequirementsFile } from '../../lib/starter.js';
@@ -78,8 +79,15 @@ export default class DockerGenerator extends PyDockerGenerator {
   }
 
   /** What the container needs and the project lacks, as docker/requirements.txt pins. */
-  private containerRequirements(have: ReadonlySet<string>): Requirement[] {
-    return containerRequirements(this.settings, (name) => have.has(name));
+  private containerRequirements(have: ReadonlySet<string>, inputs: DockerfileInputs): Requirement[] {
+    const pins = new Map<string, string>();
+    for (const file of [...inputs.requirements, ...inputs.devRequirements])
+      for (const [name, pin] of requirementPins(this.readText(file) ?? '')) pins.set(name, pin);
+    return containerRequirements(
+      this.settings,
+      (name) => have.has(name),
+      (name) => pins.get(name),
+    );
   }
 
   writing(): void {
@@ -87,7 +95,7 @@ export default class DockerGenerator extends PyDockerGenerator {
     this.writeProjectRequirements();
     const inputs = this.inputs();
     const packages = this.projectPackages(inputs);
-    const extra = this.containerRequirements(packages);
+    const extra = this.containerRequirements(packages, inputs);
     this.writeGenerated(CONTAINER_REQUIREMENTS, containerRequirementsFile(extra));
     if (extra.length > 0 && this.detection.django)
       this.log.info(

@@ -20,6 +20,7 @@ import { validate as dockerfileValidate } from 'dockerfile-utils';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { parseAllDocuments } from 'yaml';
 import { PINNED_ACTIONS } from '../../lib/actions.js';
+import { requirementNames } from '../../lib/requirements.js';
 import { isIgnored, parseIgnore } from '../../lib/ignore-files.js';
 import { BRIDGE_MODULE, GRACEFUL_TIMEOUT_S, readinessPathOf } from '../../lib/model.js';
 import type { Settings } from '../../lib/settings.js';
@@ -388,6 +389,28 @@ function finalStage(text: string): NonNullable<Context['image']> {
   return { user: last.USER, cmd: jsonArray(last.CMD), entrypoint: jsonArray(last.ENTRYPOINT), env };
 }
 
+/**
+ * checklist.md, Alpine: a pure-Python driver that finds its shared library with ctypes (psycopg without
+ * its C implementation or binary wheel) fails on musl in a production stage without compilers
+ * (docker-library/python#111). The requirement files the image installs must bring psycopg-c or
+ * psycopg-binary (or the extras that pull them in) beside psycopg.
+ */
+export function alpineDriverFindings(dockerfile: string, requirementTexts: readonly string[]): Finding[] {
+  if (!/^FROM python:\S*-alpine\S*/m.test(dockerfile)) return [];
+  const lines = requirementTexts.flatMap((t) => t.split(/\r?\n/));
+  const names = new Set(requirementTexts.flatMap(requirementNames));
+  const extras = lines.some((l) => /^\s*["']?psycopg\s*\[[^\]]*\b(c|binary)\b/i.test(l));
+  if (!names.has('psycopg') || extras || names.has('psycopg-c') || names.has('psycopg-binary')) return [];
+  return [
+    {
+      artifact: 'Dockerfile + requirements',
+      check: 'alpine:ctypes-driver',
+      message:
+        'psycopg without psycopg-c or psycopg-binary on Alpine: it loads libpq through ctypes, which finds nothing on musl without gcc or ld',
+    },
+  ];
+}
+
 function dockerfileChecks(ctx: Context): Finding[] {
   const { p, s } = ctx;
   const out: Finding[] = [];
@@ -418,6 +441,16 @@ function dockerfileChecks(ctx: Context): Finding[] {
     if (file === 'Dockerfile') ctx.image = final;
   }
   const dockerfile = p.read('Dockerfile');
+  if (dockerfile !== undefined) {
+    // Every requirement file the image may install: the project's and the container's own.
+    const texts = p.files
+      .filter((f) =>
+        /^(requirements[^/]*\.txt|requirements\/.*\.txt|docker\/requirements\.txt|pyproject\.toml)$/.test(f),
+      )
+      .map((f) => p.read(f))
+      .filter((t): t is string => t !== undefined);
+    out.push(...alpineDriverFindings(dockerfile, texts));
+  }
   if (dockerfile !== undefined && ctx.image) {
     const { env, cmd } = ctx.image;
     const expectEnv: Record<string, string | undefined> = {

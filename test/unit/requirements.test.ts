@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runGenerator } from '../support/run.js';
+import { alpineDriverFindings } from '../support/validate-project.js';
 import { emptyDetection } from '../../lib/detect-empty.js';
 import {
   containerNeeds,
@@ -18,7 +22,8 @@ describe('what the container needs and a project lacks (docker/requirements.txt)
     assert.deepEqual(containerNeeds(await settingsWith({ postgres: false })), ['gunicorn', 'whitenoise']);
     assert.deepEqual(
       containerNeeds(await settingsWith({ redis: true, celery: true, processManager: 'supervisord' })),
-      ['gunicorn', 'whitenoise', 'psycopg', 'redis', 'celery', 'supervisor'],
+      // The default variant is Alpine: psycopg's C implementation too.
+      ['gunicorn', 'whitenoise', 'psycopg', 'psycopg-c', 'redis', 'celery', 'supervisor'],
     );
   });
 
@@ -37,6 +42,7 @@ describe('what the container needs and a project lacks (docker/requirements.txt)
         `gunicorn==${REQUIREMENT_PINS.gunicorn.version}`,
         `whitenoise==${REQUIREMENT_PINS.whitenoise.version}`,
         `psycopg==${REQUIREMENT_PINS.psycopg.version}`,
+        `psycopg-c==${REQUIREMENT_PINS.psycopg.version}`,
         `redis==${REQUIREMENT_PINS.redis.version}`,
       ],
     );
@@ -65,5 +71,57 @@ describe('what the container needs and a project lacks (docker/requirements.txt)
     assert.match(file, /^gunicorn==23\.0\.0$/m);
     assert.equal(file.split('\n').filter((l) => l && !l.startsWith('#')).length, 1);
     assert.match(containerRequirementsFile([]), /nothing: the project has everything/);
+  });
+});
+
+describe('PostgreSQL on Alpine: the C implementation of psycopg', () => {
+  it("Alpine gets psycopg-c at the project's psycopg release; slim, psycopg-binary or psycopg2 need none", async () => {
+    const alpine = await settingsWith({ variant: 'alpine' });
+    const has = (names: string[]) => (name: string) => names.includes(name);
+    const pins = (p: Record<string, string>) => (name: string) => p[name];
+    assert.deepEqual(
+      containerRequirements(
+        alpine,
+        has(['django', 'gunicorn', 'whitenoise', 'psycopg']),
+        pins({ psycopg: '3.1.18' }),
+      ),
+      [{ name: 'psycopg-c', version: '3.1.18', python: '3.8' }],
+    );
+    assert.deepEqual(
+      containerRequirements(alpine, has(['django', 'gunicorn', 'whitenoise'])).map(
+        (r) => `${r.name}==${r.version}`,
+      ),
+      ['psycopg==3.2.6', 'psycopg-c==3.2.6'],
+    );
+    assert.deepEqual(containerRequirements(alpine, has(['gunicorn', 'whitenoise', 'psycopg-binary'])), []);
+    const slim = await settingsWith({ variant: 'slim' });
+    assert.deepEqual(containerRequirements(slim, has(['gunicorn', 'whitenoise', 'psycopg'])), []);
+  });
+
+  it('the validation rule finds a pure psycopg on Alpine and passes the C or binary implementation', () => {
+    const alpine = 'FROM python:3.12.12-alpine3.21 AS builder\n';
+    assert.equal(
+      alpineDriverFindings(alpine, ['Django==5.2\npsycopg==3.2.6\n'])[0]?.check,
+      'alpine:ctypes-driver',
+    );
+    assert.deepEqual(alpineDriverFindings(alpine, ['psycopg==3.2.6\n', 'psycopg-c==3.2.6\n']), []);
+    assert.deepEqual(alpineDriverFindings(alpine, ['psycopg[binary]==3.2.6\n']), []);
+    assert.deepEqual(alpineDriverFindings(alpine, ['dependencies = ["psycopg[c]>=3.2"]\n']), []);
+    assert.deepEqual(alpineDriverFindings('FROM python:3.12-slim-bookworm\n', ['psycopg==3.2.6\n']), []);
+  });
+
+  it('a new user runs `yo py-docker --yes` (Alpine, PostgreSQL): the folder passes the rule, and fails it without psycopg-c', async () => {
+    const dir = (await runGenerator('app', { options: { yes: true } })).cwd;
+    const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+    assert.match(read('docker/requirements.txt'), /^psycopg-c==3\.2\.6$/m);
+    assert.deepEqual(
+      alpineDriverFindings(read('Dockerfile'), [read('requirements.txt'), read('docker/requirements.txt')]),
+      [],
+    );
+    assert.equal(
+      alpineDriverFindings(read('Dockerfile'), [read('requirements.txt')])[0]?.check,
+      'alpine:ctypes-driver',
+      'the rule can fail',
+    );
   });
 });
