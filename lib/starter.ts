@@ -6,7 +6,6 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { missingAssetsSource } from './dockerfile.js';
-import { envCatalog } from './env-vars.js';
 import { buildModel, type Model } from './model.js';
 import { STARTER_FRONTEND, type Settings } from './settings.js';
 import { compareVersions } from './validate.js';
@@ -221,9 +220,6 @@ export interface StarterContext {
   /** WSGI_APPLICATION (dotted) and the attribute wsgi.py defines. */
   wsgiSetting: string;
   wsgiAttribute: string;
-  databaseName: string;
-  /** Default of each catalogue variable the settings read (development values, never secrets). */
-  defaults: Record<string, string>;
   requirements: Requirement[];
   /** Relative path from the dev requirements file to the runtime one (for `-r`). */
   devInclude: string;
@@ -242,10 +238,6 @@ export function starterContext(m: Model): StarterContext {
   const depth = s.appDir === '.' ? 0 : s.appDir.split('/').length;
   const projectRootExpr = `BASE_DIR${'.parent'.repeat(depth)}`;
   const lit = (value: string): string => JSON.stringify(value);
-  const defaults: Record<string, string> = {};
-  for (const variable of envCatalog(m)) {
-    if (!variable.secret) defaults[variable.name] = variable.values.development;
-  }
   const healthRoute = s.healthPath.replace(/^\//, '');
   const homePath = healthRoute === '' ? '/home/' : '/';
   const [wsgiModule, wsgiAttribute] = s.wsgiApplication.split(':') as [string, string];
@@ -262,8 +254,6 @@ export function starterContext(m: Model): StarterContext {
     homePath,
     wsgiSetting: `${wsgiModule}.${wsgiAttribute}`,
     wsgiAttribute,
-    databaseName: s.projectName.replace(/-/g, '_'),
-    defaults,
     requirements: starterRequirements(s),
     devInclude:
       devFile === 'none'

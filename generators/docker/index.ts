@@ -13,7 +13,6 @@ import {
   containerRequirementsFile,
   requirementNames,
   requirementPins,
-  type Requirement,
 } from '../../lib/requirements.js';
 import { djangoRequirementsFile } from '../../lib/starter.js';
 import { muslWarnings } from '../../lib/system-packages.js';
@@ -69,33 +68,32 @@ export default class DockerGenerator extends PyDockerGenerator {
     );
   }
 
-  /** Lower-cased distribution names the project depends on, from its files as this run sees them. */
-  private projectPackages(inputs: DockerfileInputs): Set<string> {
+  /**
+   * The project's dependencies from its files as this run sees them, read once: the distribution names
+   * (with detection's) and their exact pins.
+   */
+  private projectDependencies(inputs: DockerfileInputs): { names: Set<string>; pins: Map<string, string> } {
     const names = new Set(this.detection.pythonPackages);
-    for (const file of [...inputs.requirements, ...inputs.devRequirements]) {
-      for (const name of requirementNames(this.readText(file) ?? '')) names.add(name);
-    }
-    return names;
-  }
-
-  /** What the container needs and the project lacks, as docker/requirements.txt pins. */
-  private containerRequirements(have: ReadonlySet<string>, inputs: DockerfileInputs): Requirement[] {
     const pins = new Map<string, string>();
-    for (const file of [...inputs.requirements, ...inputs.devRequirements])
-      for (const [name, pin] of requirementPins(this.readText(file) ?? '')) pins.set(name, pin);
-    return containerRequirements(
-      this.settings,
-      (name) => have.has(name),
-      (name) => pins.get(name),
-    );
+    for (const file of [...inputs.requirements, ...inputs.devRequirements]) {
+      const text = this.readText(file) ?? '';
+      for (const name of requirementNames(text)) names.add(name);
+      for (const [name, pin] of requirementPins(text)) pins.set(name, pin);
+    }
+    return { names, pins };
   }
 
   writing(): void {
     const m = this.model;
     this.writeProjectRequirements();
     const inputs = this.inputs();
-    const packages = this.projectPackages(inputs);
-    const extra = this.containerRequirements(packages, inputs);
+    const { names: packages, pins } = this.projectDependencies(inputs);
+    // What the container needs and the project lacks, as docker/requirements.txt pins.
+    const extra = containerRequirements(
+      this.settings,
+      (name) => packages.has(name),
+      (name) => pins.get(name),
+    );
     this.writeGenerated(CONTAINER_REQUIREMENTS, containerRequirementsFile(extra));
     if (extra.length > 0 && this.detection.django)
       this.log.info(
