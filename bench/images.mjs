@@ -1,16 +1,24 @@
-// Part 2: how good the generated images are. The starter app, production target, against a naive
-// single-stage Dockerfile for the same app: size, cold build, rebuilds after a Python, a dependency and
-// a front-end change, `up` to healthy, `docker stop`, idle memory. Own image tags and compose project
-// names (other runs may share the engine); everything created is removed at the end, nothing pruned.
+// Part 2: how good the generated images are. The starter app, production target, against two baselines
+// for the same app: a competent hand-written Dockerfile (bench/Dockerfile.handwritten, in the style of
+// `docker init`) and a naive single-stage one. Size and the floor (base image + site-packages + app +
+// static, from each image's own files), cold build, rebuilds after a Python, a dependency and a
+// front-end change, `up` to healthy, first 200, `docker stop`, idle memory; the three interleaved. Own
+// image tags and compose project names (other runs may share the engine); everything created is
+// removed at the end, nothing pruned.
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { interleave, log, now, ROOT, run, stats, statsOf } from './lib.mjs';
 
-const SIDES = ['generated', 'naive'];
-const TAG = { generated: 'pdbench-gen', naive: 'pdbench-naive' };
+const SIDES = ['generated', 'handwritten', 'naive'];
+const TAG = { generated: 'pdbench-gen', handwritten: 'pdbench-hand', naive: 'pdbench-naive' };
+const HANDWRITTEN = join(ROOT, 'bench', 'Dockerfile.handwritten');
+const FLOOR_SCRIPT = join(ROOT, 'bench', 'floor.py');
+/** One variant per side for interleave(): generated, hand-written, naive, in turn. */
+const each = (fn) => Object.fromEntries(SIDES.map((s) => [s, () => fn(s)]));
 
 /** The environment scripts/provision/all.sh writes (image tags, exact versions, the package index). */
 function provision() {
@@ -34,6 +42,8 @@ function provision() {
 function naiveDockerfile(env, wsgi) {
   return `# The naive baseline: one stage, the whole context, Node.js in the image, shell-form CMD.
 FROM ${env.PY_IMAGE_EXACT}
+# The project's container settings (they set STATIC_ROOT); compose's env_file sets the rest.
+ENV PYTHONPATH=/app/docker/python DJANGO_SETTINGS_MODULE=docker_settings
 COPY --from=${env.NODE_IMAGE_EXACT} /usr/local/bin/node /usr/local/bin/node
 COPY --from=${env.NODE_IMAGE_EXACT} /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/npm
 RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm
@@ -63,6 +73,26 @@ const memBytes = (text) => {
 };
 /** Docker timestamps carry nanoseconds; Date.parse wants at most milliseconds. */
 const time = (iso) => Date.parse(iso.replace(/(\.\d{3})\d*/, '$1'));
+
+/** The status of GET / as a browser behind the TLS proxy sends it (0: no answer). */
+const startPageStatus = (port) =>
+  new Promise((resolve) => {
+    const req = httpGet(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/',
+        headers: { Host: 'localhost', 'X-Forwarded-Proto': 'https' },
+        timeout: 2000,
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      },
+    );
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(0));
+  });
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -136,17 +166,28 @@ export async function imagesBench({ runs, buildRuns }) {
         '-t',
         `starter:${TAG[side]}`,
         ...(noCache ? ['--no-cache'] : []),
-        ...(side === 'naive' ? ['-f', join(base, 'Dockerfile.naive')] : ['--target', 'production']),
+        ...{
+          generated: ['--target', 'production'],
+          handwritten: [
+            '-f',
+            HANDWRITTEN,
+            '--build-arg',
+            `PYTHON_IMAGE=${env.PY_IMAGE_EXACT}`,
+            '--build-arg',
+            `NODE_IMAGE=${env.NODE_IMAGE_EXACT}`,
+          ],
+          naive: ['-f', join(base, 'Dockerfile.naive')],
+        }[side],
         '.',
       ];
       return run('docker', args, { cwd: app, env: dockerEnv }).ms;
     };
 
     log(`images: ${buildRuns} cold builds each`);
-    const cold = await interleave(buildRuns, {
-      generated: () => build('generated', { noCache: true }),
-      naive: () => build('naive', { noCache: true }),
-    });
+    const cold = await interleave(
+      buildRuns,
+      each((s) => build(s, { noCache: true })),
+    );
 
     const size = (image) =>
       Number(run('docker', ['image', 'inspect', '-f', '{{.Size}}', image]).stdout.trim());
@@ -197,8 +238,7 @@ export async function imagesBench({ runs, buildRuns }) {
       log(`images: ${runs} rebuilds after a ${kind} change`);
       rebuilds[kind] = await interleave(runs, {
         edit: (i) => (edit(i), 0),
-        generated: () => build('generated'),
-        naive: () => build('naive'),
+        ...each((s) => build(s)),
       });
     }
 
@@ -216,37 +256,88 @@ export async function imagesBench({ runs, buildRuns }) {
       const t0 = now();
       compose(['up', '-d', '--no-build']);
       const id = compose(['ps', '-q', 'web']).stdout.trim();
-      let status = '';
-      while (status !== 'healthy' && now() - t0 < 120000) {
-        status = run('docker', ['inspect', '-f', '{{.State.Health.Status}}', id], {
+      // The first 200 of the start page, polled from the host every 50 ms (wall clock, as StartedAt).
+      let ok = NaN;
+      while (!Number.isFinite(ok) && now() - t0 < 120000) {
+        if ((await startPageStatus(port)) === 200) ok = Date.now();
+        else await sleep(50);
+      }
+      let health = '';
+      while (health !== 'healthy' && now() - t0 < 120000) {
+        health = run('docker', ['inspect', '-f', '{{.State.Health.Status}}', id], {
           check: false,
         }).stdout.trim();
-        if (status !== 'healthy') await sleep(100);
+        if (health !== 'healthy') await sleep(100);
       }
-      const upHealthy = status === 'healthy' ? now() - t0 : NaN;
+      const upHealthy = health === 'healthy' ? now() - t0 : NaN;
       const state = JSON.parse(run('docker', ['inspect', '-f', '{{json .State}}', id]).stdout);
-      const firstOk = state.Health?.Log?.find((entry) => entry.ExitCode === 0);
-      const startHealthy = firstOk ? time(firstOk.End) - time(state.StartedAt) : NaN;
+      const firstHealthy = state.Health?.Log?.find((entry) => entry.ExitCode === 0);
+      const startHealthy = firstHealthy ? time(firstHealthy.End) - time(state.StartedAt) : NaN;
+      const first200 = ok - time(state.StartedAt);
       await sleep(3000);
       const mem = run('docker', ['stats', '--no-stream', '--format', '{{.MemUsage}}', id]).stdout;
       const stop = run('docker', ['stop', id]).ms;
       const exitCode = Number(run('docker', ['inspect', '-f', '{{.State.ExitCode}}', id]).stdout.trim());
-      if (status !== 'healthy')
+      if (health !== 'healthy')
         log(`${side}: web never became healthy:\n${compose(['logs', '--tail', '30', 'web'], false).stdout}`);
       compose(['down', '-v', '--remove-orphans'], false);
-      return { upHealthy, startHealthy, idleMemory: memBytes(mem), stop, exitCode };
+      return { upHealthy, startHealthy, first200, idleMemory: memBytes(mem), stop, exitCode };
     };
-    const cycles = await interleave(runs, {
-      generated: () => cycle('generated'),
-      naive: () => cycle('naive'),
-    });
+    const cycles = await interleave(runs, each(cycle));
 
     const baseSize = size(env.PY_IMAGE_EXACT);
+    const floorScript = readFileSync(FLOOR_SCRIPT, 'utf8');
+    /** bench/floor.py run by the image's own Python (for the generated image: the venv's). */
+    const measure = (image, args) =>
+      JSON.parse(
+        run(
+          'docker',
+          ['run', '--rm', '-i', '--network', 'none', '--entrypoint', 'python', image, '-', ...args],
+          {
+            input: floorScript,
+          },
+        )
+          .stdout.trim()
+          .split('\n')
+          .at(-1),
+      );
+    /**
+     * The floor of an image: the base image, what it adds to site-packages (the base image's own
+     * packages and the installer left out), the app and its collected static files.
+     */
+    const floor = (image) => {
+      const workdir = run('docker', [
+        'image',
+        'inspect',
+        '-f',
+        '{{.Config.WorkingDir}}',
+        image,
+      ]).stdout.trim();
+      const own = measure(image, [workdir || '/']);
+      const inBase = measure(env.PY_IMAGE_EXACT, ['', ...Object.keys(own.site)]);
+      const sum = (m, pick) => Object.values(m.site).reduce((total, entry) => total + pick(entry), 0);
+      const sitePackages = sum(own, ([all, inst]) => all - inst) - sum(inBase, ([all, inst]) => all - inst);
+      const installer = sum(own, ([, inst]) => inst) - sum(inBase, ([, inst]) => inst);
+      const total = baseSize + sitePackages + own.app + own.static;
+      return {
+        base: baseSize,
+        sitePackages,
+        sitePackagesFolders: Object.keys(own.site),
+        app: own.app,
+        workdir,
+        static: own.static,
+        staticRoot: own.staticRoot,
+        installer,
+        floor: total,
+        over: size(image) - total,
+      };
+    };
     const side = (s) => {
       const c = statsOf(cycles[s]);
       return {
         image: `starter:${TAG[s]}`,
         size: size(`starter:${TAG[s]}`),
+        floor: floor(`starter:${TAG[s]}`),
         layers: layers(`starter:${TAG[s]}`),
         cold: stats(cold[s]),
         python: stats(rebuilds.python[s]),
@@ -254,6 +345,7 @@ export async function imagesBench({ runs, buildRuns }) {
         asset: stats(rebuilds.asset[s]),
         upHealthy: c.upHealthy,
         startHealthy: c.startHealthy,
+        first200: c.first200,
         idleMemory: c.idleMemory,
         stop: c.stop,
         stopExitCodes: cycles[s].map((r) => r.exitCode),
@@ -265,9 +357,9 @@ export async function imagesBench({ runs, buildRuns }) {
       baseSize,
       runs,
       buildRuns,
+      handwrittenDockerfile: readFileSync(HANDWRITTEN, 'utf8'),
       naiveDockerfile: naive,
-      generated: side('generated'),
-      naive: side('naive'),
+      ...Object.fromEntries(SIDES.map((s) => [s, side(s)])),
     };
   } finally {
     cleanup();
