@@ -4,15 +4,14 @@
  * stack's node_modules volume, read back from `docker compose config --format json`.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { detectProject, type Detection } from '../../lib/detect.js';
 import { MemoryTree } from '../../lib/file-tree.js';
 import { corepackSetup, COREPACK_VERSION, installCommand, runCommand } from '../../lib/package-manager.js';
 import { resolveSettings, SettingError } from '../../lib/resolve.js';
 import { composeMerged, startupOrderFindings } from '../support/compose-check.js';
-import { printed, runGenerator } from '../support/run.js';
+import { folderWithFiles, printed, runGenerator } from '../support/run.js';
 import { requireTool } from '../support/tools.js';
 
 const MANAGE_PY = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")\n';
@@ -24,16 +23,6 @@ const detectIn = (files: Record<string, string>): Detection =>
   detectProject(new MemoryTree({ ...DJANGO, ...files }), 'portal');
 
 const pkg = (body: Record<string, unknown>): string => JSON.stringify({ name: 'x', private: true, ...body });
-
-/** A fresh folder holding `files` on disk (detection reads the disk, as for a real user). */
-function projectDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'py-docker-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
 
 const resolve = (detection: Detection, flags: Record<string, unknown> = {}) =>
   resolveSettings({ flags, stored: {}, detection, askable: new Set() });
@@ -236,7 +225,10 @@ const YARN_PROJECT = {
 
 describe('a yarn build in a subfolder, generated', () => {
   it('the assets stage runs yarn through corepack from project-static/, and development takes corepack and yarn along', async () => {
-    const result = await runGenerator('docker', { options: { yes: true }, cwd: projectDir(YARN_PROJECT) });
+    const result = await runGenerator('docker', {
+      options: { yes: true },
+      cwd: folderWithFiles(YARN_PROJECT),
+    });
     const dockerfile = readFileSync(join(result.cwd, 'Dockerfile'), 'utf8');
     const assets = stage(dockerfile, 'assets');
     assert.match(assets, /^WORKDIR \/app\/project-static$/m);
@@ -278,7 +270,7 @@ describe('a yarn build in a subfolder, generated', () => {
   it('without a build script there is no assets stage and no Node.js, and the run says why', async () => {
     const result = await runGenerator('app', {
       options: { yes: true },
-      cwd: projectDir({
+      cwd: folderWithFiles({
         ...YARN_PROJECT,
         'project-static/package.json': pkg({ dependencies: { jquery: '3.7.1' } }),
       }),
@@ -301,7 +293,10 @@ describe('development: node_modules in a named volume (docker compose config --f
   });
 
   async function merged(files: Record<string, string>, options: Record<string, unknown> = {}) {
-    const env = await runGenerator('env', { options: { yes: true, ...options }, cwd: projectDir(files) });
+    const env = await runGenerator('env', {
+      options: { yes: true, ...options },
+      cwd: folderWithFiles(files),
+    });
     await runGenerator('compose', { cwd: env.cwd, options: { yes: true, ...options } });
     return composeMerged(compose, env.cwd, ['docker-compose.yml', 'docker-compose.override.yml']);
   }
