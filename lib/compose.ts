@@ -9,6 +9,15 @@ import { envCatalog, type Environment } from './env-vars.js';
 import { DEBUG_PORT, type Model } from './model.js';
 import { cpuToMilli, memoryToBytes } from './settings.js';
 import { toYaml, type KeyComment } from './yaml.js';
+import {
+  COREPACK_VERSION,
+  INSTALLED_LOCKFILE,
+  installCommand,
+  LOCKFILES,
+  nodeHasCorepack,
+  runCommand,
+  shortRun,
+} from './package-manager.js';
 
 export type { KeyComment } from './yaml.js';
 
@@ -52,12 +61,14 @@ export interface Service {
   user?: string;
   init?: boolean;
   env_file?: string[];
-  environment?: Record<string, string>;
+  /** null: passed through from the shell or .env when set there, else unset. */
+  environment?: Record<string, string | null>;
   ports?: string[];
   volumes?: string[];
   tmpfs?: string[];
   networks?: string[];
   depends_on?: Record<string, { condition: Condition }>;
+  entrypoint?: string[];
   healthcheck?: Healthcheck;
   restart?: 'no' | 'always' | 'on-failure' | 'unless-stopped';
   stop_grace_period?: string;
@@ -307,6 +318,9 @@ export function dependencyFiles(m: Model): string[] {
   return s.pythonDeps === 'uv' ? ['pyproject.toml', 'uv.lock'] : ['pyproject.toml'];
 }
 
+/** The development volume holding node_modules of the front-end build. */
+export const NODE_MODULES_VOLUME = 'node_modules';
+
 export interface OverrideOptions {
   /** Folder of package.json, relative to the project root. */
   nodeDir: string;
@@ -356,23 +370,59 @@ export function overrideCompose(m: Model, opts: OverrideOptions): ComposeDoc {
     }
   }
   const workdir = opts.nodeDir === '.' ? '/app' : `/app/${opts.nodeDir}`;
-  if (s.frontend === 'npm')
+  let volumes: ComposeFile['volumes'];
+  if (s.frontend === 'npm') {
+    // node_modules lives in a named volume over the bind mount: the Linux builds of esbuild, rollup
+    // and sass never land in the host's checkout. The web container creates it first, filled from the
+    // development image (as your user), then the assets service installs only when the lockfile changed.
+    const modules = `${NODE_MODULES_VOLUME}:${workdir}/node_modules`;
+    services[svc.web]!.volumes!.push(modules);
+    volumes = { [NODE_MODULES_VOLUME]: {} };
+    const lockfile = LOCKFILES[s.packageManager];
+    const corepack = nodeHasCorepack(s.nodeVersion) ? 'corepack' : `npx --yes corepack@${COREPACK_VERSION}`;
+    const installed = `node_modules/${INSTALLED_LOCKFILE}`;
     services[svc.assets] = {
       image: m.nodeImage,
       user: hostUser,
       init: true,
       working_dir: workdir,
-      command: ['sh', '-c', `npm ci --cache /tmp/.npm && exec npm run --cache /tmp/.npm ${opts.watchScript}`],
-      volumes: ['.:/app'],
+      command: [
+        'sh',
+        '-c',
+        [
+          'set -e',
+          `if ! cmp -s ${lockfile} ${installed}; then ${installCommand(s, corepack)}; cp ${lockfile} ${installed}; fi`,
+          `exec ${runCommand(s, opts.watchScript, corepack)}`,
+        ].join('; '),
+      ],
+      // Any uid: caches under /tmp, not in a home folder the image does not have for it.
+      environment: {
+        HOME: '/tmp',
+        ...(s.packageManager === 'npm'
+          ? {}
+          : {
+              COREPACK_ENABLE_DOWNLOAD_PROMPT: '0',
+              COREPACK_NPM_REGISTRY: null,
+              COREPACK_INTEGRITY_KEYS: null,
+            }),
+      },
+      volumes: ['.:/app', modules],
+      depends_on: { [svc.web]: { condition: 'service_started' } },
       networks: [NETWORKS.front],
     };
-  if (s.frontend === 'npm')
-    comments.push({
-      path: ['services', svc.assets],
-      text: ` Rebuilds the front-end assets into ${s.assetsDir} on every change (npm run ${opts.watchScript}), as your user.`,
-    });
+    comments.push(
+      {
+        path: ['services', svc.assets],
+        text: ` Rebuilds the front-end assets into ${s.assetsDir} on every change (${shortRun(s, opts.watchScript)}), as your user.`,
+      },
+      {
+        path: ['services', svc.assets, 'command'],
+        text: ` Installs into the ${NODE_MODULES_VOLUME} volume only when ${lockfile} changed since the last install (restart the service after changing dependencies).`,
+      },
+    );
+  }
   return {
-    file: { services },
+    file: { services, ...(volumes ? { volumes } : {}) },
     header: [
       'Development overrides, read automatically by `docker compose up`: the development image with',
       'your code bind-mounted, runserver with hot reload, and the assets watcher.',

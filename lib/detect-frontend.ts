@@ -7,7 +7,17 @@ import type { Hint } from './detect.js';
 import type { FileTree } from './file-tree.js';
 
 /** Script names that build the assets, in order of preference. */
-export const BUILD_SCRIPTS = ['build', 'build:prod', 'build:production', 'build:assets', 'compile'];
+export const BUILD_SCRIPTS = [
+  'build',
+  'build:prod',
+  'build:production',
+  'build:assets',
+  'bundle',
+  'bundle:prod',
+  'compile',
+];
+/** Other names a build script goes by (`build:css`, `bundle-js`, `compile:scss`). */
+const BUILD_NAME = /^(?:build|bundle|compile)[:_-]/;
 /** Script names tried first for a watch build; any other script that is one counts after them. */
 const WATCH_SCRIPTS = ['watch', 'build:watch', 'watch:assets', 'dev', 'start'];
 
@@ -72,6 +82,23 @@ export function isWatchBuild(name: string, scripts: Record<string, string>): boo
   const passed = /\s--\s+.*(?:--watch\b|-w\b)/.test(scripts[name] ?? '');
   if (commands.length === 0 || commands.some((c) => DEV_SERVER.test(c))) return false;
   return passed || commands.some((c) => WATCHES.test(c));
+}
+
+/**
+ * The script that builds the assets: a preferred name, else the one script named like a build
+ * (`build:css`) that neither watches nor serves. `others`: further such scripts, when the pick is a
+ * guess between several.
+ */
+export function pickBuildScript(scripts: Record<string, string>): { script?: string; others: string[] } {
+  const preferred = BUILD_SCRIPTS.find((n) => n in scripts);
+  if (preferred) return { script: preferred, others: [] };
+  const named = Object.keys(scripts).filter(
+    (n) =>
+      BUILD_NAME.test(n) &&
+      !isWatchBuild(n, scripts) &&
+      !expandScript(n, scripts).some((c) => DEV_SERVER.test(c)),
+  );
+  return { script: named[0], others: named.slice(1) };
 }
 
 /** The watch script: a preferred name first, then any other script that is a watch build. */

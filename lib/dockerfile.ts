@@ -9,10 +9,19 @@ import { SECRET_FILES } from './ignore-files.js';
 import type { Model } from './model.js';
 import { CONTAINER_REQUIREMENTS } from './requirements.js';
 import { systemPackagesFor } from './system-packages.js';
+import {
+  corepackSetup,
+  INSTALLED_LOCKFILE,
+  installCommand,
+  isBerry,
+  LOCKFILES,
+  ROOT_CACHES,
+  runCommand,
+} from './package-manager.js';
 
 /** Where the project's files are, as far as the Dockerfile cares (from detection; defaults at the root). */
 export interface DockerfileInputs {
-  /** Folder of package.json and package-lock.json, relative to the project root. */
+  /** Folder of package.json and its lockfile, relative to the project root. */
   nodeDir: string;
   /** Folder of pyproject.toml (and uv.lock) in the pyproject and uv modes. */
   pyprojectDir: string;
@@ -114,6 +123,12 @@ export function developmentUser(m: Model): string[] {
 export const PIP_INDEX_GUARD = [
   'if [ -z "${PIP_INDEX_URL:-}" ]; then unset PIP_INDEX_URL; fi',
   'if [ -z "${PIP_TRUSTED_HOST:-}" ]; then unset PIP_TRUSTED_HOST; fi',
+];
+
+/** Like PIP_INDEX_GUARD: compose passes empty build args, and corepack reads an empty key list as "no checks". */
+export const COREPACK_GUARD = [
+  'if [ -z "${COREPACK_NPM_REGISTRY:-}" ]; then unset COREPACK_NPM_REGISTRY; fi',
+  'if [ -z "${COREPACK_INTEGRITY_KEYS:-}" ]; then unset COREPACK_INTEGRITY_KEYS; fi',
 ];
 
 export const PIP_CACHE_MOUNT = '--mount=type=cache,target=/root/.cache/pip';
@@ -236,8 +251,20 @@ export interface DockerfileView {
   /** Inline variables of the collectstatic RUN: settings that load without the runtime environment. */
   buildEnv: string;
   nodeWorkdir: string;
-  /** package.json and package-lock.json, in the node folder. */
+  /** package.json and the package manager's lockfile, in the node folder. */
   npmManifests: string[];
+  /** Commands that make corepack and the pinned yarn/pnpm available (none for npm). */
+  managerSetup: string[];
+  /** Unsets the empty corepack build args (an empty COREPACK_INTEGRITY_KEYS would turn checks off). */
+  corepackGuard: readonly string[];
+  installedLockfile: string;
+  /** Where corepack keeps the yarn/pnpm it fetched: the development stage takes it along. */
+  corepackHome: string;
+  /** The install from the lockfile, and the build. */
+  managerInstall: string;
+  build: string;
+  /** The lockfile, copied into node_modules once installed: the assets service installs only when they differ. */
+  lockfile: string;
   /** Built assets folder inside the assets stage and the images. */
   assetsPath: string;
   /** COPY instructions of what the npm build reads (--assets-sources), after npm ci. */
@@ -271,6 +298,9 @@ export interface DockerfileView {
   chain: (commands: readonly string[]) => string;
   install: (packages: readonly string[]) => string[];
 }
+
+/** Where corepack keeps the package managers it fetched, in the assets and development stages. */
+export const COREPACK_HOME = '/opt/corepack';
 
 /** Source repository URL for the OCI label, when the image repository names a GitHub one. */
 export function sourceUrl(imageRepository: string): string | undefined {
@@ -365,7 +395,14 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
     prodEnv: [['VIRTUAL_ENV', m.venv], ['PATH', `${m.venv}/bin:$PATH`], ...env(s.settingsModule)],
     buildEnv,
     nodeWorkdir,
-    npmManifests: ['package.json', 'package-lock.json'].map((f) => under(inputs.nodeDir, f)),
+    npmManifests: ['package.json', LOCKFILES[s.packageManager]].map((f) => under(inputs.nodeDir, f)),
+    managerSetup: corepackSetup(s),
+    corepackGuard: COREPACK_GUARD,
+    installedLockfile: INSTALLED_LOCKFILE,
+    corepackHome: COREPACK_HOME,
+    managerInstall: installCommand(s),
+    build: runCommand(s, s.buildScript),
+    lockfile: LOCKFILES[s.packageManager],
     assetsPath: `${m.workdir}/${s.assetsDir}`,
     nodeModulesPath: `${nodeWorkdir}/node_modules`,
     assetsCopy: assetsCopy(m),
@@ -402,13 +439,16 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
       ...(npm
         ? [
             under(inputs.nodeDir, 'package.json'),
-            under(inputs.nodeDir, 'package-lock.json'),
+            under(inputs.nodeDir, LOCKFILES[s.packageManager]),
             ...assetsSourceList(s.assetsSources).filter((p) => p !== '.'),
           ]
         : []),
     ],
     pipCache: PIP_CACHE_MOUNT,
-    npmCache: NPM_CACHE_MOUNT,
+    npmCache:
+      s.packageManager === 'npm' || isBerry(s.packageManager, s.packageManagerVersion)
+        ? NPM_CACHE_MOUNT
+        : `--mount=type=cache,target=${ROOT_CACHES[s.packageManager]}`,
     guard: PIP_INDEX_GUARD,
     uvVersion: UV_VERSION,
     buildSecret: BUILD_ONLY_SECRET_KEY,

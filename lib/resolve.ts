@@ -124,7 +124,7 @@ export async function resolveSettings(input: ResolveInput): Promise<Resolved> {
     set(key, fallback, 'default');
   }
   const complete = settings as Settings;
-  const conflict = crossCheck(complete);
+  const conflict = crossCheck(complete, input.detection);
   if (conflict) throw new SettingError(`--${conflict.flag}`, conflict.message);
   return { settings: complete, origins, sources, notes: versionNotes(complete, origins, sources) };
 }

@@ -6,6 +6,7 @@
 import type { Detection } from './detect.js';
 import { LIFECYCLES } from './lifecycle.js';
 import * as v from './validate.js';
+import { DEFAULT_MANAGER_VERSIONS, PACKAGE_MANAGERS, type PackageManager } from './package-manager.js';
 import {
   imageBase,
   lineOf,
@@ -45,6 +46,8 @@ export interface Settings {
   frontend: (typeof FRONTENDS)[number];
   pythonVersion: string;
   nodeVersion: string;
+  packageManager: PackageManager;
+  packageManagerVersion: string;
   npmVersion: string;
   djangoVersion: string;
   appDir: string;
@@ -227,7 +230,7 @@ export const SETTINGS: readonly SettingDef[] = [
     flag: 'frontend',
     type: 'string',
     description:
-      'Front-end build: npm (an assets stage runs the npm build script; Node.js in development) or none',
+      'Front-end build: npm (an assets stage runs the build script with npm, yarn or pnpm; Node.js in development) or none',
     parts: ['docker', 'compose', 'devcontainer', 'testing', 'ci', 'verify'],
     // An empty folder gets the starter, which has an npm build; an existing project only when it has one.
     default: (_s, d) => (d.django ? 'none' : 'npm'),
@@ -288,15 +291,41 @@ export const SETTINGS: readonly SettingDef[] = [
     prompt: 'Node.js version',
   }),
   def({
+    key: 'packageManager',
+    flag: 'package-manager',
+    type: 'string',
+    description:
+      'Package manager of the front-end build: npm, or yarn or pnpm through corepack (from package.json packageManager, else the lockfile)',
+    parts: ['docker', 'compose', 'devcontainer', 'verify'],
+    default: () => 'npm' as const,
+    detect: (d) => d.node?.manager,
+    validate: v.oneOf(PACKAGE_MANAGERS),
+    choices: PACKAGE_MANAGERS,
+    relevant: (s) => s.frontend === 'npm',
+  }),
+  def({
+    key: 'packageManagerVersion',
+    flag: 'package-manager-version',
+    type: 'string',
+    description: `yarn or pnpm version corepack runs (from package.json packageManager; default yarn ${DEFAULT_MANAGER_VERSIONS.yarn}, pnpm ${DEFAULT_MANAGER_VERSIONS.pnpm})`,
+    parts: ['docker', 'compose', 'devcontainer', 'verify'],
+    default: (s) =>
+      s.packageManager === 'pnpm' ? DEFAULT_MANAGER_VERSIONS.pnpm : DEFAULT_MANAGER_VERSIONS.yarn,
+    // The version names one manager: a pnpm version is no yarn version.
+    detect: (d, s) => (d.node?.manager.value === s.packageManager ? d.node?.managerVersion : undefined),
+    validate: v.version(3, 3, DEFAULT_MANAGER_VERSIONS.yarn),
+    relevant: (s) => s.frontend === 'npm' && s.packageManager !== 'npm',
+  }),
+  def({
     key: 'npmVersion',
     flag: 'npm-version',
     type: 'string',
-    description: 'npm version installed in the assets and development stages',
+    description: 'npm version installed in the assets and development stages (package manager npm)',
     parts: ['docker', 'devcontainer'],
     default: () => '10.8.2',
     detect: (d) => d.npmVersion,
     validate: v.versionInRange(3, 3, '10.8.2', '8', '12'),
-    relevant: (s) => s.frontend === 'npm',
+    relevant: (s) => s.frontend === 'npm' && s.packageManager === 'npm',
     prompt: 'npm version',
   }),
   def({
@@ -435,11 +464,14 @@ export const SETTINGS: readonly SettingDef[] = [
     key: 'buildScript',
     flag: 'build-script',
     type: 'string',
-    description: 'npm script that builds the front-end assets',
+    description:
+      'package.json script that builds the front-end assets (detected: build, bundle, build:css, ...)',
     parts: ['docker', 'compose', 'devcontainer'],
     default: () => 'build',
     detect: (d) =>
-      d.node?.buildScript ? { value: d.node.buildScript, source: `${d.node.dir}/package.json` } : undefined,
+      d.node?.buildScript
+        ? { value: d.node.buildScript, source: `${d.node.dir === '.' ? '' : `${d.node.dir}/`}package.json` }
+        : undefined,
     validate: (value) =>
       /^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$/.test(value)
         ? true
@@ -709,7 +741,19 @@ export const SETTINGS: readonly SettingDef[] = [
 export const settingByKey = new Map(SETTINGS.map((s) => [s.key, s]));
 
 /** Settings whose values depend on one another, checked once all are resolved. */
-export function crossCheck(settings: Settings): { flag: string; message: string } | undefined {
+export function crossCheck(
+  settings: Settings,
+  detection?: Detection,
+): { flag: string; message: string } | undefined {
+  const node = detection?.node;
+  // A build script package.json lacks would fail only in the image build.
+  if (settings.frontend === 'npm' && node && !node.scripts.includes(settings.buildScript)) {
+    const file = node.dir === '.' ? 'package.json' : `${node.dir}/package.json`;
+    return {
+      flag: 'build-script',
+      message: `"${settings.buildScript}" is not a script of ${file}; allowed: ${node.scripts.length > 0 ? node.scripts.join(', ') : `none (add a build script to ${file})`}, or --frontend none`,
+    };
+  }
   if (settings.celery && !settings.redis) {
     return {
       flag: 'redis',

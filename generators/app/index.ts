@@ -12,6 +12,7 @@ import { printable } from '../../lib/safe-fs.js';
 import { wrapList } from '../../lib/text.js';
 import { SETTINGS } from '../../lib/settings.js';
 import { starterContext, starterFiles, starterProblem, starterWarnings } from '../../lib/starter.js';
+import { shortRun } from '../../lib/package-manager.js';
 
 /** Names for the detection summary where a setting's description says more than what was detected. */
 const SUMMARY_WORDS: Record<string, string> = {
@@ -187,7 +188,7 @@ export default class AppGenerator extends PyDockerGenerator {
         'In the containers:',
         `  settings     ${m.bridgeModule} (${m.bridgeDir}/${m.bridgeModule}.py) imports ${s.settingsModule}${s.devSettingsModule !== s.settingsModule ? ` (development: ${s.devSettingsModule})` : ''}${s.testSettingsModule !== s.settingsModule ? ` (tests: ${s.testSettingsModule})` : ''} and applies the environment on top`,
         `  health       ${s.healthPath} (liveness) and ${m.readinessPath} (readiness, with the database), answered by a middleware`,
-        `  front end    ${s.frontend === 'npm' ? `npm run ${s.buildScript} into ${s.assetsDir}` : 'none (no npm build script found; --frontend npm to add one)'}`,
+        `  front end    ${this.frontEndLine()}`,
         '',
         'Next:',
         ...adopt,
@@ -199,5 +200,17 @@ export default class AppGenerator extends PyDockerGenerator {
         '',
       ].join('\n'),
     );
+  }
+
+  /** What builds the front end, or why nothing does. */
+  private frontEndLine(): string {
+    const s = this.settings;
+    const node = this.detection.node;
+    const file = node ? (node.dir === '.' ? 'package.json' : `${node.dir}/package.json`) : undefined;
+    if (s.frontend === 'npm')
+      return `${shortRun(s, s.buildScript)} into ${s.assetsDir}${s.packageManager === 'npm' ? '' : ` (${s.packageManager} ${s.packageManagerVersion} through corepack)`}`;
+    if (file && !node?.buildScript)
+      return `none: ${file} has no build script, so no assets stage (--build-script <name> --frontend npm to run one)`;
+    return file ? 'none (--frontend none)' : 'none (no package.json found; --frontend npm to add one)';
   }
 }

@@ -3,6 +3,7 @@ import { commandLine } from '../../lib/commands.js';
 import { dependencyFiles } from '../../lib/compose.js';
 import { devContainer, POST_CREATE, POST_START } from '../../lib/devcontainer.js';
 import { pytestInstalled } from '../../lib/structure-test.js';
+import { LOCKFILES } from '../../lib/package-manager.js';
 
 /** `yo py-docker:devcontainer`: .devcontainer/devcontainer.json and its two scripts. */
 export default class DevcontainerGenerator extends PyDockerGenerator {
@@ -22,7 +23,8 @@ export default class DevcontainerGenerator extends PyDockerGenerator {
       POST_CREATE,
       this.render('post-create.sh.ejs', {
         reqFiles,
-        nodeDir,
+        lockfile:
+          nodeDir === '.' ? LOCKFILES[m.s.packageManager] : `${nodeDir}/${LOCKFILES[m.s.packageManager]}`,
         // Shell-quoted when needed: the folder names come from the project.
         q: (word: string) => commandLine([word]),
       }),
@@ -30,6 +32,12 @@ export default class DevcontainerGenerator extends PyDockerGenerator {
         executable: true,
       },
     );
-    this.writeGenerated(POST_START, this.render('post-start.sh.ejs'), { executable: true });
+    this.writeGenerated(
+      POST_START,
+      this.render('post-start.sh.ejs', { q: (word: string) => commandLine([word]) }),
+      {
+        executable: true,
+      },
+    );
   }
 }

@@ -115,6 +115,10 @@ base_image() {
 # node-linux-<arch>, checked against the registry's integrity by `npm pack`) and npm itself, the
 # version that Node.js release bundles (NODE_NPM_VERSION overrides it).
 NODE_NPM_VERSION=${NODE_NPM_VERSION:-10.8.2}
+# The official images of Node.js 18-24 also carry corepack (bundled by that Node.js release) and yarn
+# classic under /opt; the npm registry publishes both.
+NODE_COREPACK_VERSION=${NODE_COREPACK_VERSION:-0.32.0}
+NODE_YARN_VERSION=${NODE_YARN_VERSION:-1.22.22}
 NODE_DIST=$IMG_DIR/node-dist
 NODE_CERTS=$IMG_DIR/node-certs
 NODE_CA_BUNDLE=""
@@ -125,7 +129,8 @@ case "$(uname -m)" in
 esac
 
 node_inputs() {
-  local want=("node-linux-$NODE_ARCH-$NODE_APT.tgz" "npm-$NODE_NPM_VERSION.tgz") f
+  local want=("node-linux-$NODE_ARCH-$NODE_APT.tgz" "npm-$NODE_NPM_VERSION.tgz"
+    "corepack-$NODE_COREPACK_VERSION.tgz" "yarn-$NODE_YARN_VERSION.tgz") f
   command -v npm >/dev/null || die "step node-dist: npm is needed on the host to fetch Node.js"
   mkdir -p "$NODE_DIST"
   if [ ! -s "$NODE_DIST/${want[0]}" ]; then
@@ -134,7 +139,13 @@ node_inputs() {
   if [ ! -s "$NODE_DIST/${want[1]}" ]; then
     (cd "$NODE_DIST" && step npm-dist 300 npm pack --silent "npm@$NODE_NPM_VERSION")
   fi
-  for f in "$NODE_DIST"/*.tgz; do # only the two this build uses (the context is hashed)
+  if [ ! -s "$NODE_DIST/${want[2]}" ]; then
+    (cd "$NODE_DIST" && step corepack-dist 300 npm pack --silent "corepack@$NODE_COREPACK_VERSION")
+  fi
+  if [ ! -s "$NODE_DIST/${want[3]}" ]; then
+    (cd "$NODE_DIST" && step yarn-dist 300 npm pack --silent "yarn@$NODE_YARN_VERSION")
+  fi
+  for f in "$NODE_DIST"/*.tgz; do # only the ones this build uses (the context is hashed)
     case " ${want[*]} " in *" ${f##*/} "*) ;; *) rm -f "$f" ;; esac
   done
   # Authorities the host trusts on top of Debian's (a proxy's, say): npm in a build then reaches the
@@ -205,7 +216,8 @@ pids=()
 build python "$PY_IMAGE" "PYTHON_VERSION=$PY_APT" & pids+=($!)
 node_inputs
 BUILD_CONTEXTS="dist=$NODE_DIST certs=$NODE_CERTS" build node "$NODE_IMAGE" "NODE_VERSION=$NODE_APT" \
-  "NPM_VERSION=$NODE_NPM_VERSION" "NODE_ARCH=$NODE_ARCH" "EXTRA_CA_BUNDLE=$NODE_CA_BUNDLE" & pids+=($!)
+  "NPM_VERSION=$NODE_NPM_VERSION" "COREPACK_VERSION=$NODE_COREPACK_VERSION" "YARN_VERSION=$NODE_YARN_VERSION" \
+  "NODE_ARCH=$NODE_ARCH" "EXTRA_CA_BUNDLE=$NODE_CA_BUNDLE" & pids+=($!)
 build postgres "$POSTGRES_IMAGE" "PG_MAJOR=17" "PG_VERSION=$PG_APT" & pids+=($!)
 build redis "$REDIS_IMAGE" "REDIS_VERSION=$REDIS_APT" & pids+=($!)
 failed=0
@@ -230,7 +242,9 @@ fact() { printf '%s\n' "$1" | awk -v k="$2" '$1==k{print $2; exit}'; }
   py_facts=$(facts "$PY_IMAGE" 'echo python $(python -c "import platform; print(platform.python_version())");
     echo node $(command -v node || echo none); echo pip $(pip --version | cut -d" " -f2)')
   node_facts=$(facts "$NODE_IMAGE" 'echo node $(node --version | sed s/^v//); echo npm $(npm --version)
-    echo layout $(readlink -f "$(command -v node)") $(readlink -f "$(command -v npm)")')
+    echo layout $(readlink -f "$(command -v node)") $(readlink -f "$(command -v npm)")
+    echo corepack $(readlink -f "$(command -v corepack)") $(corepack --version)
+    echo yarn $(yarn --version)')
   pg_facts=$(facts "$POSTGRES_IMAGE" 'echo postgres $(postgres --version | cut -d" " -f3);
     echo pg_isready $(command -v pg_isready); echo psql $(command -v psql)')
   redis_facts=$(facts "$REDIS_IMAGE" 'echo redis $(redis-server --version | sed -E "s/.* v=([^ ]+).*/\1/");
@@ -248,6 +262,9 @@ REDIS_VERSION=$(fact "$redis_facts" redis)
 [ "$(printf '%s\n' "$node_facts" | awk '$1=="layout"{print $2, $3}')" = \
   "/usr/local/bin/node /usr/local/lib/node_modules/npm/bin/npm-cli.js" ] ||
   die "step check-node: node and npm are not where the official image has them: $node_facts"
+[ "$(printf '%s\n' "$node_facts" | awk '$1=="corepack"{print $2}')" = \
+  /usr/local/lib/node_modules/corepack/dist/corepack.js ] ||
+  die "step check-node: corepack is not where the official image has it: $node_facts"
 if [ -z "$(fact "$pg_facts" pg_isready)" ] || [ -z "$(fact "$pg_facts" psql)" ]; then
   die "step check-postgres: pg_isready or psql not on PATH"
 fi

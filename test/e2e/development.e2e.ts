@@ -4,7 +4,7 @@
  * non-root user first, like a developer's own checkout (the suite itself runs as root).
  */
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   buildHereFiles,
@@ -94,6 +94,80 @@ describe('development in real containers', function () {
       );
       const after = (await compose(['ps', '--format', '{{.ID}} {{.Image}}', 'web'])).stdout.trim();
       assert.equal(after, before, 'same container and image: no rebuild, no restart');
+    } finally {
+      await composeDown(project);
+    }
+  });
+
+  it('the dev stack with node_modules in a volume: filled from the development image as the host user, nothing in the checkout, no second install, and the assets folder there before the settings load', async function () {
+    this.timeout(1_200_000);
+    const dir = copyProject(await starterProject(mode));
+    // A dependency, so node_modules holds a package (installed from the registry in the image build).
+    await must('npm', ['install', 'ms@2.1.3', '--package-lock-only', '--no-audit', '--no-fund'], 300_000, {
+      cwd: dir,
+    });
+    const assetsDir = stored(dir).assetsDir!;
+    rmSync(join(dir, assetsDir), { recursive: true, force: true });
+    chownTree(dir, HOST_UID, HOST_UID);
+    const port = await freePort();
+    const project = `${projectName(dir)}-modules`;
+    const composeEnv = {
+      ...process.env,
+      HOST_UID: String(HOST_UID),
+      HOST_GID: String(HOST_UID),
+      WEB_PORT: String(port),
+      IMAGE_TAG: `e2e-modules-${HOST_UID}`,
+    };
+    const files = ['-f', 'docker-compose.yml', '-f', 'docker-compose.override.yml', ...buildHereFiles(mode)];
+    const compose = (args: string[], timeoutMs = 120_000) =>
+      must('docker', ['compose', '-p', project, ...files, ...args], timeoutMs, { cwd: dir, env: composeEnv });
+    try {
+      await compose(['build', 'web'], 1_200_000);
+      // Before any assets build: the entrypoint makes the folder, so the settings find it.
+      const settings = await compose([
+        'run',
+        '--rm',
+        '--no-deps',
+        '-e',
+        'WAIT_FOR=',
+        '-e',
+        'DJANGO_MIGRATE=false',
+        'web',
+        'python',
+        '-c',
+        'import os, django; django.setup(); from django.conf import settings; d = os.environ["DJANGO_ASSETS_DIR"]; print(os.path.isdir(d), d in [str(x) for x in settings.STATICFILES_DIRS])',
+      ]);
+      assert.equal(settings.stdout.trim().split('\n').at(-1), 'True True', settings.stdout);
+      await compose(['up', '-d', '--build', '--wait', '--wait-timeout', '240'], 1_200_000);
+      const listed = await compose([
+        'exec',
+        '-T',
+        'web',
+        'sh',
+        '-c',
+        'ls -A node_modules && stat -c %u node_modules/ms node_modules',
+      ]);
+      const out = listed.stdout.trim().split('\n');
+      assert.ok(out.includes('ms') && out.includes('.py-docker-lockfile'), listed.stdout);
+      assert.deepEqual(out.slice(-2), [String(HOST_UID), String(HOST_UID)], 'the volume is the host user`s');
+      // The assets service mounts the same volume and sees the same packages.
+      const seen = await compose(['exec', '-T', 'assets', 'ls', 'node_modules']);
+      assert.match(seen.stdout, /^ms$/m);
+      // Nothing of the Linux install in the checkout: at most the empty mount point.
+      const hostModules = join(dir, 'node_modules');
+      assert.deepEqual(existsSync(hostModules) ? readdirSync(hostModules) : [], []);
+      // The image's install is current (its lockfile copy matches): the assets service installed nothing.
+      const built = join(dir, assetsDir, 'main.js');
+      await waitFor('assets built', 60_000, async () =>
+        statSync(built, { throwIfNoEntry: false }) ? true : undefined,
+      );
+      const logs = await compose(['logs', '--no-color', 'assets']);
+      assert.doesNotMatch(logs.stdout, /added \d+ package|up to date/, logs.stdout);
+      // The dev container's post-create installs nothing: one owner for node_modules.
+      assert.doesNotMatch(
+        readFileSync(join(dir, '.devcontainer/post-create.sh'), 'utf8'),
+        /npm (ci|install)/,
+      );
     } finally {
       await composeDown(project);
     }

@@ -33,6 +33,8 @@ import {
   srcLayoutProject,
   TUTORIAL_MARKER,
   tutorialProject,
+  YARN_VERSION,
+  yarnSubfolderProject,
 } from '../support/e2e-projects.js';
 import { snapshotFolder } from '../support/run.js';
 
@@ -143,10 +145,7 @@ describe('existing Django projects in real containers, as they are', function ()
       'detected from the project',
     );
     // The watch script writes files (vite build --watch), never the in-memory dev server.
-    assert.match(
-      readFileSync(join(dir, 'docker-compose.override.yml'), 'utf8'),
-      /npm run --cache \/tmp\/\.npm watch/,
-    );
+    assert.match(readFileSync(join(dir, 'docker-compose.override.yml'), 'utf8'), /exec npm run watch/);
     assertAllPass(await runVerify(mode, dir));
     await developmentServes(mode, dir, '/', PACKAGE_MARKER);
   });
@@ -163,6 +162,40 @@ describe('existing Django projects in real containers, as they are', function ()
     assert.equal(stored.pythonPath, 'src');
     assertAllPass(await runVerify(mode, dir));
     await developmentServes(mode, dir, '/', SRC_MARKER);
+  });
+
+  it('a yarn build in a subfolder (project-static/ with its own package.json, yarn.lock made by yarn, a `bundle` script, as netbox keeps it): yarn runs through corepack and verify passes every step', async function () {
+    this.timeout(1_800_000);
+    const dir = newFolder();
+    await yarnSubfolderProject(mode, dir);
+    const before = snapshotFolder(dir);
+    await generate(mode.flags.existing, dir);
+    assertUntouched(dir, before);
+    const stored = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-py-docker'];
+    assert.deepEqual(
+      [
+        stored.frontend,
+        stored.packageManager,
+        stored.packageManagerVersion,
+        stored.buildScript,
+        stored.assetsDir,
+      ],
+      ['npm', 'yarn', YARN_VERSION, 'bundle', 'project-static/dist'],
+      'detected from project-static/package.json',
+    );
+    const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
+    assert.match(
+      dockerfile,
+      /^COPY project-static\/package\.json project-static\/yarn\.lock \/app\/project-static\/$/m,
+    );
+    assert.match(dockerfile, new RegExp(`corepack yarn@${YARN_VERSION} install --frozen-lockfile`));
+    assert.match(dockerfile, new RegExp(`corepack yarn@${YARN_VERSION} run bundle`));
+    // The registry reachable offline publishes no package signatures (corepack checks them otherwise).
+    const corepack =
+      mode.imageSource === 'local'
+        ? { ...mode, buildArgs: [...mode.buildArgs, 'COREPACK_INTEGRITY_KEYS=0'] }
+        : mode;
+    assertAllPass(await runVerify(corepack, dir));
   });
 
   it('an ASGI-only project (asgi.py, ASGI_APPLICATION, an async view, no wsgi.py): served by uvicorn workers, verify passes every step', async function () {

@@ -160,12 +160,23 @@ export function prodHardeningFindings(merged: MergedCompose, ctx: RuleContext): 
   return findings;
 }
 
-/** Startup order (Compose docs): every `service_healthy` dependency has a health check. */
+/** The named volumes a service mounts. */
+function namedVolumes(svc: MergedCompose['services'][string]): string[] {
+  return (svc.volumes ?? []).flatMap((v) => (v.type === 'volume' && v.source ? [v.source] : []));
+}
+
+/**
+ * Startup order (Compose docs): every `service_healthy` dependency has a health check. Only a service
+ * that shares a named volume with its dependency may wait for no more than its start: the first
+ * container to mount a new volume fills it from its image, and that is the order asked for.
+ */
 export function startupOrderFindings(merged: MergedCompose): string[] {
   const findings: string[] = [];
   for (const [name, svc] of Object.entries(merged.services)) {
     for (const [dep, { condition }] of Object.entries(svc.depends_on ?? {})) {
       const target = merged.services[dep];
+      const shared = target && namedVolumes(svc).some((v) => namedVolumes(target).includes(v));
+      if (condition === 'service_started' && shared) continue;
       if (!target) findings.push(`${name}: depends on missing ${dep}`);
       else if (condition === 'service_healthy' && (!target.healthcheck?.test || target.healthcheck.disable))
         findings.push(`${name}: waits for ${dep} to be healthy, but ${dep} has no health check`);

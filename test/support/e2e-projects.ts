@@ -6,7 +6,7 @@
  * code under src/ with manage.py at the root putting src/ on sys.path. Versions are pinned to what the
  * mode's index holds (the offline wheelhouse, or PyPI), which is the only change from their originals.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { E2E_PREFIX, must, type E2eMode } from './e2e-docker.js';
@@ -649,4 +649,119 @@ class HomeTest(TestCase):
         self.assertContains(response, "${ASGI_MARKER}")
 `,
   });
+}
+
+/** yarn classic and the minifier of the yarn project, both from the npm registry. */
+export const YARN_VERSION = '1.22.22';
+export const TERSER_VERSION = '5.46.0';
+export const YARN_MARKER = 'portal with its front end in project-static';
+
+/**
+ * A project that keeps its front end in a subfolder with yarn, as netbox does: `project-static/`
+ * with its own package.json (`packageManager: yarn@…`), a build script named `bundle` that writes
+ * `project-static/dist`, and STATICFILES_DIRS pointing there. yarn.lock is made by the real yarn
+ * (through the host's corepack), then node_modules is removed as in a fresh checkout.
+ */
+export async function yarnSubfolderProject(mode: E2eMode, dir: string): Promise<void> {
+  write(dir, {
+    'requirements.txt': `Django==${mode.versions.django}\ngunicorn==${mode.versions.gunicorn}\npsycopg==${mode.versions.psycopg}\n`,
+    'manage.py': `#!/usr/bin/env python
+import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+`,
+    'portal/__init__.py': '',
+    'portal/settings.py': `from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SECRET_KEY = "django-insecure-local-only-3f5h7k9m1p3r5t7v9x1z3b5d7f9h1k3m5p7r9t1v"
+DEBUG = True
+ALLOWED_HOSTS = []
+INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.staticfiles", "portal"]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+ROOT_URLCONF = "portal.urls"
+TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}]
+WSGI_APPLICATION = "portal.wsgi.application"
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "project-static" / "dist"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+`,
+    'portal/wsgi.py': `import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+application = get_wsgi_application()
+`,
+    'portal/urls.py': `from django.urls import path
+
+from . import views
+
+urlpatterns = [path("", views.home)]
+`,
+    'portal/views.py': `from django.http import HttpResponse
+from django.templatetags.static import static
+
+
+def home(request):
+    return HttpResponse(
+        f'<!doctype html><title>${YARN_MARKER}</title><h1>${YARN_MARKER}</h1><script src="{static("portal.js")}"></script>'
+    )
+`,
+    'portal/tests.py': `from django.contrib.staticfiles import finders
+from django.test import TestCase
+
+
+class HomeTest(TestCase):
+    def test_home(self):
+        self.assertContains(self.client.get("/"), "${YARN_MARKER}")
+
+    def test_bundle_is_a_static_file(self):
+        self.assertIsNotNone(finders.find("portal.js"))
+`,
+    'project-static/package.json': `${JSON.stringify(
+      {
+        name: 'portal',
+        private: true,
+        packageManager: `yarn@${YARN_VERSION}`,
+        scripts: { bundle: 'terser src/portal.js --compress --mangle -o dist/portal.js' },
+        devDependencies: { terser: TERSER_VERSION },
+      },
+      null,
+      2,
+    )}\n`,
+    'project-static/src/portal.js': `document.addEventListener("DOMContentLoaded", function () {
+  var heading = document.querySelector("h1");
+  if (heading) heading.dataset.bundled = "yes";
+});
+`,
+  });
+  const folder = join(dir, 'project-static');
+  // The registry reachable offline publishes no package signatures: corepack is told to skip them.
+  const env = {
+    ...process.env,
+    COREPACK_ENABLE_DOWNLOAD_PROMPT: '0',
+    ...(mode.imageSource === 'local' ? { COREPACK_INTEGRITY_KEYS: '0' } : {}),
+  };
+  await must(
+    'corepack',
+    [`yarn@${YARN_VERSION}`, 'install', '--non-interactive', '--ignore-scripts'],
+    600_000,
+    {
+      cwd: folder,
+      env,
+    },
+  );
+  rmSync(join(folder, 'node_modules'), { recursive: true, force: true });
 }

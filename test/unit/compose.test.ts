@@ -135,7 +135,10 @@ describe('py-docker:compose', function () {
       assert.equal(web.environment?.DJANGO_DEBUG, 'true', `${label}: env.development is read`);
       const assets = merged.services.assets!;
       assert.match(assets.image ?? '', /^node:18\.20\.7-alpine/);
-      assert.match((assets.command ?? []).join(' '), /npm ci .*&& exec npm run .*build/);
+      assert.match(
+        (assets.command ?? []).join(' '),
+        /if ! cmp -s package-lock\.json node_modules\/\.py-docker-lockfile; then npm ci .*; fi; exec npm run .*build/,
+      );
       assert.equal(assets.user, `${uid}:${/^HOST_GID=(.*)$/m.exec(env)![1]}`);
       for (const port of web.ports ?? []) assert.equal(port.host_ip, '127.0.0.1');
       const db = merged.services.db;
@@ -234,7 +237,7 @@ describe('py-docker:compose', function () {
         }),
       },
     });
-    assert.match(readFileSync(join(result.cwd, OVERRIDE), 'utf8'), /exec npm run --cache \/tmp\/\.npm dev\n/);
+    assert.match(readFileSync(join(result.cwd, OVERRIDE), 'utf8'), /; exec npm run dev\n/);
   });
 });
 

@@ -44,7 +44,10 @@ describe('project detection on fixture projects', () => {
       dir: '.',
       buildScript: 'build',
       watchScript: 'watch',
+      scripts: Object.keys(JSON.parse(fixture('flat').read('package.json')!).scripts as object),
       lockfile: true,
+      manager: { value: 'npm', source: 'package.json (packageManager)' },
+      managerVersion: { value: '10.5.0', source: 'package.json (packageManager)' },
       outDir: { value: 'dist', source: 'Vite default (dist, no vite.config)' },
     });
     assert.deepEqual(d.nodeVersion, { value: '20.11.1', source: '.nvmrc' });
@@ -69,7 +72,9 @@ describe('project detection on fixture projects', () => {
       dir: 'src',
       buildScript: 'build:prod',
       watchScript: 'dev',
+      scripts: Object.keys(JSON.parse(fixture('src-layout').read('src/package.json')!).scripts as object),
       lockfile: false,
+      manager: { value: 'npm', source: 'src/package.json (no lockfile: npm)' },
       outDir: { value: 'src/dist', source: 'webpack default (dist, no webpack.config)' },
     });
     // engines.node is exact; the .nvmrc alias is not a version, and engines wins without a note.
@@ -77,7 +82,7 @@ describe('project detection on fixture projects', () => {
     assert.equal(d.pythonVersion, undefined);
     assert.deepEqual(d.notes, [
       '.python-version: "pypy3.10" is not a CPython version like 3.12 or 3.12.8; ignored',
-      'src/package-lock.json is missing: run "npm install" once so the image can use "npm ci"',
+      'src/package-lock.json is missing: run "npm install" once so the image can install from the lockfile',
     ]);
     assert.equal(d.projectName?.value, 'shop-frontend');
   });
@@ -153,7 +158,7 @@ describe('project detection over in-memory trees', () => {
   it('a package.json without a lockfile notes that `npm ci` needs one', () => {
     const d = detectIn({ 'package.json': '{"scripts":{"build":"x"}}' });
     assert.deepEqual(d.notes, [
-      'package-lock.json is missing: run "npm install" once so the image can use "npm ci"',
+      'package-lock.json is missing: run "npm install" once so the image can install from the lockfile',
     ]);
   });
 
@@ -166,7 +171,10 @@ describe('project detection over in-memory trees', () => {
     assert.deepEqual(exact.nodeVersion, { value: '20.12.2', source: '.nvmrc' });
     const alias = detectIn({ 'package.json': '{}', 'package-lock.json': '{}', '.nvmrc': 'lts/hydrogen\n' });
     assert.equal(alias.nodeVersion, undefined);
-    assert.deepEqual(alias.notes, ['.nvmrc: "lts/hydrogen" is not an exact version like 18.20.7; ignored']);
+    assert.deepEqual(alias.notes, [
+      'package.json has no build script (no scripts): no assets stage, as with --frontend none; --build-script <name> runs one',
+      '.nvmrc: "lts/hydrogen" is not an exact version like 18.20.7; ignored',
+    ]);
   });
 
   it('.python-version with major.minor is a hint; a non-CPython entry is ignored with a note', () => {

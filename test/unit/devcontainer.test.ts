@@ -123,7 +123,9 @@ describe('py-docker:devcontainer', function () {
       }
     }
     assert.match(readFileSync(join(dir, SCRIPTS[1]!), 'utf8'), /python manage\.py migrate --noinput/);
-    assert.match(readFileSync(join(dir, SCRIPTS[0]!), 'utf8'), /npm ci/);
+    // node_modules is the assets service's to install (one install, never two at once).
+    assert.doesNotMatch(readFileSync(join(dir, SCRIPTS[0]!), 'utf8'), /npm (ci|install)|yarn|pnpm/);
+    assert.match(readFileSync(join(dir, SCRIPTS[1]!), 'utf8'), /^mkdir -p \/app\/frontend\/dist$/m);
     // The check can fail: shellcheck flags an unquoted expansion.
     const broken = join(mkdtempSync(join(tmpdir(), 'dc-')), 'broken.sh');
     writeFileSync(broken, '#!/bin/sh\nset -eu\ncd $1\n');
