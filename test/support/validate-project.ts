@@ -27,6 +27,7 @@ import type { Settings } from '../../lib/settings.js';
 import {
   interpolatedVariables,
   prodHardeningFindings,
+  sharedSqliteFindings,
   startupOrderFindings,
   type MergedCompose,
 } from './compose-check.js';
@@ -808,6 +809,8 @@ function mergedComposeFindings(
       web: 'web',
     };
     for (const f of prodHardeningFindings(merged, ctxRules)) add('compose:hardening', f);
+    if (!s.postgres)
+      for (const f of sharedSqliteFindings(merged, ctxRules.appServices)) add('compose:sqlite', f);
   }
   const services = Object.keys(merged.services);
   for (const [name, svc] of Object.entries(merged.services)) {
