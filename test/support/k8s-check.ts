@@ -595,6 +595,21 @@ export function checklistFindings(docs: K8sObject[], x: Expectations): string[] 
     }
   }
 
+  // kustomize generators name ConfigMaps and Secrets after a hash of their values: a changed value is a
+  // new name in the pod templates, so the pods roll.
+  for (const obj of [...configMaps.values(), ...secrets.values()])
+    if (!/-[a-z0-9]{10}$/.test(obj.metadata!.name!))
+      fail(obj, 'name has no content hash (kustomize generator): a changed value would not roll the pods');
+  // Jobs are immutable: each release's migrate Job needs its own name, the tag of its image.
+  for (const job of of('Job')) {
+    const image: string = job.spec?.template?.spec?.containers?.[0]?.image ?? '';
+    const tag = image.replace(/@.*$/, '').split('/').pop()!.split(':')[1];
+    if (!tag || !job.metadata!.name!.endsWith(`-${tag}`))
+      fail(
+        job,
+        `name does not end in its image tag (${tag ?? 'none'}): the next release's apply hits the immutable Job`,
+      );
+  }
   for (const s of secrets.values()) {
     const values: Record<string, string> = {
       ...Object.fromEntries(

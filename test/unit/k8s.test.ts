@@ -641,6 +641,26 @@ describe('py-docker:k8s', function () {
         /ttlSecondsAfterFinished/,
       ],
       ['Job without backoffLimit', (d) => delete kind(d, 'Job').spec.backoffLimit, /backoffLimit/],
+      [
+        'a migrate Job with the same name in every release',
+        (d) => (kind(d, 'Job').metadata!.name = 'shop-migrate'),
+        /Job\/shop-migrate: name does not end in its image tag \(sha-0000000\)/,
+      ],
+      [
+        'a ConfigMap written as a manifest (no hash: a changed setting does not roll the pods)',
+        (d) => {
+          const name = kind(d, 'ConfigMap').metadata!.name;
+          kind(d, 'ConfigMap').metadata!.name = 'shop-config';
+          for (const o of d.filter((x) => x.kind === 'Deployment' || x.kind === 'Job'))
+            for (const c of [
+              ...o.spec.template.spec.containers,
+              ...(o.spec.template.spec.initContainers ?? []),
+            ])
+              for (const e of c.envFrom)
+                if (e.configMapRef?.name === name) e.configMapRef.name = 'shop-config';
+        },
+        /ConfigMap\/shop-config: name has no content hash/,
+      ],
       ['no PDB', (d) => d.splice(d.indexOf(kind(d, 'PodDisruptionBudget')), 1), /no PodDisruptionBudget/],
       ['no NetworkPolicy', (d) => d.splice(d.indexOf(kind(d, 'NetworkPolicy')), 1), /no NetworkPolicy/],
       ['open NetworkPolicy', (d) => (kind(d, 'NetworkPolicy').spec.ingress[0].from = []), /from anywhere/],
