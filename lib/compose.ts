@@ -450,10 +450,15 @@ export function hardening(m: Model): Service {
   };
 }
 
+/** Without PostgreSQL: the volume of the sqlite database, shared by migrate and every app container. */
+export const SQLITE_VOLUME = 'sqlite-data';
+
 export function prodCompose(m: Model): ComposeDoc {
   const { s } = m;
   const svc = m.services;
   const prodEnv = ['env.production'];
+  // The root filesystem is read-only: the database lives on a volume migrate writes and the app reads.
+  const data: Pick<Service, 'volumes'> = s.postgres ? {} : { volumes: [`${SQLITE_VOLUME}:${m.dataDir}`] };
   const migrated = { [svc.migrate]: { condition: 'service_completed_successfully' as const } };
   const services: Record<string, Service> = {};
   const comments: KeyComment[] = [];
@@ -466,6 +471,7 @@ export function prodCompose(m: Model): ComposeDoc {
     healthcheck: { disable: true },
     restart: 'no',
     ...hardening(m),
+    ...data,
     networks: [NETWORKS.back],
   };
   comments.push({
@@ -480,6 +486,7 @@ export function prodCompose(m: Model): ComposeDoc {
     ports: [`${WEB_BIND}:\${WEB_PORT:-${s.port}}:${s.port}`],
     restart: 'unless-stopped',
     ...hardening(m),
+    ...data,
   };
   comments.push(
     {
@@ -488,7 +495,7 @@ export function prodCompose(m: Model): ComposeDoc {
     },
     {
       path: ['services', svc.web, 'read_only'],
-      text: ' Read-only root filesystem: only /tmp and /dev/shm (gunicorn worker heartbeats) are writable.',
+      text: ` Read-only root filesystem: only /tmp and /dev/shm (gunicorn worker heartbeats)${s.postgres ? '' : ` and the database volume (${m.dataDir})`} are writable.`,
     },
   );
   if (s.celery) {
@@ -498,6 +505,7 @@ export function prodCompose(m: Model): ComposeDoc {
         depends_on: migrated,
         restart: 'unless-stopped',
         ...hardening(m),
+        ...data,
       };
     }
   }
@@ -518,8 +526,13 @@ export function prodCompose(m: Model): ComposeDoc {
       text: ' Only what the image needs to own its data directory and switch to its own user.',
     });
   }
+  if (!s.postgres)
+    comments.push({
+      path: ['services', svc.migrate, 'volumes'],
+      text: ` No PostgreSQL: the sqlite file (DJANGO_SQLITE_PATH in env.production) lives on this volume, shared with ${svc.web}.`,
+    });
   return {
-    file: { services },
+    file: { services, ...(s.postgres ? {} : { volumes: { [SQLITE_VOLUME]: {} } }) },
     header: [
       'Production: docker compose -f docker-compose.yml -f docker-compose.prod.yml up -d',
       'Settings from env.production, secrets from .env (never committed). Hardened containers, resource',

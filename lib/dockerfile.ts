@@ -282,6 +282,8 @@ export interface DockerfileView {
   devCopy: string[];
   devInstall: string[];
   productionUser: string[];
+  /** Without PostgreSQL: the sqlite folder, owned by the app user, so a new volume mounted there is too. */
+  dataDir: string[];
   developmentUser: string[];
   cmd: string;
   devCmd: string;
@@ -418,6 +420,7 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
     devCopy,
     devInstall,
     productionUser: productionUser(m),
+    dataDir: s.postgres ? [] : [`install -d -o ${m.uid} -g ${m.gid} -m 0750 ${m.dataDir}`],
     developmentUser: developmentUser(m),
     cmd: execForm(cmd),
     devCmd: execForm(['python', m.managePy, 'runserver', `0.0.0.0:${s.port}`]),

@@ -136,6 +136,15 @@ export function envCatalog(m: Model): EnvVar[] {
       { name: 'POSTGRES_PORT', description: 'Database port', secret: false, values: same('5432') },
     );
   }
+  if (!s.postgres) {
+    // Development and tests keep the project's own database; production puts it on the shared volume.
+    vars.push({
+      name: 'DJANGO_SQLITE_PATH',
+      description: `sqlite database file (no PostgreSQL): on the volume migrate and the app share, as the root filesystem is read-only; blank: the project's own DATABASES`,
+      secret: false,
+      values: { development: '', test: '', staging: m.sqlitePath, production: m.sqlitePath },
+    });
+  }
   if (s.redis) {
     vars.push({
       name: 'REDIS_URL',

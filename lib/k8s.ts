@@ -5,13 +5,12 @@
  *
  * Types come from `kubernetes-models` (a devDependency; type-only imports vanish from the build).
  */
-import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
+import type { IPersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
-import type { ISecret } from 'kubernetes-models/v1/Secret';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -47,6 +46,16 @@ export const HPA_CPU_UTILIZATION = 70;
 export const JOB_TTL_S = 86_400;
 export const JOB_BACKOFF_LIMIT = 2;
 export const JOB_DEADLINE_S = 900;
+/**
+ * The migrate Job's name ends in the release's image tag (`<project>-migrate-<tag>`), so each release
+ * applies a new Job (Jobs are immutable). In the base this last segment is a placeholder; each overlay
+ * replaces it with the tag of the image it sets, also when CI pins that tag by digest (`repo:tag@sha256:...`).
+ */
+export const JOB_RELEASE_PLACEHOLDER = 'release';
+/** Annotation of the migrate Job: the image reference without its digest, the source of the tag. */
+export const JOB_IMAGE_ANNOTATION = 'release-image';
+/** Without PostgreSQL: size of the PersistentVolumeClaim that holds the sqlite database. */
+export const SQLITE_STORAGE = '1Gi';
 
 export interface K8sNames {
   app: string;
@@ -61,6 +70,8 @@ export interface K8sNames {
   serviceAccount: string;
   tlsSecret: string;
   container: string;
+  /** PersistentVolumeClaim of the sqlite database (no PostgreSQL). */
+  data: string;
 }
 
 export function k8sNames(m: Model): K8sNames {
@@ -78,6 +89,7 @@ export function k8sNames(m: Model): K8sNames {
     serviceAccount: p,
     tlsSecret: `${p}-tls`,
     container: 'app',
+    data: `${p}-data`,
   };
 }
 
@@ -206,6 +218,7 @@ function appContainer(m: Model, args: string[], extra: Partial<IContainer> = {})
     volumeMounts: [
       { name: 'tmp', mountPath: '/tmp' },
       { name: 'shm', mountPath: '/dev/shm' },
+      ...(m.s.postgres ? [] : [{ name: 'data', mountPath: m.dataDir }]),
     ],
   };
 }
@@ -214,14 +227,21 @@ function appContainer(m: Model, args: string[], extra: Partial<IContainer> = {})
 export const MIGRATION_GATE_INTERVAL_S = 5;
 export const MIGRATION_GATE_CONTAINER = 'wait-for-migrations';
 
+/** The migrate command of the Job (and, without PostgreSQL, of the web pod's init container). */
+const migrateArgs = (m: Model): string[] => ['python', m.managePy, 'migrate', '--noinput'];
+
 /**
  * The migration gate of the app's Deployments: an init container that waits until `migrate --check`
  * passes, i.e. until the migrate Job has applied every migration of this image. A pod of a new release
  * never serves (nor runs tasks) against the old schema; the old pods keep serving meanwhile
- * (maxUnavailable 0). With PostgreSQL only: without a shared database there is no schema to wait for.
+ * (maxUnavailable 0). Without PostgreSQL the single web pod applies the migrations itself in an init
+ * container (one replica, replaced on update: nothing races), and the Celery pods wait for it.
  */
-export function migrationGate(m: Model): Pick<IPodSpec, 'initContainers'> {
-  if (!m.s.postgres) return {};
+export function migrationGate(m: Model, component: Component = 'web'): Pick<IPodSpec, 'initContainers'> {
+  if (!m.s.postgres && component === 'web')
+    return {
+      initContainers: [appContainer(m, migrateArgs(m), { name: m.services.migrate, workingDir: m.workdir })],
+    };
   const check = commandLine(['python', m.managePy, 'migrate', '--check']);
   const wait = `until ${check}; do echo "unapplied migrations: waiting for the migrate Job"; sleep ${MIGRATION_GATE_INTERVAL_S}; done`;
   return {
@@ -248,6 +268,7 @@ function podSpec(m: Model, container: IContainer, extra: Partial<IPodSpec> = {})
     volumes: [
       { name: 'tmp', emptyDir: { sizeLimit: TMP_SIZE } },
       { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: SHM_SIZE } },
+      ...(m.s.postgres ? [] : [{ name: 'data', persistentVolumeClaim: { claimName: k8sNames(m).data } }]),
     ],
   };
 }
@@ -270,22 +291,13 @@ export function serviceAccount(m: Model): IServiceAccount {
   };
 }
 
-export function configMap(m: Model, env: K8sEnvironment): IConfigMap {
+/** Without PostgreSQL: the volume of the sqlite database, written by one pod at a time. */
+export function dataClaim(m: Model): IPersistentVolumeClaim {
   return {
     apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: k8sNames(m).config, labels: labels(m) },
-    data: configData(m, env),
-  };
-}
-
-export function secret(m: Model): ISecret {
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name: k8sNames(m).secret, labels: labels(m) },
-    type: 'Opaque',
-    stringData: Object.fromEntries(secretVars(m).map((v) => [v.name, v.values.production])),
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: k8sNames(m).data, labels: labels(m) },
+    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: SQLITE_STORAGE } } },
   };
 }
 
@@ -308,10 +320,14 @@ export function webDeployment(m: Model): IDeployment {
     kind: 'Deployment',
     metadata: { name: names.web, labels: labels(m, 'web') },
     spec: {
-      // No replicas: the HPA owns the count; a replicas field would reset it on every apply.
+      // No replicas with PostgreSQL: the HPA owns the count; a replicas field would reset it on every
+      // apply. With sqlite exactly one pod, replaced on update: one writer of the database file.
+      ...(m.s.postgres ? {} : { replicas: 1 }),
       revisionHistoryLimit: 5,
       selector: { matchLabels: selectorLabels(m, 'web') },
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      strategy: m.s.postgres
+        ? { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } }
+        : { type: 'Recreate' },
       template: template(
         m,
         'web',
@@ -346,7 +362,24 @@ function celeryDeployment(m: Model, component: 'worker' | 'beat'): IDeployment {
       template: template(
         m,
         component,
-        podSpec(m, appContainer(m, beat ? celeryBeatArgs(m) : celeryWorkerArgs(m)), migrationGate(m)),
+        podSpec(m, appContainer(m, beat ? celeryBeatArgs(m) : celeryWorkerArgs(m)), {
+          ...migrationGate(m, component),
+          // sqlite: the volume is ReadWriteOnce, so the Celery pods run on the web pod's node.
+          ...(m.s.postgres
+            ? {}
+            : {
+                affinity: {
+                  podAffinity: {
+                    requiredDuringSchedulingIgnoredDuringExecution: [
+                      {
+                        labelSelector: { matchLabels: selectorLabels(m, 'web') },
+                        topologyKey: 'kubernetes.io/hostname',
+                      },
+                    ],
+                  },
+                },
+              }),
+        }),
       ),
     },
   };
@@ -357,13 +390,11 @@ export const beatDeployment = (m: Model): IDeployment => celeryDeployment(m, 'be
 
 export function migrateJob(m: Model): IJob {
   const names = k8sNames(m);
-  const container = appContainer(m, ['python', m.managePy, 'migrate', '--noinput'], {
-    workingDir: m.workdir,
-  });
+  const container = appContainer(m, migrateArgs(m), { workingDir: m.workdir });
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: { name: names.migrate, labels: labels(m, 'migrate') },
+    metadata: { name: `${names.migrate}-${JOB_RELEASE_PLACEHOLDER}`, labels: labels(m, 'migrate') },
     spec: {
       backoffLimit: JOB_BACKOFF_LIMIT,
       activeDeadlineSeconds: JOB_DEADLINE_S,
@@ -491,9 +522,21 @@ export function networkPolicy(m: Model): INetworkPolicy {
 
 interface KustomizeGenerator {
   name: string;
-  behavior: 'create' | 'merge' | 'replace';
+  behavior?: 'create' | 'merge' | 'replace';
   literals?: string[];
   envs?: string[];
+  options?: { labels?: Record<string, string> };
+}
+
+/** A kustomize replacement: copies a field (or one delimited part of it) into fields of other objects. */
+interface Replacement {
+  source: { kind: string; name: string; fieldPath: string; options?: ReplacementOptions };
+  targets: { select: { kind: string; name: string }; fieldPaths: string[]; options?: ReplacementOptions }[];
+}
+interface ReplacementOptions {
+  delimiter?: string;
+  index?: number;
+  create?: boolean;
 }
 
 export interface Kustomization {
@@ -505,6 +548,7 @@ export interface Kustomization {
   replicas?: { name: string; count: number }[];
   configMapGenerator?: KustomizeGenerator[];
   secretGenerator?: KustomizeGenerator[];
+  replacements?: Replacement[];
   patches?: { path: string }[];
 }
 
@@ -540,11 +584,49 @@ function overlayPatches(m: Model, env: K8sEnvironment): Record<string, { comment
       doc: probesPatch,
     },
     'patches/ingress.yaml': { comment: `Ingress of ${env}: its host and TLS.`, doc: ingress(m, env) },
-    'patches/hpa.yaml': {
-      comment: `Autoscaling of ${env}: the web Deployment has no replicas field, this range alone sets its size.`,
-      doc: hpaPatch,
-    },
+    ...(m.s.postgres
+      ? {
+          'patches/hpa.yaml': {
+            comment: `Autoscaling of ${env}: the web Deployment has no replicas field, this range alone sets its size.`,
+            doc: hpaPatch,
+          },
+        }
+      : {}),
   };
+}
+
+/**
+ * The migrate Job's name from the overlay's image, in two steps: the image without a digest into an
+ * annotation, then its tag into the last segment of the name. The delimiter indexes come from the
+ * repository (a registry port adds a colon) and the Job's name, both known here.
+ */
+export function jobNameReplacements(m: Model): Replacement[] {
+  const job = { kind: 'Job', name: `${k8sNames(m).migrate}-${JOB_RELEASE_PLACEHOLDER}` };
+  const annotation = `metadata.annotations.${JOB_IMAGE_ANNOTATION}`;
+  return [
+    {
+      source: {
+        ...job,
+        fieldPath: `spec.template.spec.containers.[name=${k8sNames(m).container}].image`,
+        options: { delimiter: '@', index: 0 },
+      },
+      targets: [{ select: job, fieldPaths: [annotation], options: { create: true } }],
+    },
+    {
+      source: {
+        ...job,
+        fieldPath: annotation,
+        options: { delimiter: ':', index: m.s.imageRepository.split(':').length },
+      },
+      targets: [
+        {
+          select: job,
+          fieldPaths: ['metadata.name'],
+          options: { delimiter: '-', index: k8sNames(m).migrate.split('-').length },
+        },
+      ],
+    },
+  ];
 }
 
 function overlayKustomization(m: Model, env: K8sEnvironment, patches: string[]): Kustomization {
@@ -565,6 +647,8 @@ function overlayKustomization(m: Model, env: K8sEnvironment, patches: string[]):
         literals: Object.entries(configData(m, env)).map(([k, v]) => `${k}=${v}`),
       },
     ],
+    // Each release's tag names its migrate Job: a new image applies a new Job, which runs again.
+    ...(m.s.postgres ? { replacements: jobNameReplacements(m) } : {}),
     patches: patches.map((path) => ({ path })),
   };
 }
@@ -612,22 +696,23 @@ export function k8sFiles(m: Model): K8sFile[] {
   };
   const base: [string, string, object][] = [
     ['serviceaccount.yaml', 'Own ServiceAccount of the app; no API token is mounted.', serviceAccount(m)],
-    [
-      'configmap.yaml',
-      'Non-secret settings (production values); each overlay merges the values of its env.<environment> file.',
-      configMap(m, 'production'),
-    ],
-    [
-      'secret.yaml',
-      'PLACEHOLDERS ONLY: k8s/deploy/<environment> replaces them from its gitignored secrets.env.',
-      secret(m),
-    ],
     ['service.yaml', 'ClusterIP Service in front of the web pods.', service(m)],
     [
       'deployment.yaml',
-      'Web: gunicorn, restricted Pod Security, read-only root, probes through Django host checking.',
+      m.s.postgres
+        ? 'Web: gunicorn, restricted Pod Security, read-only root, probes through Django host checking.'
+        : 'Web: gunicorn, restricted Pod Security, read-only root, probes through Django host checking.\nsqlite: one replica, replaced on update; its migrate init container applies the migrations.',
       webDeployment(m),
     ],
+    ...(m.s.postgres
+      ? []
+      : ([
+          [
+            'data-pvc.yaml',
+            `The sqlite database (no PostgreSQL): ${m.sqlitePath}, mounted by the web pod${m.s.celery ? ' and the Celery pods on its node' : ''}.`,
+            dataClaim(m),
+          ],
+        ] as [string, string, object][])),
     ...(m.s.celery
       ? ([
           ['worker.yaml', 'Celery worker.', workerDeployment(m)],
@@ -638,11 +723,15 @@ export function k8sFiles(m: Model): K8sFile[] {
           ],
         ] as [string, string, object][])
       : []),
-    [
-      'migrate-job.yaml',
-      `Migrations, once per release. Jobs are immutable: delete the old one before applying a new image\n(kubectl delete job -l app.kubernetes.io/component=${m.services.migrate} --ignore-not-found).`,
-      migrateJob(m),
-    ],
+    ...(m.s.postgres
+      ? ([
+          [
+            'migrate-job.yaml',
+            `Migrations, once per release: each overlay ends the name in its image tag (replacements), so a new\nrelease applies a new Job; the Deployments' wait-for-migrations init containers wait for it.`,
+            migrateJob(m),
+          ],
+        ] as [string, string, object][])
+      : []),
     [
       'ingress.yaml',
       'Public entry (production host); overlays set their own host.',
@@ -653,11 +742,15 @@ export function k8sFiles(m: Model): K8sFile[] {
       'Voluntary disruptions (drains) take at most one web pod at a time.',
       podDisruptionBudget(m),
     ],
-    [
-      'hpa.yaml',
-      'CPU autoscaling of the web pods; overlays set the range.',
-      horizontalPodAutoscaler(m, 'production'),
-    ],
+    ...(m.s.postgres
+      ? ([
+          [
+            'hpa.yaml',
+            'CPU autoscaling of the web pods; overlays set the range.',
+            horizontalPodAutoscaler(m, 'production'),
+          ],
+        ] as [string, string, object][])
+      : []),
     [
       'networkpolicy.yaml',
       `Ingress only from the ingress controller's namespace (${INGRESS_CONTROLLER_NAMESPACE}) to the app port;\negress only to DNS and the configured database and Redis ports.`,
@@ -669,10 +762,30 @@ export function k8sFiles(m: Model): K8sFile[] {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
     resources: base.map(([file]) => file),
+    // Generated, so their names carry a hash of the values: a changed setting or secret renames them,
+    // which changes the pod templates that refer to them and rolls the pods.
+    configMapGenerator: [
+      {
+        name: k8sNames(m).config,
+        literals: Object.entries(configData(m, 'production')).map(([k, v]) => `${k}=${v}`),
+        options: { labels: labels(m) },
+      },
+    ],
+    secretGenerator: [
+      {
+        name: k8sNames(m).secret,
+        literals: secretVars(m).map((v) => `${v.name}=${v.values.production}`),
+        options: { labels: labels(m) },
+      },
+    ],
   };
   add(
     'k8s/base/kustomization.yaml',
-    'Environment-independent manifests; deploy an overlay, not this.',
+    [
+      'Environment-independent manifests; deploy an overlay, not this.',
+      'The ConfigMap holds the production values (each overlay merges its env.<environment> values); the',
+      'Secret PLACEHOLDERS ONLY, which k8s/deploy/<environment> replaces from its gitignored secrets.env.',
+    ].join('\n'),
     baseKustomization,
   );
 

@@ -32,6 +32,12 @@ export interface Model {
   venv: string;
   staticRoot: string;
   scriptsDir: string;
+  /**
+   * Without PostgreSQL: the folder of the sqlite database in production, a volume (compose) or a
+   * PersistentVolumeClaim (Kubernetes) that migrate and the app share; the root filesystem is read-only.
+   */
+  dataDir: string;
+  sqlitePath: string;
   /** Path of manage.py relative to the workdir. */
   managePy: string;
   /** Folder of manage.py inside the image (PYTHONPATH and the gunicorn --chdir). */
@@ -111,6 +117,8 @@ export function buildModel(s: Settings): Model {
     venv: '/opt/venv',
     staticRoot: '/app/staticfiles',
     scriptsDir: '/app/docker',
+    dataDir: '/data',
+    sqlitePath: '/data/db.sqlite3',
     managePy: s.appDir === '.' ? 'manage.py' : `${s.appDir}/manage.py`,
     appRoot,
     uid: s.appUid,

@@ -375,6 +375,9 @@ function pushJob(m: Model): Job {
   };
 }
 
+/** The tag docker/metadata-action's type=sha gives the commit's image, in the runner's shell. */
+const RELEASE_TAG = 'sha-${GITHUB_SHA::7}';
+
 function deployJob(m: Model): Job {
   const names = k8sNames(m);
   const overlay = `k8s/overlays/${DEPLOY_ENVIRONMENT}`;
@@ -393,9 +396,11 @@ function deployJob(m: Model): Job {
     steps: [
       checkout(),
       // kustomize and kubectl come with the hosted Ubuntu runner image.
+      // The sha- tag the push job gave the image (docker/metadata-action type=sha), pinned by its digest:
+      // the overlay names the release's migrate Job after that tag.
       run(
-        'Point the overlay at the pushed image (by digest)',
-        'kustomize edit set image "$IMAGE=$IMAGE@$DIGEST"',
+        'Point the overlay at the pushed image (its sha- tag, by digest)',
+        `kustomize edit set image "$IMAGE=$IMAGE:${RELEASE_TAG}@$DIGEST"`,
         {
           'working-directory': overlay,
           env: { IMAGE: m.s.imageRepository, DIGEST: '${{ needs.push.outputs.digest }}' },
@@ -421,18 +426,23 @@ function deployJob(m: Model): Job {
         },
       ),
       run(
-        'Apply: migrations once in the Job, then the rollout',
+        m.s.postgres
+          ? 'Apply: migrations once in the release`s Job, then the rollout'
+          : 'Apply: the web pod migrates the sqlite file, then serves',
         [
-          // Jobs are immutable: the previous release's migrate Job goes first.
-          'kubectl -n "$NAMESPACE" delete job -l "$MIGRATE" --ignore-not-found',
           `kubectl apply -k ${deploy}`,
-          'kubectl -n "$NAMESPACE" wait --for=condition=complete --timeout=15m job -l "$MIGRATE"',
+          // A new release is a new Job (named after its tag); the new pods wait for it in their init containers.
+          ...(m.s.postgres
+            ? [
+                `kubectl -n "$NAMESPACE" wait --for=condition=complete --timeout=15m "job/$MIGRATE_JOB-${RELEASE_TAG}"`,
+              ]
+            : []),
           'kubectl -n "$NAMESPACE" rollout status deployment -l "$APP" --timeout=10m',
         ],
         {
           env: {
             NAMESPACE: namespaceFor(m, DEPLOY_ENVIRONMENT),
-            MIGRATE: `app.kubernetes.io/component=${m.services.migrate}`,
+            ...(m.s.postgres ? { MIGRATE_JOB: names.migrate } : {}),
             APP: `app.kubernetes.io/name=${names.app}`,
           },
         },

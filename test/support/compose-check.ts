@@ -187,6 +187,38 @@ export function startupOrderFindings(merged: MergedCompose): string[] {
 }
 
 /**
+ * Production without a database service: the sqlite file (DJANGO_SQLITE_PATH) must be on a named volume
+ * that every app container mounts, the same one: with a read-only root filesystem anywhere else it cannot
+ * be written, and a file in one container's own layer is not the file another container migrated.
+ */
+export function sharedSqliteFindings(merged: MergedCompose, appServices: string[]): string[] {
+  const findings: string[] = [];
+  const sources = new Set<string>();
+  for (const name of appServices) {
+    const svc = merged.services[name];
+    if (!svc) continue;
+    const path = svc.environment?.DJANGO_SQLITE_PATH;
+    if (!path) {
+      findings.push(`${name}: no DJANGO_SQLITE_PATH, the database would land in the image's read-only /app`);
+      continue;
+    }
+    const volume = (svc.volumes ?? []).find(
+      (v) => v.type === 'volume' && (path === v.target || path.startsWith(`${v.target}/`)),
+    );
+    if (!volume) {
+      findings.push(`${name}: DJANGO_SQLITE_PATH ${path} is on no named volume`);
+      continue;
+    }
+    if (!merged.volumes || !(volume.source! in merged.volumes))
+      findings.push(`${name}: volume ${volume.source} is not declared`);
+    sources.add(`${volume.source}:${path}`);
+  }
+  if (sources.size > 1)
+    findings.push(`the app containers do not share one database file: ${[...sources].join(', ')}`);
+  return findings;
+}
+
+/**
  * The instructions of one build stage of a Dockerfile (the docker part's), keyword -> argument text of
  * the last occurrence, for consistency checks of the files that must agree with it.
  */

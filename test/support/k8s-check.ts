@@ -21,6 +21,7 @@ import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
@@ -74,6 +75,11 @@ const KINDS: Record<string, KindInfo> = {
   },
   'v1/ConfigMap': { module: 'v1/ConfigMap', iface: 'IConfigMap', validate: model(ConfigMap) },
   'v1/Secret': { module: 'v1/Secret', iface: 'ISecret', validate: model(Secret) },
+  'v1/PersistentVolumeClaim': {
+    module: 'v1/PersistentVolumeClaim',
+    iface: 'IPersistentVolumeClaim',
+    validate: model(PersistentVolumeClaim),
+  },
   'v1/Service': { module: 'v1/Service', iface: 'IService', validate: model(Service) },
   'v1/ServiceAccount': {
     module: 'v1/ServiceAccount',
@@ -220,6 +226,11 @@ export interface Expectations {
   secretPlaceholders: Record<string, string>;
   /** Ports the app needs to reach (DNS 53 is always expected). */
   egressPorts: number[];
+  /**
+   * The database is a sqlite file (no PostgreSQL): one web replica replaced on update (Recreate), no
+   * HPA, the file on a PersistentVolumeClaim that every app pod mounts on the web pod's node.
+   */
+  sqlite?: boolean;
 }
 
 const POD_KINDS = new Set(['Deployment', 'Job', 'StatefulSet', 'DaemonSet']);
@@ -273,6 +284,53 @@ const matches = (
   !!selector &&
   Object.keys(selector).length > 0 &&
   Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+
+/** Claims a pod mounts: volume name -> claim name. */
+const claimsOf = (w: K8sObject): Map<string, string> =>
+  new Map(
+    (w.spec?.template?.spec?.volumes ?? [])
+      .filter((v: Any) => v.persistentVolumeClaim)
+      .map((v: Any) => [v.name, v.persistentVolumeClaim.claimName]),
+  );
+
+/**
+ * One writer of a sqlite file: the web Deployment runs exactly one pod, replaced (never rolled, never
+ * autoscaled) on update; its claim exists; every other Deployment that mounts it is bound to the web
+ * pod's node (a ReadWriteOnce volume attaches to one node).
+ */
+function sqliteFindings(
+  docs: K8sObject[],
+  web: K8sObject,
+  fail: (obj: K8sObject, rule: string) => void,
+): void {
+  if (web.spec.replicas !== 1) fail(web, `sqlite: replicas ${web.spec.replicas}, not 1`);
+  if (web.spec.strategy?.type !== 'Recreate') fail(web, 'sqlite: strategy is not Recreate');
+  const claims = claimsOf(web);
+  if (claims.size !== 1) {
+    fail(web, 'sqlite: the web pod mounts no PersistentVolumeClaim');
+    return;
+  }
+  const claim = [...claims.values()][0]!;
+  const pvc = docs.find((d) => d.kind === 'PersistentVolumeClaim' && d.metadata?.name === claim);
+  if (!pvc) fail(web, `sqlite: PersistentVolumeClaim ${claim} is missing`);
+  const webLabels = web.spec.template.metadata.labels;
+  for (const w of docs.filter((d) => POD_KINDS.has(d.kind) && d !== web)) {
+    if (![...claimsOf(w).values()].includes(claim)) {
+      fail(w, `sqlite: does not mount ${claim}, the database`);
+      continue;
+    }
+    const together = (w.spec.template.spec.affinity?.podAffinity
+      ?.requiredDuringSchedulingIgnoredDuringExecution ?? []) as Any[];
+    if (
+      !together.some(
+        (a) => a.topologyKey === 'kubernetes.io/hostname' && matches(a.labelSelector?.matchLabels, webLabels),
+      )
+    )
+      fail(w, `sqlite: not bound to the web pod's node, where ${claim} is attached`);
+  }
+  for (const hpa of docs.filter((d) => d.kind === 'HorizontalPodAutoscaler'))
+    fail(hpa, 'sqlite: an autoscaler would start a second writer');
+}
 
 /** Every rule of checklist.md "Kubernetes" over the objects of one build; [] when all hold. */
 export function checklistFindings(docs: K8sObject[], x: Expectations): string[] {
@@ -413,10 +471,13 @@ export function checklistFindings(docs: K8sObject[], x: Expectations): string[] 
     // The HPA sets the size of the web Deployment (the rule below keeps replicas out of it).
     const webHpa = scalers(web)[0];
     const webReplicas: number = webHpa?.spec?.minReplicas ?? web.spec.replicas ?? 1;
-    if (!(webReplicas >= x.minReplicas)) fail(web, `replicas below ${x.minReplicas}`);
     const strategy = web.spec.strategy ?? {};
-    if (strategy.type !== 'RollingUpdate' || strategy.rollingUpdate?.maxUnavailable !== 0)
-      fail(web, 'not a rolling update with maxUnavailable 0');
+    if (x.sqlite) sqliteFindings(docs, web, fail);
+    else {
+      if (!(webReplicas >= x.minReplicas)) fail(web, `replicas below ${x.minReplicas}`);
+      if (strategy.type !== 'RollingUpdate' || strategy.rollingUpdate?.maxUnavailable !== 0)
+        fail(web, 'not a rolling update with maxUnavailable 0');
+    }
     const keys = (pod.topologySpreadConstraints ?? [])
       .filter((t: Any) => matches(t.labelSelector?.matchLabels, web.spec.template.metadata.labels))
       .map((t: Any) => t.topologyKey);
@@ -503,7 +564,7 @@ export function checklistFindings(docs: K8sObject[], x: Expectations): string[] 
         fail(pdb, 'maxUnavailable below 1');
     }
     const hpas = scalers(web);
-    if (hpas.length === 0) fail(web, 'no HorizontalPodAutoscaler');
+    if (hpas.length === 0 && !x.sqlite) fail(web, 'no HorizontalPodAutoscaler');
     for (const hpa of hpas) {
       if (!(hpa.spec.maxReplicas > hpa.spec.minReplicas)) fail(hpa, 'maxReplicas leaves no room to scale');
       if (!(hpa.spec.metrics ?? []).some((m: Any) => m.resource?.name === 'cpu'))
@@ -534,6 +595,21 @@ export function checklistFindings(docs: K8sObject[], x: Expectations): string[] 
     }
   }
 
+  // kustomize generators name ConfigMaps and Secrets after a hash of their values: a changed value is a
+  // new name in the pod templates, so the pods roll.
+  for (const obj of [...configMaps.values(), ...secrets.values()])
+    if (!/-[a-z0-9]{10}$/.test(obj.metadata!.name!))
+      fail(obj, 'name has no content hash (kustomize generator): a changed value would not roll the pods');
+  // Jobs are immutable: each release's migrate Job needs its own name, the tag of its image.
+  for (const job of of('Job')) {
+    const image: string = job.spec?.template?.spec?.containers?.[0]?.image ?? '';
+    const tag = image.replace(/@.*$/, '').split('/').pop()!.split(':')[1];
+    if (!tag || !job.metadata!.name!.endsWith(`-${tag}`))
+      fail(
+        job,
+        `name does not end in its image tag (${tag ?? 'none'}): the next release's apply hits the immutable Job`,
+      );
+  }
   for (const s of secrets.values()) {
     const values: Record<string, string> = {
       ...Object.fromEntries(

@@ -27,6 +27,7 @@ import type { Settings } from '../../lib/settings.js';
 import {
   interpolatedVariables,
   prodHardeningFindings,
+  sharedSqliteFindings,
   startupOrderFindings,
   type MergedCompose,
 } from './compose-check.js';
@@ -808,6 +809,8 @@ function mergedComposeFindings(
       web: 'web',
     };
     for (const f of prodHardeningFindings(merged, ctxRules)) add('compose:hardening', f);
+    if (!s.postgres)
+      for (const f of sharedSqliteFindings(merged, ctxRules.appServices)) add('compose:sqlite', f);
   }
   const services = Object.keys(merged.services);
   for (const [name, svc] of Object.entries(merged.services)) {
@@ -893,6 +896,7 @@ function k8sExpectations(
     gracefulTimeout: GRACEFUL_TIMEOUT_S,
     secretPlaceholders,
     egressPorts: [...(s.postgres ? [5432] : []), ...(s.redis ? [6379] : [])],
+    sqlite: !s.postgres,
   };
 }
 
@@ -980,6 +984,12 @@ function k8sFileChecks(ctx: Context, out: Finding[]): Map<string, K8sObject[]> {
               add(file, 'consistency:env', `configMapGenerator sets ${key}, not in .env.example`);
             if (secretKeys.has(key)) add(file, 'secrets', `configMapGenerator holds the secret ${key}`);
           }
+        for (const gen of doc.secretGenerator ?? [])
+          for (const literal of gen.literals ?? []) {
+            const key = String(literal).split('=')[0]!;
+            if (!secretKeys.has(key))
+              add(file, 'consistency:env', `secretGenerator key ${key} is not a secret of .env.example`);
+          }
         const env = /^k8s\/(?:overlays|deploy)\/([a-z]+)\//.exec(file)?.[1];
         if (env && doc.namespace !== `${s.namespace}-${env}`)
           add(file, 'consistency:names', `namespace ${doc.namespace}, not ${s.namespace}-${env}`);
@@ -990,8 +1000,16 @@ function k8sFileChecks(ctx: Context, out: Finding[]): Map<string, K8sObject[]> {
     const example = p.read(`k8s/deploy/${env}/secrets.env.example`);
     if (example === undefined) continue;
     const keys = Object.keys(parseEnvFile(example)).sort();
+    // The placeholder Secret: the base's secretGenerator (a Secret manifest in older output).
     const secretObj = all.find((d) => d.kind === 'Secret');
-    const inSecret = Object.keys({ ...secretObj?.data, ...secretObj?.stringData }).sort();
+    const generated = all
+      .filter((d) => d.kind === 'Kustomization')
+      .flatMap((d) => (d.secretGenerator ?? []) as { literals?: string[] }[])
+      .flatMap((g) => g.literals ?? [])
+      .map((l) => String(l).split('=')[0]!);
+    const inSecret = [
+      ...new Set([...Object.keys({ ...secretObj?.data, ...secretObj?.stringData }), ...generated]),
+    ].sort();
     if (keys.join() !== inSecret.join())
       add(
         `k8s/deploy/${env}/secrets.env.example`,

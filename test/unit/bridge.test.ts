@@ -180,3 +180,54 @@ describe('the Kubernetes overlays never start on their placeholder secrets (Debi
     });
   }
 });
+
+describe('without PostgreSQL the container settings put the database at DJANGO_SQLITE_PATH (Debian Django)', function () {
+  const shapes: [string, (dir: string) => void][] = [
+    ['the starter', () => undefined],
+    [
+      'a settings package reading DATABASE_URL with django-environ',
+      (dir) => settingsPackageFiles(DEBIAN, dir),
+    ],
+  ];
+  for (const [what, make] of shapes) {
+    it(`${what}: migrate with env.production writes the file on the volume's path, and nothing in the project folder`, async function () {
+      this.timeout(180_000);
+      const site = pythonSite(this);
+      const dir = mkdtempSync(join(tmpdir(), 'py-docker-bridge-'));
+      make(dir);
+      await runGenerator('app', { cwd: dir, options: { yes: true, postgres: false } });
+      const production = envFile(dir, 'env.production');
+      assert.equal(production.DJANGO_SQLITE_PATH, '/data/db.sqlite3');
+      // The volume's folder, here a temporary one; everything else as env.production has it.
+      const data = mkdtempSync(join(tmpdir(), 'py-docker-sqlite-'));
+      const env = {
+        ...production,
+        DJANGO_SECRET_KEY: randomBytes(48).toString('base64url'),
+        DJANGO_SQLITE_PATH: join(data, 'db.sqlite3'),
+      };
+      python(site, dir, ['manage.py', 'migrate', '--noinput'], env);
+      const tables = python(
+        site,
+        dir,
+        [
+          '-c',
+          'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from django_migrations").fetchone()[0])',
+          join(data, 'db.sqlite3'),
+        ],
+        {},
+      );
+      assert.ok(Number(tables.trim()) > 10, tables);
+      assert.equal(existsSync(join(dir, 'db.sqlite3')), false, 'no database in the read-only code folder');
+      const seen = python(
+        site,
+        dir,
+        [
+          '-c',
+          'import django; django.setup(); from django.conf import settings; print(settings.DATABASES["default"]["NAME"])',
+        ],
+        env,
+      );
+      assert.equal(seen.trim().split('\n')[0], join(data, 'db.sqlite3'));
+    });
+  }
+});

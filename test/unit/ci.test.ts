@@ -191,7 +191,9 @@ describe('ci: yo py-docker:ci', function () {
     const [, setImage, credentials, apply] = deploy.steps;
     // kustomize edit runs in the overlay and sets the image the overlay declares.
     const overlay = parse(read(cwd, `${setImage['working-directory']}/kustomization.yaml`));
-    assert.equal(setImage.run, 'kustomize edit set image "$IMAGE=$IMAGE@$DIGEST"');
+    // The commit's sha- tag (metadata-action type=sha), pinned by digest: the migrate Job is named after it.
+    assert.equal(setImage.run, 'kustomize edit set image "$IMAGE=$IMAGE:sha-${GITHUB_SHA::7}@$DIGEST"');
+    assert.ok(wf.jobs.push.steps.some((st: any) => /^type=sha$/m.test(st.with?.tags ?? '')));
     assert.equal(setImage.env.IMAGE, overlay.images[0].name);
     assert.equal(setImage.env.DIGEST, '${{ needs.push.outputs.digest }}');
     assert.equal(wf.jobs.push.outputs.digest, '${{ steps.build.outputs.digest }}');
@@ -207,9 +209,14 @@ describe('ci: yo py-docker:ci', function () {
     assert.equal(apply.env.NAMESPACE, overlay.namespace);
     const job = parse(read(cwd, 'k8s/base/migrate-job.yaml'));
     const web = parse(read(cwd, 'k8s/base/deployment.yaml'));
-    const [mKey, mValue] = apply.env.MIGRATE.split('=');
     const [aKey, aValue] = apply.env.APP.split('=');
-    assert.equal(job.metadata.labels[mKey], mValue);
+    // The release's Job: the base name's placeholder segment becomes the tag set above.
+    assert.equal(job.metadata.name, `${apply.env.MIGRATE_JOB}-release`);
+    assert.match(
+      apply.run,
+      /wait --for=condition=complete --timeout=15m "job\/\$MIGRATE_JOB-sha-\$\{GITHUB_SHA::7\}"$/m,
+    );
+    assert.doesNotMatch(apply.run, /delete job/);
     assert.equal(web.metadata.labels[aKey], aValue);
     // What the test job runs exists: Dockerfile with a production stage, the tests service on the image
     // the workflow loads, the structure tests.
@@ -474,7 +481,12 @@ describe('ci: yo py-docker:ci', function () {
       ],
       [
         'a step output expanded inside run:',
-        (s) => mutate(s, '"$IMAGE=$IMAGE@$DIGEST"', '"$IMAGE=$IMAGE@${{ needs.push.outputs.digest }}"'),
+        (s) =>
+          mutate(
+            s,
+            '"$IMAGE=$IMAGE:sha-${GITHUB_SHA::7}@$DIGEST"',
+            '"$IMAGE=$IMAGE:sha-${GITHUB_SHA::7}@${{ needs.push.outputs.digest }}"',
+          ),
         checklistFindings,
         /run-expressions: /,
       ],

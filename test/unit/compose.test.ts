@@ -10,6 +10,7 @@ import {
   composeMerged,
   interpolatedVariables,
   prodHardeningFindings,
+  sharedSqliteFindings,
   startupOrderFindings,
   type MergedCompose,
   type RuleContext,
@@ -88,6 +89,35 @@ describe('py-docker:compose', function () {
       assert.equal(merged.services.migrate?.command?.join(' '), 'python manage.py migrate --noinput');
       assert.equal(merged.services.web?.build?.target, 'production');
     }
+  });
+
+  it('without PostgreSQL, base + prod keep the sqlite file on one named volume that migrate and every app container share (read-only root filesystem)', () => {
+    for (const label of ['no database (--no-postgres)', 'Redis and Celery without PostgreSQL']) {
+      const merged = composeMerged(compose, dirs.get(label)!, [BASE, PROD]);
+      const apps = ctxFor(merged).appServices;
+      assert.deepEqual(
+        apps.sort(),
+        label.includes('Celery') ? ['beat', 'migrate', 'web', 'worker'] : ['migrate', 'web'],
+      );
+      assert.deepEqual(sharedSqliteFindings(merged, apps), [], label);
+      for (const name of apps) {
+        assert.equal(merged.services[name]!.read_only, true, name);
+        assert.equal(merged.services[name]!.environment!.DJANGO_SQLITE_PATH, '/data/db.sqlite3', name);
+      }
+      // Dropping the volume from web, or giving migrate its own, is caught.
+      const noVolume = structuredClone(merged);
+      noVolume.services.web!.volumes = [];
+      assert.deepEqual(sharedSqliteFindings(noVolume, apps), [
+        'web: DJANGO_SQLITE_PATH /data/db.sqlite3 is on no named volume',
+      ]);
+      const own = structuredClone(merged);
+      own.volumes = { ...own.volumes, other: {} };
+      own.services.migrate!.volumes = [{ type: 'volume', source: 'other', target: '/data' }];
+      assert.match(sharedSqliteFindings(own, apps).join('\n'), /do not share one database file/);
+    }
+    // The development stack keeps the project's own database: nothing is mounted at /data there.
+    const dev = composeMerged(compose, dirs.get('no database (--no-postgres)')!, [BASE, OVERRIDE]);
+    assert.equal(dev.services.web!.environment!.DJANGO_SQLITE_PATH ?? '', '');
   });
 
   it('the hardening and startup-order rules catch a weakened production file', () => {

@@ -268,6 +268,17 @@ describe('py-docker:docker', () => {
     });
   }
 
+  it('without PostgreSQL the production stage has the sqlite folder, owned by the app user before USER, so a new volume there is writable; with PostgreSQL none', async () => {
+    const without = read(
+      (await runGenerator('docker', { options: { yes: true, postgres: false } })).cwd,
+      'Dockerfile',
+    );
+    assertClean(without);
+    assert.match(runs(without, 'production').join('\n'), /install -d -o 10001 -g 10001 -m 0750 \/data/);
+    const withDb = read((await runGenerator('docker', { options: { yes: true } })).cwd, 'Dockerfile');
+    assert.doesNotMatch(withDb, /\/data\b/);
+  });
+
   // The Alpine variant cannot be built offline (no Alpine image or apk package here): the end-to-end
   // case runs in the GitHub workflow; here every generated file is held to every static check.
   it("a new user runs `yo py-docker --yes --variant alpine` in an empty folder: every file passes the validation layer, and the images use Alpine's apk, busybox adduser/addgroup and ash, nothing of Debian", async function () {

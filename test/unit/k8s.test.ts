@@ -60,6 +60,7 @@ function expectations(s: Settings, envFile: Record<string, string>, minReplicas:
       secretVars(buildModel(s)).map((v) => [v.name, secretPlaceholder(v.name)]),
     ),
     egressPorts: [...(s.postgres ? [5432] : []), ...(s.redis ? [6379] : [])],
+    sqlite: !s.postgres,
   };
 }
 
@@ -106,7 +107,7 @@ describe('py-docker:k8s', function () {
 
   it('a new user runs `yo py-docker:k8s --yes` in an empty folder and gets base, overlays and deploy folders', async () => {
     const result = await runGenerator('k8s', { options: { yes: true, 'project-name': 'shop' } });
-    const base = ['kustomization', 'deployment', 'service', 'ingress', 'configmap', 'secret', 'migrate-job']
+    const base = ['kustomization', 'deployment', 'service', 'ingress', 'migrate-job']
       .concat(['serviceaccount', 'pdb', 'hpa', 'networkpolicy'])
       .map((f) => `k8s/base/${f}.yaml`);
     const envFiles = ENVS.flatMap((e) => [
@@ -116,6 +117,8 @@ describe('py-docker:k8s', function () {
     ]);
     result.assertFile([...base, ...envFiles]);
     result.assertNoFile(['k8s/base/worker.yaml', 'k8s/base/beat.yaml', 'k8s/deploy/staging/secrets.env']);
+    // Settings and placeholder secrets come from the base's generators, not from manifests.
+    result.assertNoFile(['k8s/base/configmap.yaml', 'k8s/base/secret.yaml', 'k8s/base/data-pvc.yaml']);
     for (const file of yamlFiles(result.cwd)) {
       const text = readFileSync(join(result.cwd, file), 'utf8');
       assert.match(text, /^# \S/, `${file} starts with a comment saying what it is`);
@@ -168,7 +171,10 @@ describe('py-docker:k8s', function () {
           for (const d of docs) assert.equal(d.metadata?.namespace, `${s.namespace}-${env}`, d.kind);
           // The image tag is the placeholder CI replaces, on every workload.
           const images = docs.flatMap((d) =>
-            (d.spec?.template?.spec?.containers ?? []).map((c: { image: string }) => c.image),
+            [
+              ...(d.spec?.template?.spec?.containers ?? []),
+              ...(d.spec?.template?.spec?.initContainers ?? []),
+            ].map((c: { image: string }) => c.image),
           );
           assert.ok(
             images.length >= 2 && images.every((i: string) => i === `${s.imageRepository}:sha-0000000`),
@@ -193,19 +199,28 @@ describe('py-docker:k8s', function () {
         });
       }
 
-      it('the migrate Job runs the migrations once per release with the app image, and no replica migrates', () => {
+      it('the migrations run once per release with the app image (the Job, or with sqlite the one web pod`s init container), and no replica migrates', () => {
         const docs = builds.production ?? kustomizeBuild(kubectl, join(cwd, 'k8s/overlays/production'));
-        const job = docs.find((d) => d.kind === 'Job')!;
+        const jobs = docs.filter((d) => d.kind === 'Job');
         const web = docs.find(
           (d) => d.kind === 'Deployment' && d.metadata?.labels?.['app.kubernetes.io/component'] === 'web',
         )!;
-        const [jobC, webC] = [job.spec.template.spec.containers[0], web.spec.template.spec.containers[0]];
+        // Without PostgreSQL the web pod migrates its own sqlite file before gunicorn starts.
+        assert.equal(jobs.length, s.postgres ? 1 : 0);
+        const job = s.postgres
+          ? jobs[0]!
+          : { spec: { template: { spec: { ...web.spec.template.spec, restartPolicy: 'Never' } } } };
+        const jobC = s.postgres
+          ? job.spec.template.spec.containers[0]
+          : web.spec.template.spec.initContainers[0];
+        const webC = web.spec.template.spec.containers[0];
         assert.deepEqual(jobC.args.slice(-2), ['migrate', '--noinput']);
         assert.equal(jobC.args[1], s.appDir === '.' ? 'manage.py' : `${s.appDir}/manage.py`);
         assert.equal(job.spec.template.spec.restartPolicy, 'Never');
         assert.equal(jobC.image, webC.image);
         assert.deepEqual(jobC.securityContext, webC.securityContext);
         assert.deepEqual(jobC.envFrom, webC.envFrom);
+        assert.deepEqual(jobC.volumeMounts, webC.volumeMounts);
         for (const d of docs.filter((o) => o.kind === 'Deployment'))
           assert.deepEqual(
             d.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === 'DJANGO_MIGRATE'),
@@ -222,13 +237,20 @@ describe('py-docker:k8s', function () {
 
       it('every Deployment waits in an init container until `migrate --check` passes (PostgreSQL): no pod runs new code on the old schema', () => {
         const docs = builds.production ?? kustomizeBuild(kubectl, join(cwd, 'k8s/overlays/production'));
-        const job = docs.find((d) => d.kind === 'Job')!.spec.template.spec.containers[0];
+        const web = docs.find((d) => d.kind === 'Deployment' && d.metadata!.name!.endsWith('-web'))!;
+        // The container that applies the migrations: the Job's, or with sqlite the web pod's init container.
+        const job = s.postgres
+          ? docs.find((d) => d.kind === 'Job')!.spec.template.spec.containers[0]
+          : web.spec.template.spec.initContainers[0];
         const deployments = docs.filter((d) => d.kind === 'Deployment');
         assert.equal(deployments.length, s.celery ? 3 : 1);
         for (const d of deployments) {
           const gates = d.spec.template.spec.initContainers;
-          if (!s.postgres) {
-            assert.equal(gates, undefined, `${d.metadata!.name}: no shared database, nothing to wait for`);
+          if (!s.postgres && d === web) {
+            assert.deepEqual(
+              gates.map((g: { name: string; args: string[] }) => [g.name, g.args.slice(-2)]),
+              [['migrate', ['migrate', '--noinput']]],
+            );
             continue;
           }
           assert.equal(gates.length, 1, d.metadata!.name);
@@ -285,8 +307,117 @@ describe('py-docker:k8s', function () {
           assert.deepEqual(checklistFindings(docs, x), []);
         }
       });
+
+      it('the ConfigMap and Secret have hashed names from kustomize generators: a changed setting renames them and changes every pod template', () => {
+        const dir = join(cwd, 'k8s/overlays/production');
+        const docs = kustomizeBuild(kubectl, dir);
+        const named = (kind: string): string => docs.find((d) => d.kind === kind)!.metadata!.name!;
+        assert.match(named('ConfigMap'), /^shop-config-[a-z0-9]{10}$/);
+        assert.match(named('Secret'), /^shop-secrets-[a-z0-9]{10}$/);
+        const refs = (objs: K8sObject[]): string[] =>
+          objs
+            .filter((d) => ['Deployment', 'Job'].includes(d.kind))
+            .flatMap((d) => [
+              ...d.spec.template.spec.containers,
+              ...(d.spec.template.spec.initContainers ?? []),
+            ])
+            .flatMap((c: { envFrom: { configMapRef: { name: string } }[] }) =>
+              c.envFrom.map((e) => e.configMapRef.name),
+            );
+        assert.ok(refs(docs).length >= 1 && refs(docs).every((r) => r === named('ConfigMap')));
+        const file = join(dir, 'kustomization.yaml');
+        const original = readFileSync(file, 'utf8');
+        try {
+          writeFileSync(file, original.replace('DJANGO_LOG_LEVEL=INFO', 'DJANGO_LOG_LEVEL=DEBUG'));
+          const changed = kustomizeBuild(kubectl, dir);
+          const renamed = changed.find((d) => d.kind === 'ConfigMap')!.metadata!.name!;
+          assert.notEqual(renamed, named('ConfigMap'));
+          assert.ok(
+            refs(changed).every((r) => r === renamed),
+            'every pod template follows the new name',
+          );
+        } finally {
+          writeFileSync(file, original);
+        }
+      });
     });
   }
+
+  describe('the migrate Job is named after the release`s image tag, so each release applies a new Job', () => {
+    const jobName = (docs: K8sObject[]): string => docs.find((d) => d.kind === 'Job')!.metadata!.name!;
+    const withImages = (cwd: string, images: object[]): K8sObject[] => {
+      const file = join(cwd, 'k8s/overlays/production/kustomization.yaml');
+      const doc = parseDocument(readFileSync(file, 'utf8'));
+      doc.set('images', images);
+      writeFileSync(file, doc.toString());
+      return kustomizeBuild(kubectl, join(cwd, 'k8s/overlays/production'));
+    };
+
+    it('the placeholder tag, a tag set by `kustomize edit set image`, and a tag pinned by digest (as CI deploys)', async () => {
+      const { cwd } = await runGenerator('k8s', { options: { yes: true, 'project-name': 'shop' } });
+      const repo = 'ghcr.io/example/shop';
+      assert.equal(
+        jobName(kustomizeBuild(kubectl, join(cwd, 'k8s/overlays/production'))),
+        'shop-migrate-sha-0000000',
+      );
+      assert.equal(
+        jobName(withImages(cwd, [{ name: repo, newTag: 'sha-1a2b3c4' }])),
+        'shop-migrate-sha-1a2b3c4',
+      );
+      const digest = `sha256:${'ab'.repeat(32)}`;
+      // `kustomize edit set image "$IMAGE=$IMAGE:$TAG@$DIGEST"` writes newName with the tag, and the digest.
+      const pinned = withImages(cwd, [{ name: repo, newName: `${repo}:sha-9f8e7d6`, digest }]);
+      assert.equal(jobName(pinned), 'shop-migrate-sha-9f8e7d6');
+      const job = pinned.find((d) => d.kind === 'Job')!;
+      assert.equal(job.spec.template.spec.containers[0].image, `${repo}:sha-9f8e7d6@${digest}`);
+      // The label the README waits on stays.
+      assert.equal(job.metadata!.labels!['app.kubernetes.io/component'], 'migrate');
+      assert.deepEqual(schemaFindings(job), []);
+    });
+
+    it('a registry with a port and a project name with a dash', async () => {
+      const image = 'registry.example:5000/team/my-shop';
+      const { cwd } = await runGenerator('k8s', { options: { yes: true, 'project-name': 'my-shop', image } });
+      assert.equal(jobName(withImages(cwd, [{ name: image, newTag: 'v1.2.3' }])), 'my-shop-migrate-v1.2.3');
+    });
+  });
+
+  it('without PostgreSQL: the sqlite file on a PersistentVolumeClaim, one web pod replaced on update, no HPA, and the Celery pods on its node', async () => {
+    const options = { yes: true, 'project-name': 'shop', postgres: false, celery: true, redis: true };
+    const { cwd } = await runGenerator('env', { options });
+    await runGenerator('k8s', { cwd, options });
+    const s = await settingsFor(options);
+    assert.equal(existsSync(join(cwd, 'k8s/base/hpa.yaml')), false);
+    assert.equal(existsSync(join(cwd, 'k8s/base/migrate-job.yaml')), false);
+    for (const env of ENVS) {
+      const docs = kustomizeBuild(kubectl, join(cwd, `k8s/overlays/${env}`));
+      const envFile = parseEnvFile(readFileSync(join(cwd, `env.${env}`), 'utf8'));
+      const x = expectations(s, envFile, 1);
+      assert.deepEqual(checklistFindings(docs, x), [], env);
+      const pvc = docs.find((d) => d.kind === 'PersistentVolumeClaim')!;
+      assert.deepEqual(pvc.spec.accessModes, ['ReadWriteOnce']);
+      assert.equal(docs.find((d) => d.kind === 'ConfigMap')!.data.DJANGO_SQLITE_PATH, '/data/db.sqlite3');
+      for (const d of docs.filter((o) => o.kind === 'Deployment'))
+        for (const c of [...d.spec.template.spec.containers, ...d.spec.template.spec.initContainers])
+          assert.deepEqual(
+            c.volumeMounts.find((v: { mountPath: string }) => v.mountPath === '/data'),
+            { name: 'data', mountPath: '/data' },
+            `${d.metadata!.name}/${c.name}`,
+          );
+      // The same checks refuse a second writer.
+      const web = docs.find((d) => d.kind === 'Deployment' && d.metadata!.name === 'shop-web')!;
+      const broken = structuredClone(docs);
+      const brokenWeb = broken.find((d) => d.kind === 'Deployment' && d.metadata!.name === 'shop-web')!;
+      brokenWeb.spec.replicas = 2;
+      brokenWeb.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } };
+      delete broken.find((d) => d.metadata!.name === 'shop-worker')!.spec.template.spec.affinity;
+      const findings = checklistFindings(broken, x).join('\n');
+      assert.match(findings, /sqlite: replicas 2, not 1/);
+      assert.match(findings, /sqlite: strategy is not Recreate/);
+      assert.match(findings, /shop-worker: sqlite: not bound to the web pod's node/);
+      assert.equal(web.spec.replicas, 1);
+    }
+  });
 
   it('secrets.env is gitignored and secrets.env.example is not', async () => {
     const { cwd } = await runGenerator('env', { options: { yes: true } });
@@ -494,7 +625,11 @@ describe('py-docker:k8s', function () {
         /backend x/,
       ],
       ['Ingress without TLS', (d) => delete kind(d, 'Ingress').spec.tls, /no TLS/],
-      ['a real secret', (d) => (kind(d, 'Secret').stringData.DJANGO_SECRET_KEY = 'hunter2'), /real secret/],
+      [
+        'a real secret',
+        (d) => (kind(d, 'Secret').data.DJANGO_SECRET_KEY = Buffer.from('hunter2').toString('base64')),
+        /real secret/,
+      ],
       [
         'a literal secret env',
         (d) => (web(d).env[1] = { name: 'DJANGO_SECRET_KEY', value: 'x' }),
@@ -506,6 +641,26 @@ describe('py-docker:k8s', function () {
         /ttlSecondsAfterFinished/,
       ],
       ['Job without backoffLimit', (d) => delete kind(d, 'Job').spec.backoffLimit, /backoffLimit/],
+      [
+        'a migrate Job with the same name in every release',
+        (d) => (kind(d, 'Job').metadata!.name = 'shop-migrate'),
+        /Job\/shop-migrate: name does not end in its image tag \(sha-0000000\)/,
+      ],
+      [
+        'a ConfigMap written as a manifest (no hash: a changed setting does not roll the pods)',
+        (d) => {
+          const name = kind(d, 'ConfigMap').metadata!.name;
+          kind(d, 'ConfigMap').metadata!.name = 'shop-config';
+          for (const o of d.filter((x) => x.kind === 'Deployment' || x.kind === 'Job'))
+            for (const c of [
+              ...o.spec.template.spec.containers,
+              ...(o.spec.template.spec.initContainers ?? []),
+            ])
+              for (const e of c.envFrom)
+                if (e.configMapRef?.name === name) e.configMapRef.name = 'shop-config';
+        },
+        /ConfigMap\/shop-config: name has no content hash/,
+      ],
       ['no PDB', (d) => d.splice(d.indexOf(kind(d, 'PodDisruptionBudget')), 1), /no PodDisruptionBudget/],
       ['no NetworkPolicy', (d) => d.splice(d.indexOf(kind(d, 'NetworkPolicy')), 1), /no NetworkPolicy/],
       ['open NetworkPolicy', (d) => (kind(d, 'NetworkPolicy').spec.ingress[0].from = []), /from anywhere/],

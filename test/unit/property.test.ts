@@ -439,9 +439,9 @@ describe('the validation layer reports broken folders', function () {
     ],
     [
       'a ConfigMap key outside the catalogue',
-      'k8s/base/configmap.yaml',
-      (t) => t.replace('DJANGO_DEBUG:', 'DJANGO_DEBUGGING:'),
-      /DJANGO_DEBUGGING is not in \.env\.example/,
+      'k8s/base/kustomization.yaml',
+      (t) => t.replace('DJANGO_DEBUG=', 'DJANGO_DEBUGGING='),
+      /configMapGenerator sets DJANGO_DEBUGGING, not in \.env\.example/,
       [],
     ],
     [

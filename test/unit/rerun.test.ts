@@ -129,7 +129,11 @@ function reflected(dir: string): Record<string, Partial<Services>> {
         ],
     ),
   );
-  const configmap = (yaml('k8s/base/configmap.yaml').data ?? {}) as Record<string, string>;
+  const configmap = Object.fromEntries(
+    (yaml('k8s/base/kustomization.yaml').configMapGenerator as { literals: string[] }[])[0]!.literals.map(
+      (l) => l.split('=') as [string, string],
+    ),
+  );
   const devcontainer = (parseJsonc(read(dir, '.devcontainer/devcontainer.json')) as { runServices: string[] })
     .runServices;
   const readmeFile = existsSync(join(dir, `${README}${SIDE_BY_SIDE_SUFFIX}`))
@@ -248,7 +252,17 @@ describe('a user adds and removes services on a generated project with `yo py-do
     await runGenerator('app', { cwd: dir, options: { yes: true, postgres: true } });
     await assertValid(dir);
     assertServices(dir, { postgres: true, redis: false, celery: false });
-    assert.deepEqual(differingFiles(beforePostgresOff, snapshotFolder(dir), ['.yo-rc.json']), []);
+    const after = snapshotFolder(dir);
+    assert.deepEqual(differingFiles(beforePostgresOff, after, ['.yo-rc.json', '.env']), []);
+    // .env only gains (README): every line it had is kept, and what it gained while PostgreSQL was off
+    // is the sqlite path, blank for local use.
+    const lines = (snap: Record<string, { content: string }>): string[] => snap['.env']!.content.split('\n');
+    const gained = lines(after).filter((l) => !lines(beforePostgresOff).includes(l));
+    assert.ok(lines(beforePostgresOff).every((l) => lines(after).includes(l)));
+    assert.deepEqual(
+      gained.filter((l) => !l.startsWith('#') && l !== ''),
+      ['DJANGO_SQLITE_PATH='],
+    );
   });
 
   it('turning Celery off removes the files only it needed when untouched, and keeps (and says so) the ones they edited', async () => {
@@ -332,7 +346,7 @@ describe('a user previews a change with `yo py-docker --redis --dry-run`', () =>
       'docker-compose.yml',
       'env.development',
       '.env.example',
-      'k8s/base/configmap.yaml',
+      'k8s/base/kustomization.yaml',
       README,
       '.env',
     ])
