@@ -5,9 +5,9 @@
  */
 import { gunicornArgs } from './commands.js';
 import { LOCK_FILE } from './run-lock.js';
-import { SECRET_FILES } from './ignore-files.js';
+import { isIgnored, parseIgnore, SECRET_FILES } from './ignore-files.js';
 import type { Model } from './model.js';
-import { CONTAINER_REQUIREMENTS } from './requirements.js';
+import { CONTAINER_DEV_REQUIREMENTS, CONTAINER_REQUIREMENTS, venvToolPins } from './requirements.js';
 import { systemPackagesFor } from './system-packages.js';
 
 /** Where the project's files are, as far as the Dockerfile cares (from detection; defaults at the root). */
@@ -115,6 +115,15 @@ export const PIP_INDEX_GUARD = [
   'if [ -z "${PIP_INDEX_URL:-}" ]; then unset PIP_INDEX_URL; fi',
   'if [ -z "${PIP_TRUSTED_HOST:-}" ]; then unset PIP_TRUSTED_HOST; fi',
 ];
+
+/**
+ * The base image's own pip, setuptools and wheel (the system Python's, outside the venv) leave the
+ * production image: nothing there runs them, and their old releases fail the pipeline's scan. The venv
+ * keeps its upgraded pip (venvToolPins). Runs before the venv is copied in, so `python` is the system's;
+ * an image whose Python has no pip skips it.
+ */
+export const BASE_TOOLS_REMOVAL =
+  'if python -m pip --version >/dev/null 2>&1; then python -m pip uninstall --yes --quiet pip setuptools wheel; fi';
 
 export const PIP_CACHE_MOUNT = '--mount=type=cache,target=/root/.cache/pip';
 export const NPM_CACHE_MOUNT = '--mount=type=cache,target=/root/.npm';
@@ -245,16 +254,18 @@ export interface DockerfileView {
   /** node_modules of the assets stage (copied into the development image). */
   nodeModulesPath: string;
   builderPackages: string[];
-  runtimePackages: string[];
   /** COPY instructions of the runtime dependency manifests. */
   depsCopy: string[];
   /** Commands of the RUN that installs the runtime dependencies into the venv (after the guard). */
   depsInstall: string[];
   /** Whether uv is needed (uv mode). */
   uv: boolean;
+  /** pip install of the venv's pip (and setuptools) at fixed releases, right after the venv is made. */
+  venvTools: string;
+  /** The production stage's RUN before the app's layers: runtime packages, user, no setuid, no base pip. */
+  productionSetup: string[];
   devCopy: string[];
   devInstall: string[];
-  productionUser: string[];
   developmentUser: string[];
   cmd: string;
   devCmd: string;
@@ -325,7 +336,22 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
   const containerFile = `${m.workdir}/${CONTAINER_REQUIREMENTS}`;
   depsCopy.push(`COPY ${CONTAINER_REQUIREMENTS} ${m.workdir}/${dirOf(CONTAINER_REQUIREMENTS)}/`);
   depsInstall[depsInstall.length - 1] += ` -r ${containerFile}`;
+  // With Celery the development image adds docker/requirements-dev.txt (watchfiles), with the dev deps.
+  if (s.celery) {
+    devCopy = [
+      ...devCopy,
+      `COPY ${CONTAINER_DEV_REQUIREMENTS} ${m.workdir}/${dirOf(CONTAINER_DEV_REQUIREMENTS)}/`,
+    ];
+    const devFile = `-r ${m.workdir}/${CONTAINER_DEV_REQUIREMENTS}`;
+    devInstall =
+      devInstall.length > 0
+        ? [...devInstall.slice(0, -1), `${devInstall.at(-1)!} ${devFile}`]
+        : [`pip install ${devFile}`];
+  }
   const npm = s.frontend === 'npm';
+  const runtime = [
+    ...new Set([...runtimePackages(m), ...systemPackagesFor(m, inputs.pythonPackages ?? [], 'runtime')]),
+  ];
   const env = (settingsModule: string): [string, string][] => [
     ['PYTHONDONTWRITEBYTECODE', '1'],
     ['PYTHONUNBUFFERED', '1'],
@@ -372,15 +398,20 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
     builderPackages: [
       ...new Set([...buildPackages(m), ...systemPackagesFor(m, inputs.pythonPackages ?? [], 'build')]),
     ],
-    runtimePackages: [
-      ...new Set([...runtimePackages(m), ...systemPackagesFor(m, inputs.pythonPackages ?? [], 'runtime')]),
-    ],
     depsCopy,
     depsInstall,
     uv: s.pythonDeps === 'uv',
+    venvTools: `pip install --upgrade ${venvToolPins(s.pythonVersion)
+      .map((r) => `"${r.name}==${r.version}"`)
+      .join(' ')}`,
+    productionSetup: [
+      ...installPackages(m, runtime),
+      ...productionUser(m),
+      'find / -xdev -perm /6000 -type f -exec chmod a-s {} +',
+      BASE_TOOLS_REMOVAL,
+    ],
     devCopy,
     devInstall,
-    productionUser: productionUser(m),
     developmentUser: developmentUser(m),
     cmd: execForm(cmd),
     devCmd: execForm(['python', m.managePy, 'runserver', `0.0.0.0:${s.port}`]),
@@ -397,6 +428,7 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
       'docker/gunicorn.conf.py',
       'docker/wait-for-it.sh',
       CONTAINER_REQUIREMENTS,
+      ...(s.celery ? [CONTAINER_DEV_REQUIREMENTS] : []),
       `${m.bridgeDir}/${m.bridgeModule}.py`,
       ...(s.processManager === 'supervisord' ? ['docker/supervisord.conf'] : []),
       ...(npm
@@ -417,9 +449,38 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
   };
 }
 
-/** What `.dockerignore` keeps out of the build context (merged into the user's file, never replacing it). */
-export function dockerignoreLines(m: Model): string[] {
+/**
+ * What the image never reads (docker init): deployment manifests, the pipeline, the dev container,
+ * compose files, Dockerfiles and docs. Out of the context, editing them keeps the COPY and collectstatic
+ * layers cached. Docker still reads the Dockerfile it builds when the context leaves it out.
+ */
+export const NEVER_IN_IMAGE = [
+  'k8s',
+  '.github',
+  '.devcontainer',
+  'docker-compose*.yml',
+  'docker-compose*.yaml',
+  'compose*.yml',
+  'compose*.yaml',
+  'Dockerfile',
+  'Dockerfile.*',
+  '*.Dockerfile',
+  '.dockerignore',
+  'container-structure-test.yaml',
+  'README*',
+  'docs',
+] as const;
+
+/**
+ * What `.dockerignore` keeps out of the build context (merged into the user's file, never replacing it).
+ * `needed`: paths the image reads (DockerfileView.required, a Python package named docs/): a
+ * NEVER_IN_IMAGE pattern that would leave one of them out is not added.
+ */
+export function dockerignoreLines(m: Model, needed: readonly string[] = []): string[] {
   const { s } = m;
+  const neverRead = NEVER_IN_IMAGE.filter(
+    (pattern) => !needed.some((path) => isIgnored(parseIgnore(pattern), path)),
+  );
   const staticRoot = m.staticRoot.replace(`${m.workdir}/`, '');
   return [
     // Secrets and the repository itself.
@@ -451,5 +512,7 @@ export function dockerignoreLines(m: Model): string[] {
     '*.py-docker-new',
     // A run's lock: only a killed run leaves it behind.
     LOCK_FILE,
+    // What the image never reads: a change there rebuilds nothing.
+    ...neverRead,
   ];
 }
