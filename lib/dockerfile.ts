@@ -119,11 +119,14 @@ export const PIP_INDEX_GUARD = [
 /**
  * The base image's own pip, setuptools and wheel (the system Python's, outside the venv) leave the
  * production image: nothing there runs them, and their old releases fail the pipeline's scan. The venv
- * keeps its upgraded pip (venvToolPins). Runs before the venv is copied in, so `python` is the system's;
- * an image whose Python has no pip skips it.
+ * keeps its upgraded pip (venvToolPins). Runs before the venv is copied in, so `python` is the system's.
+ * Only what pip installed (with a RECORD) is removed: a distribution's Python packaged by the system
+ * (Debian's python3-pip) is the system package manager's to update.
  */
-export const BASE_TOOLS_REMOVAL =
-  'if python -m pip --version >/dev/null 2>&1; then python -m pip uninstall --yes --quiet pip setuptools wheel; fi';
+export const BASE_TOOLS_REMOVAL = [
+  `tools=$(python -c 'from importlib import metadata as m; print(*[n for n in ("setuptools", "wheel", "pip") if any(d.read_text("RECORD") for d in m.distributions(name=n))])')`,
+  'if [ -n "$tools" ]; then python -m pip uninstall --yes --quiet $tools; fi',
+];
 
 export const PIP_CACHE_MOUNT = '--mount=type=cache,target=/root/.cache/pip';
 export const NPM_CACHE_MOUNT = '--mount=type=cache,target=/root/.npm';
@@ -408,7 +411,7 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
       ...installPackages(m, runtime),
       ...productionUser(m),
       'find / -xdev -perm /6000 -type f -exec chmod a-s {} +',
-      BASE_TOOLS_REMOVAL,
+      ...BASE_TOOLS_REMOVAL,
     ],
     devCopy,
     devInstall,

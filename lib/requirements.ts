@@ -6,6 +6,7 @@
  */
 import { parseRequirement } from './detect.js';
 import type { Settings } from './settings.js';
+import { firstScanLines, newerPatches } from './versions.js';
 
 /**
  * Exact pins of what the generator installs or scaffolds. One table; the versions are PyPI releases that
@@ -152,4 +153,9 @@ export function containerRequirementsFile(requirements: readonly Requirement[], 
     ...requirements.map((r) => `${r.name}==${r.version}`),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** What README.Docker.md says beyond the settings: the first scan's findings, the venv's tools. */
+export function readmeFacts(s: Settings): { firstScan: string[]; venvTools: Requirement[] } {
+  return { firstScan: firstScanLines(newerPatches(s)), venvTools: venvToolPins(s.pythonVersion) };
 }

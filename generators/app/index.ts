@@ -8,8 +8,10 @@ import { composeVars, envCatalog } from '../../lib/env-vars.js';
 import { SUB_GENERATORS } from '../../lib/parts.js';
 import { heldBackCandidates, heldBackPath, heldBackSummary } from '../../lib/held-back.js';
 import { printable } from '../../lib/safe-fs.js';
+import { readmeFacts } from '../../lib/requirements.js';
 import { SETTINGS } from '../../lib/settings.js';
 import { starterContext, starterFiles, starterProblem, starterWarnings } from '../../lib/starter.js';
+import { firstScanLines, newerPatches, type NewerPatch } from '../../lib/versions.js';
 
 /** Names for the detection summary where a setting's description says more than what was detected. */
 const SUMMARY_WORDS: Record<string, string> = {
@@ -130,7 +132,7 @@ export default class AppGenerator extends PyDockerGenerator {
   private readmeDocker(): string {
     const sections = SUB_GENERATORS.filter((part) =>
       existsSync(this.templatePath(`readme/${part}.md.ejs`)),
-    ).map((part) => this.render(`readme/${part}.md.ejs`).trim());
+    ).map((part) => this.render(`readme/${part}.md.ejs`, readmeFacts(this.settings)).trim());
     const m = this.model;
     return this.render('README.Docker.md.ejs', {
       sections,
@@ -178,6 +180,7 @@ export default class AppGenerator extends PyDockerGenerator {
         `  health       ${s.healthPath} (liveness) and ${m.readinessPath} (readiness, with the database), answered by a middleware`,
         `  front end    ${s.frontend === 'npm' ? `npm run ${s.buildScript} into ${s.assetsDir}` : 'none (no npm build script found; --frontend npm to add one)'}`,
         '',
+        ...(byPart.has('ci') ? firstScanSummary(newerPatches(s)) : []),
         'Next:',
         '  docker compose up --build                      development, with hot reload',
         `  ${prod}`,
@@ -188,6 +191,21 @@ export default class AppGenerator extends PyDockerGenerator {
       ].join('\n'),
     );
   }
+}
+
+/**
+ * The pipeline's scan fails on fixed HIGH/CRITICAL advisories, and old patch releases have them: said
+ * before the first push is refused, with the newest release of each pinned line. The gate stays.
+ */
+function firstScanSummary(patches: readonly NewerPatch[]): string[] {
+  if (patches.length === 0) return [];
+  return [
+    chalk.yellow('The first CI run:') +
+      ' the scan job fails on fixed HIGH/CRITICAL advisories, and nothing is pushed until it passes.',
+    ...firstScanLines(patches).map((line) => `  ${line}`),
+    '  Upgrade these pins before the first push (README.Docker.md, "The first CI run").',
+    '',
+  ];
 }
 
 /** `  <head> a, b, c` wrapped before `width` columns, continued under the first path. */

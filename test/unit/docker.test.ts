@@ -151,7 +151,7 @@ describe('py-docker:docker', () => {
       const dockerfile = read(result.cwd, 'Dockerfile');
       assert.match(
         runs(dockerfile, 'production').join('\n'),
-        /python -m pip uninstall --yes --quiet pip setuptools wheel/,
+        /python -m pip uninstall --yes --quiet \$tools/,
       );
       return runs(dockerfile, 'builder');
     };
