@@ -5,10 +5,12 @@ import chalk from 'chalk';
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
 import { hashOf, type FileRecords } from '../../lib/drift.js';
 import { composeVars, envCatalog } from '../../lib/env-vars.js';
+import { k8sFiles } from '../../lib/k8s.js';
 import { SUB_GENERATORS } from '../../lib/parts.js';
 import { heldBackCandidates, heldBackPath, heldBackSummary } from '../../lib/held-back.js';
 import { printable } from '../../lib/safe-fs.js';
 import { readmeFacts } from '../../lib/requirements.js';
+import { wrapList } from '../../lib/text.js';
 import { SETTINGS } from '../../lib/settings.js';
 import { starterContext, starterFiles, starterProblem, starterWarnings } from '../../lib/starter.js';
 import { firstScanLines, newerPatches, type NewerPatch } from '../../lib/versions.js';
@@ -147,7 +149,10 @@ export default class AppGenerator extends PyDockerGenerator {
   private heldBackLines(): string[] {
     const own = this.ownContainerFiles;
     if (own.length === 0) return [];
-    const held = heldBackCandidates().filter((path) => existsSync(this.destinationPath(heldBackPath(path))));
+    const manifests = k8sFiles(this.model).map((file) => file.path);
+    const held = [...heldBackCandidates(), ...manifests].filter((path) =>
+      existsSync(this.destinationPath(heldBackPath(path))),
+    );
     const lines = heldBackSummary(own, held);
     return lines.length > 0 ? [...lines.map((l) => chalk.yellow(l)), ''] : [];
   }
@@ -169,12 +174,18 @@ export default class AppGenerator extends PyDockerGenerator {
         : [chalk.green('Done.') + ' Generated files by part:', ...written];
     const m = this.model;
     const s = this.settings;
+    const held = this.heldBackLines();
+    // Held back, the commands below would run the user's own files: adopting comes first.
+    const adopt =
+      held.length > 0
+        ? ['  yo py-docker --force                           adopt the held-back set; then, with it:']
+        : [];
     this.log(
       [
         '',
         ...files,
         '',
-        ...this.heldBackLines(),
+        ...held,
         'In the containers:',
         `  settings     ${m.bridgeModule} (${m.bridgeDir}/${m.bridgeModule}.py) imports ${s.settingsModule}${s.devSettingsModule !== s.settingsModule ? ` (development: ${s.devSettingsModule})` : ''}${s.testSettingsModule !== s.settingsModule ? ` (tests: ${s.testSettingsModule})` : ''} and applies the environment on top`,
         `  health       ${s.healthPath} (liveness) and ${m.readinessPath} (readiness, with the database), answered by a middleware`,
@@ -182,6 +193,7 @@ export default class AppGenerator extends PyDockerGenerator {
         '',
         ...(byPart.has('ci') ? firstScanSummary(newerPatches(s)) : []),
         'Next:',
+        ...adopt,
         '  docker compose up --build                      development, with hot reload',
         `  ${prod}`,
         '  docker compose -f docker-compose.test.yml up --build --abort-on-container-exit --exit-code-from tests',
@@ -206,20 +218,4 @@ function firstScanSummary(patches: readonly NewerPatch[]): string[] {
     '  Upgrade these pins before the first push (README.Docker.md, "The first CI run").',
     '',
   ];
-}
-
-/** `  <head> a, b, c` wrapped before `width` columns, continued under the first path. */
-function wrapList(head: string, paths: string[], width = 100): string[] {
-  const indent = ' '.repeat(head.length + 3);
-  const lines: string[] = [];
-  let line = `  ${head} `;
-  paths.forEach((path, i) => {
-    const item = i < paths.length - 1 ? `${path},` : path;
-    const empty = line.trim() === '' || line === `  ${head} `;
-    if (!empty && line.length + 1 + item.length > width) {
-      lines.push(line);
-      line = `${indent}${item}`;
-    } else line = empty ? `${line}${item}` : `${line} ${item}`;
-  });
-  return [...lines, line];
 }
