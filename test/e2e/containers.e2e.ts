@@ -67,6 +67,15 @@ for top in ("/app", "/opt/venv"):
 print(json.dumps({"uid": os.getuid(), "files": count, **{k: v[:5] for k, v in bad.items()}, "pip": md.version("pip")}))
 `;
 
+/** `docker compose -p <project> <files> ...` in `dir`, with IMAGE_TAG the image the case built. */
+const composeIn =
+  (dir: string, project: string, files: string[], tag: string) =>
+  (args: string[], timeoutMs = 120_000) =>
+    must('docker', ['compose', '-p', project, ...files, ...args], timeoutMs, {
+      cwd: dir,
+      env: { ...process.env, IMAGE_TAG: tag },
+    });
+
 const health = async (container: string): Promise<string> =>
   (
     await must('docker', ['inspect', '--format', '{{.State.Health.Status}}', container], 30_000)
@@ -209,11 +218,7 @@ describe('the generated images and stacks in real containers', function () {
     writeFileSync(noPorts, 'services:\n  web:\n    ports: !reset []\n');
     const project = `${projectName(dir)}-beat`;
     const files = ['-f', 'docker-compose.yml', '-f', 'docker-compose.prod.yml', '-f', noPorts];
-    const compose = (args: string[], timeoutMs = 120_000) =>
-      must('docker', ['compose', '-p', project, ...files, ...args], timeoutMs, {
-        cwd: dir,
-        env: { ...process.env, IMAGE_TAG: 'e2e-beat' },
-      });
+    const compose = composeIn(dir, project, files, 'e2e-beat');
     try {
       await compose(['up', '-d', '--no-build', '--scale', 'web=2'], 600_000);
       await waitFor('two healthy web replicas', 180_000, async () => {
@@ -278,11 +283,7 @@ describe('the generated images and stacks in real containers', function () {
     await buildImage(mode, dir, 'production', 'e2e-psycopg-c');
     const project = `${projectName(dir)}-pgc`;
     const files = ['-f', 'docker-compose.yml', '-f', 'docker-compose.prod.yml'];
-    const compose = (args: string[], timeoutMs = 120_000) =>
-      must('docker', ['compose', '-p', project, ...files, ...args], timeoutMs, {
-        cwd: dir,
-        env: { ...process.env, IMAGE_TAG: 'e2e-psycopg-c' },
-      });
+    const compose = composeIn(dir, project, files, 'e2e-psycopg-c');
     try {
       await compose(['up', '-d', '--no-build', 'web'], 600_000);
       const id = (await compose(['ps', '-q', 'web'])).stdout.trim();
