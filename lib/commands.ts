@@ -57,6 +57,21 @@ export function celeryBeatArgs(m: Model): string[] {
 }
 
 /**
+ * A Celery command that restarts on code changes (development): watchfiles runs Celery's own entry
+ * point with the same arguments and restarts it when a .py file changes (as cookiecutter-django does).
+ */
+export function reloading(celeryArgs: readonly string[]): string[] {
+  return [
+    'watchfiles',
+    '--filter',
+    'python',
+    'celery.__main__.main',
+    '--args',
+    commandLine(celeryArgs.slice(1)),
+  ];
+}
+
+/**
  * One command line for shell-like parsers (supervisord splits with shlex). Values are validated
  * upstream; anything outside a plain character set is single-quoted all the same.
  */

@@ -4,7 +4,7 @@
  * docker-compose.test.yml (the test run, owned by the testing part). Every value comes from the model,
  * the settings or the env catalogue; `composeYaml` serializes with short comments for the reader.
  */
-import { celeryBeatArgs, celeryWorkerArgs } from './commands.js';
+import { celeryBeatArgs, celeryWorkerArgs, reloading } from './commands.js';
 import { envCatalog, type Environment } from './env-vars.js';
 import { DEBUG_PORT, type Model } from './model.js';
 import { cpuToMilli, memoryToBytes } from './settings.js';
@@ -365,9 +365,19 @@ export function overrideCompose(m: Model, opts: OverrideOptions): ComposeDoc {
     },
   );
   if (s.celery) {
-    for (const name of [svc.worker, svc.beat]) {
-      services[name] = { image: devImage(m), env_file: devEnv, volumes: ['.:/app'] };
+    const commands = { [svc.worker]: celeryWorkerArgs(m), [svc.beat]: celeryBeatArgs(m) };
+    for (const [name, args] of Object.entries(commands)) {
+      services[name] = {
+        image: devImage(m),
+        command: reloading(args),
+        env_file: devEnv,
+        volumes: ['.:/app'],
+      };
     }
+    comments.push({
+      path: ['services', svc.worker, 'command'],
+      text: ' watchfiles restarts the worker and beat when a .py file changes (docker/requirements-dev.txt).',
+    });
   }
   const workdir = opts.nodeDir === '.' ? '/app' : `/app/${opts.nodeDir}`;
   let volumes: ComposeFile['volumes'];

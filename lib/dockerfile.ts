@@ -5,9 +5,9 @@
  */
 import { gunicornArgs } from './commands.js';
 import { LOCK_FILE } from './run-lock.js';
-import { SECRET_FILES } from './ignore-files.js';
+import { isIgnored, parseIgnore, SECRET_FILES } from './ignore-files.js';
 import type { Model } from './model.js';
-import { CONTAINER_REQUIREMENTS } from './requirements.js';
+import { CONTAINER_DEV_REQUIREMENTS, CONTAINER_REQUIREMENTS, venvToolPins } from './requirements.js';
 import { systemPackagesFor } from './system-packages.js';
 import {
   corepackSetup,
@@ -129,6 +129,18 @@ export const PIP_INDEX_GUARD = [
 export const COREPACK_GUARD = [
   'if [ -z "${COREPACK_NPM_REGISTRY:-}" ]; then unset COREPACK_NPM_REGISTRY; fi',
   'if [ -z "${COREPACK_INTEGRITY_KEYS:-}" ]; then unset COREPACK_INTEGRITY_KEYS; fi',
+];
+
+/**
+ * The base image's own pip, setuptools and wheel (the system Python's, outside the venv) leave the
+ * production image: nothing there runs them, and their old releases fail the pipeline's scan. The venv
+ * keeps its upgraded pip (venvToolPins). Runs before the venv is copied in, so `python` is the system's.
+ * Only what pip installed (with a RECORD) is removed: a distribution's Python packaged by the system
+ * (Debian's python3-pip) is the system package manager's to update.
+ */
+export const BASE_TOOLS_REMOVAL = [
+  `tools=$(python -c 'from importlib import metadata as m; print(*[n for n in ("setuptools", "wheel", "pip") if any(d.read_text("RECORD") for d in m.distributions(name=n))])')`,
+  'if [ -n "$tools" ]; then python -m pip uninstall --yes --quiet $tools; fi',
 ];
 
 export const PIP_CACHE_MOUNT = '--mount=type=cache,target=/root/.cache/pip';
@@ -272,18 +284,18 @@ export interface DockerfileView {
   /** node_modules of the assets stage (copied into the development image). */
   nodeModulesPath: string;
   builderPackages: string[];
-  runtimePackages: string[];
   /** COPY instructions of the runtime dependency manifests. */
   depsCopy: string[];
   /** Commands of the RUN that installs the runtime dependencies into the venv (after the guard). */
   depsInstall: string[];
   /** Whether uv is needed (uv mode). */
   uv: boolean;
+  /** pip install of the venv's pip (and setuptools) at fixed releases, right after the venv is made. */
+  venvTools: string;
+  /** The production stage's RUN before the app's layers: runtime packages, user, no setuid, no base pip. */
+  productionSetup: string[];
   devCopy: string[];
   devInstall: string[];
-  productionUser: string[];
-  /** Without PostgreSQL: the sqlite folder, owned by the app user, so a new volume mounted there is too. */
-  dataDir: string[];
   developmentUser: string[];
   cmd: string;
   devCmd: string;
@@ -357,7 +369,22 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
   const containerFile = `${m.workdir}/${CONTAINER_REQUIREMENTS}`;
   depsCopy.push(`COPY ${CONTAINER_REQUIREMENTS} ${m.workdir}/${dirOf(CONTAINER_REQUIREMENTS)}/`);
   depsInstall[depsInstall.length - 1] += ` -r ${containerFile}`;
+  // With Celery the development image adds docker/requirements-dev.txt (watchfiles), with the dev deps.
+  if (s.celery) {
+    devCopy = [
+      ...devCopy,
+      `COPY ${CONTAINER_DEV_REQUIREMENTS} ${m.workdir}/${dirOf(CONTAINER_DEV_REQUIREMENTS)}/`,
+    ];
+    const devFile = `-r ${m.workdir}/${CONTAINER_DEV_REQUIREMENTS}`;
+    devInstall =
+      devInstall.length > 0
+        ? [...devInstall.slice(0, -1), `${devInstall.at(-1)!} ${devFile}`]
+        : [`pip install ${devFile}`];
+  }
   const npm = s.frontend === 'npm';
+  const runtime = [
+    ...new Set([...runtimePackages(m), ...systemPackagesFor(m, inputs.pythonPackages ?? [], 'runtime')]),
+  ];
   const env = (settingsModule: string): [string, string][] => [
     ['PYTHONDONTWRITEBYTECODE', '1'],
     ['PYTHONUNBUFFERED', '1'],
@@ -411,16 +438,22 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
     builderPackages: [
       ...new Set([...buildPackages(m), ...systemPackagesFor(m, inputs.pythonPackages ?? [], 'build')]),
     ],
-    runtimePackages: [
-      ...new Set([...runtimePackages(m), ...systemPackagesFor(m, inputs.pythonPackages ?? [], 'runtime')]),
-    ],
     depsCopy,
     depsInstall,
     uv: s.pythonDeps === 'uv',
+    venvTools: `pip install --upgrade ${venvToolPins(s.pythonVersion)
+      .map((r) => `"${r.name}==${r.version}"`)
+      .join(' ')}`,
+    productionSetup: [
+      ...installPackages(m, runtime),
+      ...productionUser(m),
+      // Without PostgreSQL: the sqlite folder, owned by the app user, so a new volume mounted there is too.
+      ...(s.postgres ? [] : [`install -d -o ${m.uid} -g ${m.gid} -m 0750 ${m.dataDir}`]),
+      'find / -xdev -perm /6000 -type f -exec chmod a-s {} +',
+      ...BASE_TOOLS_REMOVAL,
+    ],
     devCopy,
     devInstall,
-    productionUser: productionUser(m),
-    dataDir: s.postgres ? [] : [`install -d -o ${m.uid} -g ${m.gid} -m 0750 ${m.dataDir}`],
     developmentUser: developmentUser(m),
     cmd: execForm(cmd),
     devCmd: execForm(['python', m.managePy, 'runserver', `0.0.0.0:${s.port}`]),
@@ -437,6 +470,7 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
       'docker/gunicorn.conf.py',
       'docker/wait-for-it.sh',
       CONTAINER_REQUIREMENTS,
+      ...(s.celery ? [CONTAINER_DEV_REQUIREMENTS] : []),
       `${m.bridgeDir}/${m.bridgeModule}.py`,
       ...(s.processManager === 'supervisord' ? ['docker/supervisord.conf'] : []),
       ...(npm
@@ -460,9 +494,38 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
   };
 }
 
-/** What `.dockerignore` keeps out of the build context (merged into the user's file, never replacing it). */
-export function dockerignoreLines(m: Model): string[] {
+/**
+ * What the image never reads (docker init): deployment manifests, the pipeline, the dev container,
+ * compose files, Dockerfiles and docs. Out of the context, editing them keeps the COPY and collectstatic
+ * layers cached. Docker still reads the Dockerfile it builds when the context leaves it out.
+ */
+export const NEVER_IN_IMAGE = [
+  'k8s',
+  '.github',
+  '.devcontainer',
+  'docker-compose*.yml',
+  'docker-compose*.yaml',
+  'compose*.yml',
+  'compose*.yaml',
+  'Dockerfile',
+  'Dockerfile.*',
+  '*.Dockerfile',
+  '.dockerignore',
+  'container-structure-test.yaml',
+  'README*',
+  'docs',
+] as const;
+
+/**
+ * What `.dockerignore` keeps out of the build context (merged into the user's file, never replacing it).
+ * `needed`: paths the image reads (DockerfileView.required, a Python package named docs/): a
+ * NEVER_IN_IMAGE pattern that would leave one of them out is not added.
+ */
+export function dockerignoreLines(m: Model, needed: readonly string[] = []): string[] {
   const { s } = m;
+  const neverRead = NEVER_IN_IMAGE.filter(
+    (pattern) => !needed.some((path) => isIgnored(parseIgnore(pattern), path)),
+  );
   const staticRoot = m.staticRoot.replace(`${m.workdir}/`, '');
   return [
     // Secrets and the repository itself.
@@ -494,5 +557,7 @@ export function dockerignoreLines(m: Model): string[] {
     '*.py-docker-new',
     // A run's lock: only a killed run leaves it behind.
     LOCK_FILE,
+    // What the image never reads: a change there rebuilds nothing.
+    ...neverRead,
   ];
 }

@@ -56,6 +56,7 @@ export function heldBackCandidates(): string[] {
     'docker/gunicorn.conf.py',
     'docker/supervisord.conf',
     'docker/requirements.txt',
+    'docker/requirements-dev.txt',
     '.devcontainer/devcontainer.json',
     '.devcontainer/post-create.sh',
     '.devcontainer/post-start.sh',

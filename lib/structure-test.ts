@@ -144,6 +144,13 @@ export function structureTest(m: Model): StructureTest {
         expectedOutput: ['System check identified no issues'],
       },
       {
+        // Root owns the code and the venv; the app user (the image's USER) can change none of it.
+        name: 'the code and the venv are root-owned and read-only to the app user',
+        command: 'python',
+        args: ['-c', readOnlyCodeCheck([m.workdir, m.venv])],
+        expectedOutput: ['^root-owned, read-only'],
+      },
+      {
         // Permission errors (as the non-root user) are expected and dropped; any other output, a
         // setuid/setgid file or an error of find itself, fails the test.
         name: 'no setuid or setgid files',
@@ -153,6 +160,15 @@ export function structureTest(m: Model): StructureTest {
       },
     ],
   };
+}
+
+/** Python that prints `root-owned, read-only`, or the first paths the user owns or may write. */
+function readOnlyCodeCheck(roots: readonly string[]): string {
+  return [
+    'import os',
+    `w = [p for t in ${JSON.stringify(roots)} for r, _, fs in os.walk(t) for p in [r] + [os.path.join(r, f) for f in fs] if not os.path.islink(p) and (os.stat(p).st_uid != 0 or os.access(p, os.W_OK))]`,
+    'print("root-owned, read-only" if not w else "owned or writable: " + " ".join(w[:5]))',
+  ].join('; ');
 }
 
 export const STRUCTURE_TEST_HEADER = [

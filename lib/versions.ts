@@ -167,3 +167,55 @@ export function pythonForDjango(
     withImage.at(-1)!;
   return { version: newestPython(line, base)!, line, allowed: fit.allowed };
 }
+
+/**
+ * The last patch release of each Django line past its end of life (no more come; the release notes
+ * index, docs.djangoproject.com/en/stable/releases/). Lines still supported are not listed: their
+ * newest patch changes every month.
+ */
+export const DJANGO_FINAL_RELEASES: Record<string, string> = {
+  '3.2': '3.2.25',
+  '4.0': '4.0.10',
+  '4.1': '4.1.13',
+  '4.2': '4.2.30',
+  '5.0': '5.0.14',
+  '5.1': '5.1.15',
+};
+
+export interface NewerPatch {
+  product: 'Python' | 'Django';
+  pinned: string;
+  /** The newest patch release of the pinned line the data knows (undefined: a supported Django line). */
+  newest: string | undefined;
+}
+
+/**
+ * The pinned lines the production image scan meets (lib/workflow.ts fails on fixed HIGH/CRITICAL
+ * advisories) that have a newer patch release: Python from the image tags of the base, Django from
+ * its last releases. A supported Django line is listed with no number (check its newest patch).
+ */
+export function newerPatches(s: {
+  pythonVersion: string;
+  djangoVersion: string;
+  variant?: string;
+  alpineVersion?: string;
+  debianRelease?: string;
+}): NewerPatch[] {
+  const out: NewerPatch[] = [];
+  const python = newestPython(lineOf(s.pythonVersion), imageBase(s));
+  if (python && compareVersions(python, s.pythonVersion) > 0)
+    out.push({ product: 'Python', pinned: s.pythonVersion, newest: python });
+  const django = DJANGO_FINAL_RELEASES[lineOf(s.djangoVersion)];
+  if (!django || compareVersions(django, s.djangoVersion) > 0)
+    out.push({ product: 'Django', pinned: s.djangoVersion, newest: django });
+  return out;
+}
+
+/** The lines the generation summary and README.Docker.md say about the first CI run's scan. */
+export function firstScanLines(patches: readonly NewerPatch[]): string[] {
+  return patches.map((p) =>
+    p.newest
+      ? `${p.product} ${p.pinned}: the newest ${lineOf(p.pinned)} release is ${p.newest}`
+      : `${p.product} ${p.pinned}: check for a newer ${lineOf(p.pinned)} patch release`,
+  );
+}

@@ -9,10 +9,12 @@ import { k8sFiles } from '../../lib/k8s.js';
 import { SUB_GENERATORS } from '../../lib/parts.js';
 import { heldBackCandidates, heldBackPath, heldBackSummary } from '../../lib/held-back.js';
 import { printable } from '../../lib/safe-fs.js';
+import { readmeFacts } from '../../lib/requirements.js';
 import { wrapList } from '../../lib/text.js';
 import { SETTINGS } from '../../lib/settings.js';
 import { starterContext, starterFiles, starterProblem, starterWarnings } from '../../lib/starter.js';
 import { shortRun } from '../../lib/package-manager.js';
+import { firstScanLines, newerPatches, type NewerPatch } from '../../lib/versions.js';
 
 /** Names for the detection summary where a setting's description says more than what was detected. */
 const SUMMARY_WORDS: Record<string, string> = {
@@ -133,7 +135,7 @@ export default class AppGenerator extends PyDockerGenerator {
   private readmeDocker(): string {
     const sections = SUB_GENERATORS.filter((part) =>
       existsSync(this.templatePath(`readme/${part}.md.ejs`)),
-    ).map((part) => this.render(`readme/${part}.md.ejs`).trim());
+    ).map((part) => this.render(`readme/${part}.md.ejs`, readmeFacts(this.settings)).trim());
     const m = this.model;
     return this.render('README.Docker.md.ejs', {
       sections,
@@ -190,6 +192,7 @@ export default class AppGenerator extends PyDockerGenerator {
         `  health       ${s.healthPath} (liveness) and ${m.readinessPath} (readiness, with the database), answered by a middleware`,
         `  front end    ${this.frontEndLine()}`,
         '',
+        ...(byPart.has('ci') ? firstScanSummary(newerPatches(s)) : []),
         'Next:',
         ...adopt,
         '  docker compose up --build                      development, with hot reload',
@@ -213,4 +216,19 @@ export default class AppGenerator extends PyDockerGenerator {
       return `none: ${file} has no build script, so no assets stage (--build-script <name> --frontend npm to run one)`;
     return file ? 'none (--frontend none)' : 'none (no package.json found; --frontend npm to add one)';
   }
+}
+
+/**
+ * The pipeline's scan fails on fixed HIGH/CRITICAL advisories, and old patch releases have them: said
+ * before the first push is refused, with the newest release of each pinned line. The gate stays.
+ */
+function firstScanSummary(patches: readonly NewerPatch[]): string[] {
+  if (patches.length === 0) return [];
+  return [
+    chalk.yellow('The first CI run:') +
+      ' the scan job fails on fixed HIGH/CRITICAL advisories, and nothing is pushed until it passes.',
+    ...firstScanLines(patches).map((line) => `  ${line}`),
+    '  Upgrade these pins before the first push (README.Docker.md, "The first CI run").',
+    '',
+  ];
 }

@@ -8,7 +8,9 @@ import {
   type DockerfileView,
 } from '../../lib/dockerfile.js';
 import {
+  CONTAINER_DEV_REQUIREMENTS,
   CONTAINER_REQUIREMENTS,
+  containerDevRequirements,
   containerRequirements,
   containerRequirementsFile,
   requirementNames,
@@ -99,11 +101,24 @@ export default class DockerGenerator extends PyDockerGenerator {
       this.log.info(
         `${CONTAINER_REQUIREMENTS}: the image adds ${extra.map((r) => `${r.name}==${r.version}`).join(', ')}, which the project's dependencies lack`,
       );
+    if (this.settings.celery)
+      this.writeGenerated(
+        CONTAINER_DEV_REQUIREMENTS,
+        containerRequirementsFile(
+          containerDevRequirements(this.settings, (name) => packages.has(name)),
+          true,
+        ),
+      );
     // System libraries of the project's packages (lib/system-packages.ts), and Alpine's gaps.
     const view = dockerfileView(m, { ...inputs, pythonPackages: packages });
     for (const warning of muslWarnings(m, packages)) this.log(`${chalk.yellow('warning')} ${warning}`);
     this.writeGenerated('Dockerfile', this.render('Dockerfile.ejs', { d: view }));
-    const dockerignore = mergeLines(this.readMerged('.dockerignore'), dockerignoreLines(m));
+    // A Django app named docs/ is code, not documentation: it stays in the context.
+    const needed = [
+      ...view.required,
+      ...(this.readText('docs/__init__.py') === undefined ? [] : ['docs/__init__.py']),
+    ];
+    const dockerignore = mergeLines(this.readMerged('.dockerignore'), dockerignoreLines(m, needed));
     this.checkSecretsIgnored(dockerignore);
     this.writeGenerated('.dockerignore', dockerignore, { merge: true });
     for (const warning of this.warnings(view, dockerignore))

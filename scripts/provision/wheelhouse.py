@@ -18,7 +18,9 @@ Special cases, each explained where it is defined:
   tzdata       Debian has no python3-tzdata: the wheel is made from Debian's tzdata package
   symlinks     Debian replaces bundled JavaScript (Django admin's jQuery) with links into
                libjs-* packages: those are unpacked and the files stored in the wheel
-Compiled extensions are refused (the wheels are tagged py3-none-any).
+  compiled     a package with C/Rust extensions (psycopg-c, watchfiles) is only built for trixie's
+               Python: its wheel is tagged for that CPython and linux_x86_64 (from the .so names),
+               so pip installs it only where it can load; every other wheel is py3-none-any
 """
 
 import argparse
@@ -42,7 +44,7 @@ except ImportError:  # the system python has no packaging module: pip vendors on
     from pip._vendor.packaging.requirements import Requirement
     from pip._vendor.packaging.utils import canonicalize_name
 
-BUILDER_VERSION = "4"
+BUILDER_VERSION = "5"
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 PURELIB = "usr/lib/python3/dist-packages"
 
@@ -249,8 +251,13 @@ def tzdata_payload(roots, debs):
     return "tzdata", version, files, metadata, {"top_level.txt": b"tzdata\n"}
 
 
+# `_x.cpython-313-x86_64-linux-gnu.so` -> the wheel tag of the Python and platform it was built for
+EXTENSION = re.compile(r"\.cpython-(\d)(\d+)-x86_64-linux-gnu\.so$")
+
+
 def python_payload(name, roots, all_roots, debs):
-    files, meta_dirs = {}, []
+    """Files, metadata and wheel tag of a Debian python3-* package (tag py3-none-any unless compiled)."""
+    files, meta_dirs, tags = {}, [], set()
     for root in roots:
         base = os.path.join(root, PURELIB)
         if not os.path.isdir(base):
@@ -267,8 +274,11 @@ def python_payload(name, roots, all_roots, debs):
                     p = os.path.join(dirpath, fn)
                     rel = os.path.relpath(p, base)
                     if fn.endswith((".so", ".pyd")) or ".cpython-" in fn:
-                        fail(f"{name}: compiled extension {rel} in {os.path.basename(debs[0])}: "
-                             "only pure-Python packages can be repacked as py3-none-any")
+                        m = EXTENSION.search(fn)
+                        if not m:
+                            fail(f"{name}: compiled file {rel} in {os.path.basename(debs[0])} is not a "
+                                 "CPython x86_64 Linux extension: no wheel tag fits it")
+                        tags.add(f"cp{m.group(1)}{m.group(2)}-cp{m.group(1)}{m.group(2)}-linux_x86_64")
                     src = p
                     if os.path.islink(p):
                         src = resolve_link(p, root, all_roots)
@@ -317,7 +327,9 @@ def python_payload(name, roots, all_roots, debs):
                 if "extra ==" not in r}
         metadata = add_headers(metadata, [f"Requires-Dist: {r}" for r in fix
                                           if canonicalize_name(Requirement(r).name) not in have])
-    return dist_name, version, files, metadata, extra
+    if len(tags) > 1:
+        fail(f"{name}: extensions for several Pythons ({sorted(tags)}): one wheel cannot carry them")
+    return dist_name, version, files, metadata, extra, (tags.pop() if tags else "py3-none-any")
 
 
 def copy_wheel(name, root, out_dir):
@@ -338,17 +350,18 @@ def copy_wheel(name, root, out_dir):
     return msg["Name"], msg["Version"], metadata, fname
 
 
-def write_wheel(out_dir, dist_name, version, files, metadata, extra):
+def write_wheel(out_dir, dist_name, version, files, metadata, extra, tag="py3-none-any"):
     esc = escape_name(dist_name)
     di = f"{esc}-{version}.dist-info"
     entries = sorted(files.items())
+    purelib = "true" if tag == "py3-none-any" else "false"  # compiled: platlib
     meta_entries = [(f"{di}/METADATA", metadata.encode("utf-8")),
                     (f"{di}/WHEEL", ("Wheel-Version: 1.0\nGenerator: py-docker-wheelhouse "
-                                     f"{BUILDER_VERSION}\nRoot-Is-Purelib: true\nTag: py3-none-any\n").encode())]
+                                     f"{BUILDER_VERSION}\nRoot-Is-Purelib: {purelib}\nTag: {tag}\n").encode())]
     meta_entries += [(f"{di}/{k}", v) for k, v in sorted(extra.items())]
     record = "".join(f"{p},sha256={b64_digest(d)},{len(d)}\n" for p, d in entries + meta_entries)
     record += f"{di}/RECORD,,\n"
-    fname = f"{esc}-{version}-py3-none-any.whl"
+    fname = f"{esc}-{version}-{tag}.whl"
     tmp = os.path.join(out_dir, fname + ".tmp")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
         for p, d in entries + meta_entries + [(f"{di}/RECORD", record.encode())]:
@@ -454,12 +467,13 @@ def main():
             if name in WHEEL_DEB:
                 dist_name, version, metadata, wheel = copy_wheel(name, roots[0], wheels_dir)
             else:
+                tag = "py3-none-any"
                 if name == "tzdata":
                     dist_name, version, files, metadata, extra = tzdata_payload(roots, ds)
                 else:
-                    dist_name, version, files, metadata, extra = python_payload(
+                    dist_name, version, files, metadata, extra, tag = python_payload(
                         name, roots, roots + support_roots, ds)
-                wheel = write_wheel(wheels_dir, dist_name, version, files, metadata, extra)
+                wheel = write_wheel(wheels_dir, dist_name, version, files, metadata, extra, tag)
             msg = email.parser.Parser().parsestr(metadata, headersonly=True)
             reqs = requirements(metadata, envs)
             dists_out[name] = {"name": dist_name, "version": version, "wheel": wheel,

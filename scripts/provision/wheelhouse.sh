@@ -8,7 +8,9 @@
 #   scripts/provision/wheelhouse.sh build    build the wheels and the index only
 #
 # WHEELHOUSE_PORT (default 3141). The packages: Django (trixie's 4.2.x), gunicorn, psycopg (pure
-# Python: needs libpq5 at run time), whitenoise, redis, celery with its dependencies, supervisor,
+# Python: needs libpq5 at run time), psycopg-c (psycopg's C implementation, `psycopg[c]`) and
+# watchfiles (Celery's reload in development), both compiled and tagged for trixie's Python only,
+# whitenoise, redis, celery with its dependencies, supervisor,
 # pytest, pytest-django, pip, setuptools, wheel and everything they require (followed
 # automatically, for the host's /usr/bin/python3 and trixie's python3);
 # WHEELHOUSE_EXTRA="name ..." adds more distributions (Debian package python3-<name>).
@@ -33,7 +35,7 @@ PACKAGES=(Django gunicorn asgiref sqlparse psycopg whitenoise redis
   celery kombu billiard vine amqp click click-didyoumean click-repl click-plugins prompt-toolkit
   wcwidth python-dateutil six tzdata typing-extensions packaging supervisor
   pytest pytest-django iniconfig pluggy pip setuptools wheel
-  dj-database-url python-dotenv django-environ uvicorn h11)
+  dj-database-url python-dotenv django-environ uvicorn h11 psycopg-c watchfiles)
 # shellcheck disable=SC2206 # a list of names
 [ -z "${WHEELHOUSE_EXTRA:-}" ] || PACKAGES+=(${WHEELHOUSE_EXTRA})
 mkdir -p "$WH"
@@ -133,7 +135,8 @@ write_env() {
     printf 'export PY_DOCKER_TRUSTED_HOST=127.0.0.1\n'
     printf 'export PY_DOCKER_WHEELHOUSE=%q\n' "$WH/wheels"
     printf 'export PY_DOCKER_DJANGO_VERSION=%q\n' "$(manifest_get django version)"
-    for d in django gunicorn celery kombu psycopg whitenoise redis supervisor pytest pytest-django; do
+    for d in django gunicorn celery kombu psycopg psycopg-c whitenoise redis supervisor pytest pytest-django \
+      watchfiles pip setuptools; do
       printf 'export PY_DOCKER_WHEEL_%s_VERSION=%q\n' "$(printf '%s' "$d" | tr 'a-z-' 'A-Z_')" "$(manifest_get "$d" version)"
     done
   } >"$tmp"

@@ -8,10 +8,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { STOP_GRACE_PERIOD_S } from '../../lib/model.js';
-import { parseComposePs, spawnRunner } from '../../lib/verify.js';
+import { venvToolPins } from '../../lib/requirements.js';
+import { parseComposePs, spawnRunner, type PsEntry } from '../../lib/verify.js';
 import {
   buildImage,
   composeDown,
+  copyProject,
   generate,
   must,
   newFolder,
@@ -44,6 +46,35 @@ async function processes(container: string): Promise<string[]> {
   const out = await must('docker', ['exec', container, 'sh', '-c', script], 30_000);
   return out.stdout.split('\n').filter(Boolean);
 }
+
+/**
+ * Run as the image's user: who it is, how many files /app and /opt/venv hold, those not owned by root,
+ * those it may write or cannot read (at most 5 of each), and the venv's pip.
+ */
+const OWNERSHIP_CHECK = `
+import json, os, importlib.metadata as md
+bad = {"notRoot": [], "writable": [], "unreadable": []}
+count = 0
+for top in ("/app", "/opt/venv"):
+    for root, dirs, files in os.walk(top):
+        for p in [root] + [os.path.join(root, f) for f in files]:
+            if os.path.islink(p):
+                continue
+            count += 1
+            if os.stat(p).st_uid != 0: bad["notRoot"].append(p)
+            if os.access(p, os.W_OK): bad["writable"].append(p)
+            if not os.access(p, os.R_OK): bad["unreadable"].append(p)
+print(json.dumps({"uid": os.getuid(), "files": count, **{k: v[:5] for k, v in bad.items()}, "pip": md.version("pip")}))
+`;
+
+/** `docker compose -p <project> <files> ...` in `dir`, with IMAGE_TAG the image the case built. */
+const composeIn =
+  (dir: string, project: string, files: string[], tag: string) =>
+  (args: string[], timeoutMs = 120_000) =>
+    must('docker', ['compose', '-p', project, ...files, ...args], timeoutMs, {
+      cwd: dir,
+      env: { ...process.env, IMAGE_TAG: tag },
+    });
 
 const health = async (container: string): Promise<string> =>
   (
@@ -80,6 +111,24 @@ describe('the generated images and stacks in real containers', function () {
     const broken = await runStructureTests(spawnRunner(dir), image, wrong);
     assert.equal(broken.failures.length, 1, broken.failures.join('\n'));
     assert.match(broken.failures[0]!, /user/);
+
+    // Image hygiene, as the app user: root owns /app and the venv, the user reads all of it and can
+    // write none of it; the venv's pip is the pinned release.
+    const ownership = await must(
+      'docker',
+      ['run', '--rm', '--entrypoint', 'python', image, '-c', OWNERSHIP_CHECK],
+      120_000,
+    );
+    const report = JSON.parse(ownership.stdout) as Record<string, unknown>;
+    assert.deepEqual(report, {
+      uid: Number(stored(dir).appUid ?? 10001),
+      files: report.files,
+      notRoot: [],
+      writable: [],
+      unreadable: [],
+      pip: venvToolPins(stored(dir).pythonVersion!)[0]!.version,
+    });
+    assert.ok((report.files as number) > 50, `${String(report.files)} files under /app and /opt/venv`);
   });
 
   it('migrations run once while two web replicas start (base + prod, `--scale web=2`)', async function () {
@@ -149,6 +198,112 @@ describe('the generated images and stacks in real containers', function () {
       );
       assert.equal(total, planned.length, 'rows in django_migrations');
       assert.equal(distinct, total, 'no migration applied twice');
+    } finally {
+      await composeDown(project);
+    }
+  });
+
+  it('all-in-one mode with Celery, base + prod and two web replicas: exactly one container schedules, the beat service (the scheduler logs)', async function () {
+    this.timeout(1_500_000);
+    const dir = copyProject(await generate(mode.flags.allInOne));
+    // Test-only: a periodic task every 2 s (a Celery built-in), so the scheduler logs each send.
+    const pkg = stored(dir).settingsModule!.split('.')[0]!;
+    const celeryPy = join(dir, pkg, 'celery.py');
+    writeFileSync(
+      celeryPy,
+      `${readFileSync(celeryPy, 'utf8')}\napp.conf.beat_schedule = {"e2e-tick": {"task": "celery.accumulate", "schedule": 2.0, "args": (1,)}}\n`,
+    );
+    await buildImage(mode, dir, 'production', 'e2e-beat');
+    const noPorts = join(newFolder(), 'no-ports.yml');
+    writeFileSync(noPorts, 'services:\n  web:\n    ports: !reset []\n');
+    const project = `${projectName(dir)}-beat`;
+    const files = ['-f', 'docker-compose.yml', '-f', 'docker-compose.prod.yml', '-f', noPorts];
+    const compose = composeIn(dir, project, files, 'e2e-beat');
+    try {
+      await compose(['up', '-d', '--no-build', '--scale', 'web=2'], 600_000);
+      await waitFor('two healthy web replicas', 180_000, async () => {
+        const ps = parseComposePs((await compose(['ps', '--format', 'json'])).stdout);
+        const web = ps.filter((s) => s.Service === 'web');
+        return web.length === 2 && web.every((s) => s.Health === 'healthy') ? true : undefined;
+      });
+      // Logs per container: the sends of one scheduler, and the worker's runs of the task.
+      const logsOf = async (): Promise<Map<string, string>> => {
+        const ps = parseComposePs((await compose(['ps', '--format', 'json'])).stdout);
+        const out = new Map<string, string>();
+        for (const c of ps as (PsEntry & { Name: string })[]) {
+          const logs = await must('docker', ['logs', c.Name], 30_000);
+          out.set(`${c.Service} ${c.Name}`, `${logs.stdout}${logs.stderr}`);
+        }
+        return out;
+      };
+      const logs = await waitFor('ten scheduled sends', 180_000, async () => {
+        const all = await logsOf();
+        const sends = [...all.values()].join('\n').match(/Scheduler: Sending due task e2e-tick/g) ?? [];
+        return sends.length >= 10 ? all : undefined;
+      });
+      const schedulers = [...logs].filter(([, text]) => /beat: Starting\.\.\./.test(text)).map(([k]) => k);
+      const senders = [...logs].filter(([, text]) => /Sending due task e2e-tick/.test(text)).map(([k]) => k);
+      assert.equal(schedulers.length, 1, `schedulers: ${schedulers.join(', ')}`);
+      assert.deepEqual(senders, schedulers);
+      assert.match(schedulers[0]!, /^beat /);
+      // The web replicas run supervisord with gunicorn and a worker, never beat.
+      const webs = [...logs].filter(([k]) => k.startsWith('web '));
+      assert.equal(webs.length, 2);
+      for (const [name] of webs) {
+        const procs = await processes(name.split(' ')[1]!);
+        assert.ok(
+          procs.some((p) => /\/bin\/celery -A \S+ worker /.test(p)),
+          `${name}: no worker\n${procs.join('\n')}`,
+        );
+        assert.ok(!procs.some((p) => /celery .*\bbeat\b/.test(p)), `${name} runs beat:\n${procs.join('\n')}`);
+      }
+      // One send per tick: with two schedulers each 2 s tick would be sent twice.
+      const beatLog = logs.get(schedulers[0]!)!;
+      const stamps = [
+        ...beatLog.matchAll(
+          /\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),\d+: INFO\/MainProcess\] Scheduler: Sending due task e2e-tick/g,
+        ),
+      ].map((m) => m[1]);
+      assert.ok(stamps.length >= 10, beatLog);
+      console.log(
+        `        one scheduler: ${schedulers[0]}, ${senders.length} sender, ${stamps.length} sends`,
+      );
+    } finally {
+      await composeDown(project);
+    }
+  });
+
+  it('a project whose requirements say psycopg[c] gets the C implementation on slim: it installs, migrates and connects', async function () {
+    this.timeout(1_500_000);
+    const dir = copyProject(await starterProject(mode));
+    const requirements = join(dir, 'requirements.txt');
+    const before = readFileSync(requirements, 'utf8');
+    assert.match(before, /^psycopg==/m);
+    writeFileSync(requirements, before.replace(/^psycopg==/m, 'psycopg[c]=='));
+    await buildImage(mode, dir, 'production', 'e2e-psycopg-c');
+    const project = `${projectName(dir)}-pgc`;
+    const files = ['-f', 'docker-compose.yml', '-f', 'docker-compose.prod.yml'];
+    const compose = composeIn(dir, project, files, 'e2e-psycopg-c');
+    try {
+      await compose(['up', '-d', '--no-build', 'web'], 600_000);
+      const id = (await compose(['ps', '-q', 'web'])).stdout.trim();
+      await waitFor('web healthy', 180_000, async () =>
+        (await health(id)) === 'healthy' ? true : undefined,
+      );
+      const probe = await must(
+        'docker',
+        [
+          'exec',
+          id,
+          'python',
+          'manage.py',
+          'shell',
+          '-c',
+          'import psycopg; from django.db import connection; c = connection.cursor(); c.execute("select count(*) from django_migrations"); print("impl", psycopg.pq.__impl__, connection.vendor, c.fetchone()[0] > 10)',
+        ],
+        120_000,
+      );
+      assert.match(probe.stdout, /^impl c postgresql True$/m, probe.stdout + probe.stderr);
     } finally {
       await composeDown(project);
     }

@@ -13,6 +13,7 @@ import {
   copyProject,
   dockerWithBuildFiles,
   freePort,
+  generate,
   must,
   projectName,
   requireEngine,
@@ -168,6 +169,53 @@ describe('development in real containers', function () {
         readFileSync(join(dir, '.devcontainer/post-create.sh'), 'utf8'),
         /npm (ci|install)/,
       );
+    } finally {
+      await composeDown(project);
+    }
+  });
+
+  it('with Celery, the development worker and beat restart when a .py file in the bind mount changes (watchfiles)', async function () {
+    this.timeout(1_500_000);
+    const dir = await generate(mode.flags.allInOne);
+    chownTree(dir, HOST_UID, HOST_UID);
+    const project = `${projectName(dir)}-reload`;
+    const composeEnv = {
+      ...process.env,
+      HOST_UID: String(HOST_UID),
+      HOST_GID: String(HOST_UID),
+      WEB_PORT: String(await freePort()),
+      IMAGE_TAG: `e2e-reload`,
+    };
+    const files = ['-f', 'docker-compose.yml', '-f', 'docker-compose.override.yml', ...buildHereFiles(mode)];
+    const compose = (args: string[], timeoutMs = 120_000) =>
+      must('docker', ['compose', '-p', project, ...files, ...args], timeoutMs, { cwd: dir, env: composeEnv });
+    const logs = async (service: string): Promise<string> => {
+      const out = await compose(['logs', '--no-color', service]);
+      return `${out.stdout}${out.stderr}`;
+    };
+    const count = (text: string, pattern: RegExp): number => text.match(pattern)?.length ?? 0;
+    try {
+      await compose(['build', 'web'], 1_200_000);
+      await compose(['up', '-d', '--no-build', 'worker', 'beat'], 600_000);
+      await waitFor('worker ready and beat started', 180_000, async () =>
+        count(await logs('worker'), /celery@\S+ ready\./g) === 1 &&
+        count(await logs('beat'), /beat: Starting\.\.\./g) === 1
+          ? true
+          : undefined,
+      );
+      const pkg = stored(dir).settingsModule!.split('.')[0]!;
+      const celeryPy = join(dir, pkg, 'celery.py');
+      writeFileSync(celeryPy, `${readFileSync(celeryPy, 'utf8')}\n# edited by the e2e test\n`);
+      await waitFor('worker and beat restarted after the edit', 120_000, async () =>
+        count(await logs('worker'), /celery@\S+ ready\./g) >= 2 &&
+        count(await logs('beat'), /beat: Starting\.\.\./g) >= 2
+          ? true
+          : undefined,
+      );
+      assert.match(await logs('worker'), /change detected/i);
+      // watchfiles restarts Celery inside the same container: no container restart.
+      const ps = (await compose(['ps', '--format', '{{.Service}} {{.RunningFor}} {{.Status}}'])).stdout;
+      assert.doesNotMatch(ps, /Restarting/, ps);
     } finally {
       await composeDown(project);
     }

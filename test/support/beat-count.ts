@@ -9,8 +9,14 @@ import type { K8sObject } from './k8s-check.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 
-/** A process line: `celery ... beat`, or a worker with an embedded scheduler (`-B`, `--beat`). */
+/**
+ * A process line: `celery ... beat`, or a worker with an embedded scheduler (`-B`, `--beat`); also
+ * through watchfiles (development), which runs `celery.__main__.main` with its `--args` line.
+ */
 export function runsBeat(argv: readonly string[]): boolean {
+  const at = argv.indexOf('--args');
+  if (argv[0] === 'watchfiles' && argv.includes('celery.__main__.main') && at > 0)
+    return runsBeat(['celery', ...(argv[at + 1] ?? '').split(/\s+/)]);
   return argv.includes('celery') && argv.some((a) => a === 'beat' || a === '-B' || a === '--beat');
 }
 

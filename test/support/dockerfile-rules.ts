@@ -242,6 +242,22 @@ export function dockerfileFindings(text: string, options: RuleOptions = {}): str
       }
     }
   }
+  // Application code owned by root, read-only to the app user (docker init; checklist.md): no COPY into
+  // the final stage hands files to another owner, and no RUN gives a whole tree away (chown -R).
+  for (const instruction of final.instructions) {
+    if (keyword(instruction) === 'COPY' || keyword(instruction) === 'ADD') {
+      const chown = (instruction as ModifiableInstruction).getFlags().find((f) => f.getName() === 'chown');
+      const owner = chown?.getValue() ?? '';
+      if (chown && !/^(0|root)(:(0|root))?$/.test(owner))
+        add('AppCodeOwnership', instruction, `COPY --chown=${owner}: the app user could change its own code`);
+    }
+    if (keyword(instruction) === 'RUN') {
+      for (const segment of segments(runCommand(instruction)).filter((s) =>
+        /^chown\s+(-\S*R|--recursive)/.test(s),
+      ))
+        add('AppCodeOwnership', instruction, `${segment}: a whole tree handed to another owner`);
+    }
+  }
   if (/^node(:|$)/.test(final.base) || /(^|\/)node:/.test(final.base)) {
     add('ProductionToolchain', final.from, `the final stage is based on ${final.base}`);
   }
@@ -299,6 +315,29 @@ function checkRun(
       add('DL3042', run, 'pip install without --no-cache-dir or a pip cache mount');
     }
   }
+  // DL3013: every package pip installs by name is pinned exactly (requirement files pin their own).
+  for (const segment of rawSegments(command).filter((s) =>
+    /(^|\s|\/)(pip3?|python3?\s+-m\s+pip)\s+install\b/.test(s),
+  )) {
+    const tokens = segment
+      .replace(/^.*?\binstall\s*/, '')
+      .split(/\s+/)
+      .filter(Boolean);
+    for (let i = 0; i < tokens.length; i += 1) {
+      const token = tokens[i]!.replace(/^["']|["']$/g, '');
+      if (
+        /^-(r|c|e)$|^--(requirement|constraint|editable|index-url|extra-index-url|trusted-host|target|prefix)$/.test(
+          token,
+        )
+      ) {
+        i += 1; // the option's value
+        continue;
+      }
+      if (token.startsWith('-') || token === '') continue;
+      if (!/^[A-Za-z0-9._-]+(\[[^\]]*\])?==[^=*]+$/.test(token))
+        add('DL3013', run, `pip install ${token} is not pinned exactly (name==version)`);
+    }
+  }
   // npm (DL3016): npm ci from the lockfile; global installs pinned.
   for (const segment of parts.filter((s) => /(^|\s)npm\s+(install|i|add)(\s|$)/.test(s))) {
     const tokens = segment
@@ -321,6 +360,14 @@ function checkRun(
   for (const segment of parts.filter((s) => /^useradd\s/.test(s))) {
     if (/\s-u\s/.test(segment) && !/\s-l\b/.test(segment)) add('DL3046', run, 'useradd -u without -l');
   }
+}
+
+/** Segments of a shell command with its quotes kept (split at `;`, `&&`, `||`, `|`, newlines). */
+function rawSegments(command: string): string[] {
+  return command
+    .split(/;|&&|\|\||\||\n|\bthen\b/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Sources of the COPY instructions that read the build context (no --from), as written. */

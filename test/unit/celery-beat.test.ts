@@ -67,6 +67,39 @@ describe('one Celery beat in every combination', function () {
         });
       }
 
+      it('in development worker and beat restart on code changes: watchfiles runs Celery with the production arguments, from the development image that installs it', () => {
+        const merged = composeMerged(compose, cwd, ['docker-compose.yml', 'docker-compose.override.yml']);
+        const production = composeMerged(compose, cwd, ['docker-compose.yml', 'docker-compose.prod.yml']);
+        for (const name of ['worker', 'beat']) {
+          const command = merged.services[name].command as string[];
+          assert.deepEqual(command.slice(0, 5), [
+            'watchfiles',
+            '--filter',
+            'python',
+            'celery.__main__.main',
+            '--args',
+          ]);
+          // The same Celery arguments as production, as one line for watchfiles to split.
+          assert.equal(command[5], (production.services[name].command as string[]).slice(1).join(' '));
+          assert.equal(
+            merged.services[name].image,
+            merged.services.web.image,
+            `${name} runs the development image`,
+          );
+        }
+        const dockerfile = readFileSync(join(cwd, 'Dockerfile'), 'utf8');
+        const development = dockerfile.slice(
+          dockerfile.indexOf('AS development'),
+          dockerfile.indexOf('AS production'),
+        );
+        assert.match(development, /pip install .*-r \/app\/docker\/requirements-dev\.txt/);
+        assert.match(
+          readFileSync(join(cwd, 'docker/requirements-dev.txt'), 'utf8'),
+          /^watchfiles==\d+\.\d+\.\d+$/m,
+        );
+        assert.doesNotMatch(dockerfile.slice(dockerfile.indexOf('AS production')), /requirements-dev/);
+      });
+
       for (const env of ['staging', 'production']) {
         it(`Kubernetes ${env} runs one beat, in the one-replica beat Deployment`, () => {
           const docs = kustomizeBuild(kubectl, join(cwd, `k8s/overlays/${env}`));

@@ -20,6 +20,7 @@ import { ACTIONS, CONTAINER_STRUCTURE_TEST, PINNED_ACTIONS } from '../../lib/act
 import { testImage, TESTS_SERVICE } from '../../lib/compose.js';
 import { emptyDetection } from '../../lib/detect-empty.js';
 import { buildModel } from '../../lib/model.js';
+import { readmeFacts } from '../../lib/requirements.js';
 import { resolveSettings } from '../../lib/resolve.js';
 import { SETTINGS, type Settings } from '../../lib/settings.js';
 import {
@@ -351,7 +352,7 @@ describe('ci: yo py-docker:ci', function () {
       const s = await settingsFor({ ...BASE, ...options });
       const text = ejs.render(
         readFileSync(template, 'utf8'),
-        { m: buildModel(s), s },
+        { m: buildModel(s), s, ...readmeFacts(s) },
         { filename: template },
       );
       const mentioned = [...new Set([...text.matchAll(/`([A-Z][A-Z_]+_[A-Z_]+)`/g)].map((x) => x[1]!))]

@@ -145,6 +145,32 @@ describe('py-docker:docker', () => {
     assert.equal(dockerfile.match(/DJANGO_SECRET_KEY/g)!.length, 1);
   });
 
+  it('the venv gets pip and setuptools at fixed exact releases before anything installs, and the production image drops the base image`s own', async () => {
+    const builderRuns = async (python: string): Promise<string[]> => {
+      const result = await runGenerator('docker', { options: { yes: true, pythonVersion: python } });
+      const dockerfile = read(result.cwd, 'Dockerfile');
+      assert.match(
+        runs(dockerfile, 'production').join('\n'),
+        /python -m pip uninstall --yes --quiet \$tools/,
+      );
+      return runs(dockerfile, 'builder');
+    };
+    const mission = await builderRuns('3.9.21');
+    const upgrade = mission.findIndex((r) => r.includes('pip install --upgrade'));
+    assert.match(mission[upgrade]!, /pip install --upgrade "pip==25\.1\.1" "setuptools==78\.1\.1"$/);
+    assert.ok(
+      upgrade < mission.findIndex((r) => r.includes('pip install -r')),
+      'upgraded before the dependencies',
+    );
+    // Python 3.12 venvs have no setuptools: none is added. Python 3.8 gets the last releases for it.
+    assert.match(
+      (await builderRuns('3.12.8')).join('\n'),
+      /pip install --upgrade "pip==25\.1\.1"\n|pip install --upgrade "pip==25\.1\.1"$/m,
+    );
+    assert.doesNotMatch((await builderRuns('3.12.8')).join('\n'), /setuptools==/);
+    assert.match((await builderRuns('3.8.20')).join('\n'), /"pip==24\.3\.1" "setuptools==75\.3\.0"/);
+  });
+
   it('a developer gets a development target with dev dependencies, Node.js, npm and their own uid/gid', async () => {
     const result = await runGenerator('docker', {
       options: { yes: true },
@@ -561,14 +587,80 @@ describe('py-docker:docker .dockerignore', () => {
     assert.ok(sources.includes('requirements/') && sources.includes('.'), sources.join(' '));
     for (const source of sources) {
       const prefix = source === '.' ? '' : source.replace(/\/$/, '');
-      // The project's files and what the run generated beside them (docker/requirements.txt).
+      // The project's files and what the run generated beside them (docker/requirements.txt); of
+      // `COPY .`, all but the Dockerfile and .dockerignore, which the image never reads.
       const covered = Object.keys(snapshotFolder(result.cwd)).filter(
-        (f) => prefix === '' || f === prefix || f.startsWith(`${prefix}/`),
+        (f) =>
+          (prefix === '' || f === prefix || f.startsWith(`${prefix}/`)) &&
+          !/^(Dockerfile|\.dockerignore)$/.test(f),
       );
       assert.ok(covered.length > 0, `${source} names fixture files`);
       for (const file of covered)
         assert.ok(!isIgnored(rules, file), `${file} (COPY ${source}) is not ignored`);
     }
+  });
+
+  it('a new user runs `yo py-docker --yes` in an empty folder: manifests, pipeline, dev container, compose files, Dockerfiles and docs stay out of the build context, everything the image runs is in it', async () => {
+    const result = await runGenerator('app', { options: { yes: true, celery: true, redis: true } });
+    const rules = parseIgnore(read(result.cwd, '.dockerignore'));
+    const all = Object.keys(snapshotFolder(result.cwd));
+    const context = all.filter((f) => !isIgnored(rules, f));
+    const never =
+      /^(k8s|\.github|\.devcontainer|docs)\/|^(docker-compose[^/]*\.ya?ml|Dockerfile[^/]*|\.dockerignore|README[^/]*|container-structure-test\.yaml)$/;
+    // Each kind is generated, and none of it reaches the image: editing it keeps the COPY layers cached.
+    for (const kind of [
+      'k8s/',
+      '.github/',
+      '.devcontainer/',
+      'docker-compose.prod.yml',
+      'Dockerfile.test',
+      'README.Docker.md',
+    ])
+      assert.ok(
+        all.some((f) => f.startsWith(kind)),
+        `${kind} is generated`,
+      );
+    assert.deepEqual(
+      context.filter((f) => never.test(f)),
+      [],
+    );
+    // What the build and the image read stays: the scripts, the settings bridge, the requirement files.
+    for (const needed of [
+      'manage.py',
+      'requirements.txt',
+      'docker/requirements.txt',
+      'docker/requirements-dev.txt',
+      'docker/entrypoint.sh',
+      'docker/healthcheck.sh',
+      'docker/gunicorn.conf.py',
+      'docker/python/docker_settings.py',
+      'package.json',
+      'package-lock.json',
+    ])
+      assert.ok(context.includes(needed), `${needed} is in the build context`);
+    for (const source of contextCopySources(read(result.cwd, 'Dockerfile')).filter((s) => s !== '.'))
+      assert.ok(!isIgnored(rules, source.replace(/\/$/, '')), `COPY ${source} is in the build context`);
+  });
+
+  it('a Django app named docs/, or an npm build that reads docs/, keeps docs/ in the build context', async () => {
+    const app = await runGenerator('docker', {
+      options: { yes: true },
+      cwd: projectDir(djangoProject({ extra: { 'docs/__init__.py': '', 'docs/models.py': '' } })),
+    });
+    assert.ok(!isIgnored(parseIgnore(read(app.cwd, '.dockerignore')), 'docs/models.py'));
+    const build = await runGenerator('docker', {
+      options: { yes: true, assetsSources: 'docs,src' },
+      cwd: projectDir(djangoProject({ extra: { 'docs/index.md': '', 'src/main.js': '' } })),
+    });
+    const rules = parseIgnore(read(build.cwd, '.dockerignore'));
+    assert.ok(!isIgnored(rules, 'docs/index.md'));
+    assert.ok(isIgnored(rules, 'k8s/base/deployment.yaml') && isIgnored(rules, 'README.md'));
+    // Without either, docs/ is documentation and stays out.
+    const plain = await runGenerator('docker', {
+      options: { yes: true },
+      cwd: projectDir(djangoProject({ extra: { 'docs/index.md': '' } })),
+    });
+    assert.ok(isIgnored(parseIgnore(read(plain.cwd, '.dockerignore')), 'docs/index.md'));
   });
 
   it('merges into an existing .dockerignore without losing or reordering the user lines', async () => {
@@ -708,6 +800,9 @@ describe('Dockerfile rules (test/support/dockerfile-rules.ts)', () => {
     'RUN curl -s https://x | sh',
     'RUN useradd -u 12345 app',
     'COPY --from=assets /usr/local/bin/node /usr/local/bin/node',
+    'COPY --chown=app:app . /app',
+    'RUN chown -R 10001:10001 /app',
+    'RUN pip install --no-cache-dir "supervisor>=4.2" celery==5.5.2',
     'USER app',
     'EXPOSE 80',
     'CMD gunicorn app.wsgi',
@@ -741,10 +836,25 @@ describe('Dockerfile rules (test/support/dockerfile-rules.ts)', () => {
       'DL3012',
       'EXPOSE',
       'DL3025',
+      'DL3013',
+      'AppCodeOwnership',
     ]) {
       assert.ok(rules.has(rule), `${rule} found in:\n${findings.join('\n')}`);
     }
     assert.ok(findings.some((f) => /npm global install of yarn/.test(f)));
+    // Ranges and bare names are findings; an exact pin or a requirement file is not.
+    const pip = findings.filter((f) => f.startsWith('DL3013'));
+    assert.ok(
+      pip.some((f) => /pip install django /.test(f)),
+      pip.join('\n'),
+    );
+    assert.ok(
+      pip.some((f) => /supervisor>=4\.2/.test(f)),
+      pip.join('\n'),
+    );
+    assert.ok(!pip.some((f) => /celery/.test(f)), pip.join('\n'));
+    const owners = findings.filter((f) => f.startsWith('AppCodeOwnership'));
+    assert.equal(owners.length, 2, owners.join('\n'));
   });
 
   it('accepts a small clean Dockerfile', () => {
@@ -753,7 +863,10 @@ describe('Dockerfile rules (test/support/dockerfile-rules.ts)', () => {
       'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
       'RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -rf /var/lib/apt/lists/*',
       'RUN pip install --no-cache-dir django==4.2.20 && echo ok | cat',
+      'RUN pip install --no-cache-dir --upgrade "pip==25.1.1" -r /app/requirements.txt',
       'WORKDIR /app',
+      'COPY . /app/',
+      'COPY --chown=root:root docker/ /app/docker/',
       'USER 10001:10001',
       'EXPOSE 8000',
       'HEALTHCHECK CMD ["/app/health.sh"]',

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { DockerfileParser } from 'dockerfile-ast';
@@ -304,6 +306,20 @@ describe('py-docker:testing', function () {
     assert.ok(!new RegExp(versionPattern('4.2.20')).test('4.2.201\n'));
     const setuid = config.commandTests.find((t) => /setuid/.test(t.name))!;
     assert.ok(new RegExp(setuid.excludedOutput![0]!).test('/usr/bin/su\n'), 'a setuid file fails the test');
+    // The app user can change none of the code: the check's script runs here over folders it can write.
+    const owned = config.commandTests.find((t) => /root-owned/.test(t.name)) as
+      { args: string[]; expectedOutput: string[] } | undefined;
+    assert.ok(owned, 'a root-ownership test');
+    const expected = new RegExp(owned.expectedOutput[0]!);
+    const script = owned.args[1]!;
+    const writable = mkdtempSync(join(tmpdir(), 'py-docker-'));
+    writeFileSync(join(writable, 'views.py'), '');
+    const out = execFileSync('python3', ['-c', script.replaceAll('"/app"', JSON.stringify(writable))], {
+      encoding: 'utf8',
+    });
+    assert.match(out, /^owned or writable: /);
+    assert.ok(!expected.test(out));
+    assert.ok(expected.test('root-owned, read-only\n'));
   });
 
   it('with the docker part in the same folder, the structure test matches the Dockerfile`s production stage', async function () {
