@@ -75,12 +75,15 @@ const DEV_SERVER =
 const WATCHES =
   /(?:^|\s)(?:--watch\b|-w\b)|\b(?:webpack|parcel|tsc)\s+(?:--\S+\s+)*watch\b|\bvite\s+build\b.*\s--watch\b/;
 
+// Formatters and linters rewrite or check the sources (`prettier -w` is --write): never a watch build.
+const SOURCE_TOOL = /^(?:npx\s+)?(?:prettier|eslint|stylelint|biome|tsc\s+--noEmit)\b/;
+
 /** Whether a script rebuilds into files on change (never an in-memory dev server). */
 export function isWatchBuild(name: string, scripts: Record<string, string>): boolean {
   const commands = expandScript(name, scripts);
   // `npm run build -- --watch` passes --watch on to the build script.
   const passed = /\s--\s+.*(?:--watch\b|-w\b)/.test(scripts[name] ?? '');
-  if (commands.length === 0 || commands.some((c) => DEV_SERVER.test(c))) return false;
+  if (commands.length === 0 || commands.some((c) => DEV_SERVER.test(c) || SOURCE_TOOL.test(c))) return false;
   return passed || commands.some((c) => WATCHES.test(c));
 }
 

@@ -484,7 +484,8 @@ export const SETTINGS: readonly SettingDef[] = [
     type: 'string',
     description: 'Folder the build script writes assets to, relative to the project root',
     parts: ['docker', 'compose', 'env', 'devcontainer'],
-    default: () => `${STARTER_FRONTEND}/dist`,
+    // Most bundlers write dist/ beside package.json; the starter's build does too.
+    default: (_s, d) => (d.node && d.node.dir !== '.' ? `${d.node.dir}/dist` : `${STARTER_FRONTEND}/dist`),
     detect: (d) => d.node?.outDir,
     validate: v.relativePath,
     relevant: (s) => s.frontend === 'npm',

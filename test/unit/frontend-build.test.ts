@@ -39,6 +39,25 @@ describe('front-end build detection over in-memory trees', () => {
     assert.equal(d.node?.lockfile, true);
   });
 
+  it('netbox`s scripts: `format` runs prettier -w (write, not watch), so it is no watch script; the assets folder defaults to dist/ beside package.json', async () => {
+    const d = detectIn({
+      'project-static/package.json': pkg({
+        packageManager: 'yarn@1.22.22',
+        scripts: {
+          bundle: 'node bundle.js',
+          'bundle:styles': 'node bundle.js --styles',
+          format: 'yarn format:scripts && yarn format:styles',
+          'format:scripts': 'prettier -w src/**/*.ts',
+          'format:styles': 'prettier -w styles/**/*.scss',
+        },
+      }),
+      'project-static/yarn.lock': YARN_LOCK,
+    });
+    assert.equal(d.node?.buildScript, 'bundle');
+    assert.equal(d.node?.watchScript, undefined);
+    assert.equal((await resolve(d)).settings.assetsDir, 'project-static/dist');
+  });
+
   it('a vendored library`s package.json under static/ (no lockfile beside it) is not the build', () => {
     const d = detectIn({
       'portal/static/vendor/chart/package.json': pkg({ scripts: { build: 'rollup -c' } }),
