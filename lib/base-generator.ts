@@ -13,6 +13,8 @@ import { DetectionError, detectProject, type Detection } from './detect.js';
 import { checkDetectedPaths } from './detected-paths.js';
 import { missingAssetsSource } from './dockerfile.js';
 import { emptyDetection } from './detect-empty.js';
+import { secretsFileFor, secretsFileReason, TRACKED_ENV_SECRETS_FILE } from './env-files.js';
+import { gitTracks } from './git-tracked.js';
 import { DiskTree } from './file-tree.js';
 import {
   decideRemoval,
@@ -176,7 +178,24 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
   }
 
   get model(): Model {
-    return buildModel(this.resolution.settings);
+    return buildModel(this.resolution.settings, { secretsFile: this.secretsFile.file });
+  }
+
+  private secretsFileCache?: { file: string; reason?: string };
+  /**
+   * Where the generated secrets go (lib/env-files.ts): `.env`, or another gitignored file when git
+   * tracks `.env`; asked of git once per part.
+   */
+  protected get secretsFile(): { file: string; reason?: string } {
+    if (!this.secretsFileCache) {
+      const before = this.records()[TRACKED_ENV_SECRETS_FILE] !== undefined;
+      const tracked = gitTracks(this.destinationRoot(), '.env');
+      this.secretsFileCache = {
+        file: secretsFileFor(tracked, before),
+        reason: secretsFileReason(tracked, before),
+      };
+    }
+    return this.secretsFileCache;
   }
 
   /** The options a composed part should see: our flags and switches, never yeoman's internal ones. */
@@ -491,7 +510,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     // The user's own Docker files stay in charge: the container set goes beside them (lib/held-back.ts).
     if (this.heldBack && isHeldBackPath(path)) {
       // No secrets file beside theirs: their own build could copy it into an image. Adopting writes it.
-      if (path === '.env') return;
+      if (opts.secrets) return;
       const aside = heldBackPath(path);
       if (this.dryRun) {
         this.log(printable(createTwoFilesPatch('/dev/null', `b/${aside}`, '', content, '', '')));

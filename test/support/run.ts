@@ -2,9 +2,9 @@
  * Running the built generators (dist/) with yeoman-test. Every sub-generator is registered under its
  * real namespace (`py-docker:<name>`), whatever folder the repository was cloned into.
  */
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import helpers, { type RunResult } from 'yeoman-test';
 import { PARTS } from '../../lib/settings.js';
@@ -110,4 +110,17 @@ export function printed(result: RunResult): string {
     .flatMap((spy) => spy?.mock?.calls ?? [])
     .map((call) => call.arguments.map(String).join(' '))
     .join('\n');
+}
+
+/**
+ * A fresh folder holding `files` on disk, for a run with `cwd` (yeoman-test's `files` only fill its
+ * in-memory store, and detection reads the disk, as it does for a real user).
+ */
+export function folderOnDisk(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'py-docker-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
 }
