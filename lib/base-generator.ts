@@ -328,6 +328,25 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     this.detection = this.detect();
     // Resolve without questions first: every flag and stored value is validated before any prompt.
     this.resolution = await this.resolve(false);
+    if (!this.options.composed) this.checkProjectHere();
+  }
+
+  /**
+   * A part run alone needs a project to write for: a Django project here, the answers of an earlier
+   * `yo py-docker` (.yo-rc.json), or --settings-module naming it. Without any, it would write files for a
+   * project that does not exist, so it stops before any question, and nothing is written.
+   */
+  private checkProjectHere(): void {
+    if (this.part === 'app' || this.part === 'verify' || this.detection.django) return;
+    if (this.resolution.origins.settingsModule === 'flag') return;
+    const rc = this.destinationPath('.yo-rc.json');
+    const stored = this.fs.exists(rc)
+      ? (this.fs.readJSON(rc) as Record<string, unknown> | undefined)
+      : undefined;
+    if (stored?.[this.rootGeneratorName()] !== undefined) return;
+    throw new Error(
+      `yo py-docker:${this.part}: no Django project here (no manage.py found) and no .yo-rc.json of an earlier \`yo py-docker\`; it would write files for a project that does not exist (settings module ${this.settings.settingsModule}), so nothing was written. Run \`yo py-docker\` first: it finds your project, or creates a starter one in an empty folder (or name your settings with --settings-module)`,
+    );
   }
 
   async prompting(): Promise<void> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runGenerator } from '../support/run.js';
 
 describe('py-docker:env', () => {
-  it('a new user runs `yo py-docker:env --yes` in an empty folder and gets every env file', async () => {
+  it('a new user runs `yo py-docker:env --yes` in a folder where `yo py-docker` ran before and gets every env file', async () => {
     const result = await runGenerator('env', { options: { yes: true } });
     result.assertFile([
       '.env',
