@@ -556,9 +556,12 @@ export function dockerfilePython(text: string): { version: string; image: string
         return value ?? '';
       },
     );
-    const official = /^(?:docker\.io\/)?(?:library\/)?python:([0-9][^\s@-]*)/i.exec(image);
+    // uv's images name their Python in the tag (ghcr.io/astral-sh/uv:0.8-python3.12-bookworm-slim).
+    const official =
+      /^(?:docker\.io\/)?(?:library\/)?python:([0-9][^\s@-]*)/i.exec(image) ??
+      /^(?:ghcr\.io\/)?astral-sh\/uv:(?:[^\s@]*-)?python([0-9][^\s@-]*)/i.exec(image);
     let stage: { version: string; image: string } | undefined;
-    if (unresolved && /python:/i.test(from[1]!)) {
+    if (unresolved && /python/i.test(from[1]!)) {
       problem = `FROM ${from[1]!}: ${unresolved} has no default (ARG ${unresolved}=... before the first FROM)`;
     } else if (official && CPYTHON.test(official[1]!)) stage = { version: official[1]!, image };
     else if (official)

@@ -77,6 +77,11 @@ describe("the Python of a project's own Dockerfile", () => {
     ],
     ['no Python image at all', 'FROM node:20-alpine\n', { problem: '' }],
     [
+      "uv's image names its Python in the tag (paperless-ngx builds on one)",
+      'FROM ghcr.io/astral-sh/uv:0.11.32-python3.12-trixie-slim AS base\nFROM base AS main-app\n',
+      { version: '3.12', image: 'ghcr.io/astral-sh/uv:0.11.32-python3.12-trixie-slim' },
+    ],
+    [
       'python:3 names no line',
       'FROM python:3-slim\n',
       { problem: 'FROM python:3-slim: "3" is not a CPython version like 3.12 or 3.12.8' },
