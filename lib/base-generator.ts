@@ -13,6 +13,8 @@ import { DetectionError, detectProject, type Detection } from './detect.js';
 import { checkDetectedPaths } from './detected-paths.js';
 import { missingAssetsSource } from './dockerfile.js';
 import { emptyDetection } from './detect-empty.js';
+import { secretsFileFor, secretsFileReason, TRACKED_ENV_SECRETS_FILE } from './env-files.js';
+import { gitTracks } from './git-tracked.js';
 import { DiskTree } from './file-tree.js';
 import {
   decideRemoval,
@@ -176,7 +178,24 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
   }
 
   get model(): Model {
-    return buildModel(this.resolution.settings);
+    return buildModel(this.resolution.settings, { secretsFile: this.secretsFile.file });
+  }
+
+  private secretsFileCache?: { file: string; reason?: string };
+  /**
+   * Where the generated secrets go (lib/env-files.ts): `.env`, or another gitignored file when git
+   * tracks `.env`; asked of git once per part.
+   */
+  protected get secretsFile(): { file: string; reason?: string } {
+    if (!this.secretsFileCache) {
+      const before = this.records()[TRACKED_ENV_SECRETS_FILE] !== undefined;
+      const tracked = gitTracks(this.destinationRoot(), '.env');
+      this.secretsFileCache = {
+        file: secretsFileFor(tracked, before),
+        reason: secretsFileReason(tracked, before),
+      };
+    }
+    return this.secretsFileCache;
   }
 
   /** The options a composed part should see: our flags and switches, never yeoman's internal ones. */
@@ -309,6 +328,25 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     this.detection = this.detect();
     // Resolve without questions first: every flag and stored value is validated before any prompt.
     this.resolution = await this.resolve(false);
+    if (!this.options.composed) this.checkProjectHere();
+  }
+
+  /**
+   * A part run alone needs a project to write for: a Django project here, the answers of an earlier
+   * `yo py-docker` (.yo-rc.json), or --settings-module naming it. Without any, it would write files for a
+   * project that does not exist, so it stops before any question, and nothing is written.
+   */
+  private checkProjectHere(): void {
+    if (this.part === 'app' || this.part === 'verify' || this.detection.django) return;
+    if (this.resolution.origins.settingsModule === 'flag') return;
+    const rc = this.destinationPath('.yo-rc.json');
+    const stored = this.fs.exists(rc)
+      ? (this.fs.readJSON(rc) as Record<string, unknown> | undefined)
+      : undefined;
+    if (stored?.[this.rootGeneratorName()] !== undefined) return;
+    throw new Error(
+      `yo py-docker:${this.part}: no Django project here (no manage.py found) and no .yo-rc.json of an earlier \`yo py-docker\`; it would write files for a project that does not exist (settings module ${this.settings.settingsModule}), so nothing was written. Run \`yo py-docker\` first: it finds your project, or creates a starter one in an empty folder (or name your settings with --settings-module)`,
+    );
   }
 
   async prompting(): Promise<void> {
@@ -491,7 +529,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     // The user's own Docker files stay in charge: the container set goes beside them (lib/held-back.ts).
     if (this.heldBack && isHeldBackPath(path)) {
       // No secrets file beside theirs: their own build could copy it into an image. Adopting writes it.
-      if (path === '.env') return;
+      if (opts.secrets) return;
       const aside = heldBackPath(path);
       if (this.dryRun) {
         this.log(printable(createTwoFilesPatch('/dev/null', `b/${aside}`, '', content, '', '')));

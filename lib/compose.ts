@@ -133,6 +133,27 @@ const required = (name: string): string =>
 const fromEnvFile = (name: string, fallback: string): string => `\${${name}:-${fallback}}`;
 
 /**
+ * The secrets file a service reads with env_file when it is not `.env` (git tracks the project's `.env`,
+ * lib/env-files.ts): compose interpolates `${...}` from `.env` only, so the secrets reach the containers
+ * this way, and `environment` leaves them out (it would win over env_file).
+ */
+export const secretsEnvFile = (m: Model): string[] => (m.secretsFile === '.env' ? [] : [m.secretsFile]);
+
+const withSecretsFile = (m: Model): Pick<Service, 'env_file'> =>
+  m.secretsFile === '.env' ? {} : { env_file: secretsEnvFile(m) };
+
+/** `env` without the secrets when they come from the secrets file (env_file) instead of `.env`. */
+function interpolatedSecrets(m: Model, env: Record<string, string>): Record<string, string> {
+  if (m.secretsFile === '.env') return env;
+  const secrets = new Set(
+    envCatalog(m)
+      .filter((v) => v.secret)
+      .map((v) => v.name),
+  );
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !secrets.has(name)));
+}
+
+/**
  * What every app container (web, worker, beat, migrate) gets in compose: secrets from `.env`, and the
  * compose service names for the database, Redis and the broker. `environment` wins over `env_file`, so
  * env.production's Kubernetes host names never reach a compose container.
@@ -150,17 +171,17 @@ export function appEnvironment(m: Model): Record<string, string> {
     const variable = vars.get(name);
     if (variable) env[name] = variable.values.development;
   }
-  return env;
+  return interpolatedSecrets(m, env);
 }
 
 /** The database's name, user and password: the db service creates them, the app connects with them. */
 function databaseEnvironment(m: Model): Record<string, string> {
   const vars = new Map(envCatalog(m).map((v) => [v.name, v]));
-  return {
+  return interpolatedSecrets(m, {
     POSTGRES_DB: fromEnvFile('POSTGRES_DB', vars.get('POSTGRES_DB')!.values.development),
     POSTGRES_USER: fromEnvFile('POSTGRES_USER', vars.get('POSTGRES_USER')!.values.development),
     POSTGRES_PASSWORD: required('POSTGRES_PASSWORD'),
-  };
+  });
 }
 
 const healthy = { condition: 'service_healthy' as const };
@@ -235,6 +256,7 @@ export function baseCompose(m: Model): ComposeDoc {
   services[svc.web] = {
     build: { context: '.', target: 'production' },
     image: appImage(m),
+    ...withSecretsFile(m),
     environment: appEnvironment(m),
     ...withDeps(backingDependencies(m)),
     healthcheck: webHealthcheck(m),
@@ -247,11 +269,17 @@ export function baseCompose(m: Model): ComposeDoc {
   });
   comments.push({
     path: ['services', svc.web, 'environment'],
-    text: ' Secrets come from .env; the host names are the compose services. Other settings: env_file in the override/prod files.',
+    text: ` Secrets come from ${m.secretsFile}; the host names are the compose services. Other settings: env_file in the override/prod files.`,
   });
+  if (m.secretsFile !== '.env')
+    comments.push({
+      path: ['services', svc.web, 'env_file'],
+      text: ` The secrets: your .env is tracked by git, so they live in the gitignored ${m.secretsFile}.`,
+    });
   if (s.postgres) {
     services[svc.db] = {
       image: m.postgresImage,
+      ...withSecretsFile(m),
       environment: databaseEnvironment(m),
       volumes: [`postgres-data:${PG_DATA}`],
       healthcheck: postgresHealthcheck(),
@@ -272,6 +300,7 @@ export function baseCompose(m: Model): ComposeDoc {
       image: appImage(m),
       command,
       working_dir: m.appRoot,
+      ...withSecretsFile(m),
       environment: { ...appEnvironment(m), DJANGO_MIGRATE: 'false' },
       ...withDeps(backingDependencies(m)),
       healthcheck,
@@ -475,7 +504,8 @@ export function prodCompose(m: Model): ComposeDoc {
   services[svc.migrate] = {
     image: appImage(m),
     command: ['python', m.managePy, 'migrate', '--noinput'],
-    env_file: prodEnv,
+    // Only in this file: it reads the secrets file (when there is one) itself.
+    env_file: [...secretsEnvFile(m), ...prodEnv],
     environment: { ...appEnvironment(m), DJANGO_MIGRATE: 'false' },
     ...withDeps(s.postgres ? { [svc.db]: healthy } : {}),
     healthcheck: { disable: true },

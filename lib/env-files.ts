@@ -5,7 +5,36 @@
 import { composeVars, envCatalog, type Environment } from './env-vars.js';
 import type { Model } from './model.js';
 
-export type EnvFileKind = Environment | 'example' | 'local';
+export type EnvFileKind = Environment | 'example' | 'local' | 'secrets';
+
+/**
+ * Where the secrets go when the project's `.env` is tracked by git (some projects commit theirs): a
+ * gitignored file the compose services read with env_file, so no secret lands in a committed file and
+ * the project's own `.env` stays as it is. A name no tool or project reads by convention.
+ */
+export const TRACKED_ENV_SECRETS_FILE = '.env.py-docker';
+
+/**
+ * The file the generated secrets go to: `.env`, unless git tracks it (or it cannot be told whether it
+ * does), or an earlier run already chose the other file (the database was created with its password).
+ */
+export function secretsFileFor(envTracked: boolean | undefined, chosenBefore: boolean): string {
+  return chosenBefore || envTracked !== false ? TRACKED_ENV_SECRETS_FILE : '.env';
+}
+
+/** Why the secrets are not in `.env`, for the run's output; undefined when they are. */
+export function secretsFileReason(
+  envTracked: boolean | undefined,
+  chosenBefore: boolean,
+): string | undefined {
+  if (!chosenBefore && envTracked === false) return undefined;
+  const why = envTracked
+    ? '.env is tracked by git, and secrets never go into a committed file'
+    : envTracked === undefined
+      ? 'whether git tracks .env could not be read, and secrets never go into a committed file'
+      : 'an earlier run put them there when .env was tracked by git (the database was created with them)';
+  return `${why}: the secrets are in ${TRACKED_ENV_SECRETS_FILE} (gitignored; the compose files read it), and .env is left as it is`;
+}
 
 const HEADERS: Record<EnvFileKind, string[]> = {
   example: [
@@ -15,6 +44,11 @@ const HEADERS: Record<EnvFileKind, string[]> = {
   local: [
     'Local values and REAL SECRETS for this machine. Never commit or share this file.',
     'Written once by yo py-docker:env with fresh random secrets; never overwritten by the generator.',
+  ],
+  secrets: [
+    'REAL SECRETS for this machine, read by the compose services (env_file). Never commit or share this file.',
+    'Your .env is tracked by git, so the generator keeps the secrets here; it never writes .env.',
+    'Compose still reads .env for ${...} values (HOST_UID, HOST_GID, WEB_PORT, ...): set those there or in your shell.',
   ],
   development: ['Non-secret settings for development (docker-compose.override.yml). Secrets live in .env.'],
   test: ['Non-secret settings for the test run. Secrets live in .env.'],
@@ -46,14 +80,26 @@ export function localEnvValues(
 }
 
 export function renderEnvFile(m: Model, kind: EnvFileKind, overrides: Record<string, string> = {}): string {
-  const lines = HEADERS[kind].map((line) => `# ${line}`);
-  const environment: Environment = kind === 'example' || kind === 'local' ? 'development' : kind;
-  const perEnvironment = kind !== 'example' && kind !== 'local';
-  const vars = perEnvironment ? envCatalog(m) : [...envCatalog(m), ...composeVars(m)];
+  const local = kind === 'example' || kind === 'local' || kind === 'secrets';
+  const environment: Environment = local ? 'development' : kind;
+  const perEnvironment = !local;
+  // The per-environment files point at the file that holds the secrets.
+  const lines = HEADERS[kind].map(
+    (line) => `# ${perEnvironment ? line.replace(/\.env(?![.\w])/g, m.secretsFile) : line}`,
+  );
+  // The secrets file is read with env_file: every line reaches the containers, so it holds secrets only.
+  const vars =
+    kind === 'secrets'
+      ? envCatalog(m).filter((v) => v.secret)
+      : perEnvironment
+        ? envCatalog(m)
+        : [...envCatalog(m), ...composeVars(m)];
   for (const variable of vars) {
     lines.push('', `# ${variable.description}`);
     if (variable.secret && perEnvironment) {
-      lines.push(`# ${variable.name} is a secret: set it in .env or the secret store, never here.`);
+      lines.push(
+        `# ${variable.name} is a secret: set it in ${m.secretsFile} or the secret store, never here.`,
+      );
       continue;
     }
     lines.push(`${variable.name}=${overrides[variable.name] ?? variable.values[environment]}`);

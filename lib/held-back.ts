@@ -31,7 +31,10 @@ export const OWN_CONTAINER_FILES = [
  */
 export function isHeldBackPath(path: string): boolean {
   return (
-    /^(Dockerfile|Dockerfile\.test|\.dockerignore|\.env|docker-compose(\.[a-z]+)?\.yml)$/.test(path) ||
+    // .env.py-docker: the secrets file when git tracks .env (lib/env-files.ts).
+    /^(Dockerfile|Dockerfile\.test|\.dockerignore|\.env(\.py-docker)?|docker-compose(\.[a-z]+)?\.yml)$/.test(
+      path,
+    ) ||
     /^docker\/[^/]+\.(sh|py|conf|txt)$/.test(path) ||
     path === 'container-structure-test.yaml' ||
     path === WORKFLOW_PATH ||

@@ -76,6 +76,9 @@ export interface Model {
   /** Python major.minor, e.g. "3.9". */
   pythonMinor: string;
   nodeMajor: string;
+  /** The file the generated secrets live in and compose reads them from: `.env`, or another when git
+   * tracks `.env` (lib/env-files.ts secretsFileFor). */
+  secretsFile: string;
 }
 
 const majorMinor = (version: string): string => version.split('.').slice(0, 2).join('.');
@@ -102,7 +105,12 @@ export const BRIDGE_DIR = 'docker/python';
 export const BRIDGE_MODULE = 'docker_settings';
 export const HEALTH_MODULE = 'docker_health';
 
-export function buildModel(s: Settings): Model {
+/** What the model needs from the project folder beyond the settings (the base generator finds it). */
+export interface ProjectFacts {
+  secretsFile?: string;
+}
+
+export function buildModel(s: Settings, facts: ProjectFacts = {}): Model {
   const appRoot = s.appDir === '.' ? '/app' : `/app/${s.appDir}`;
   const bridgePath = `/app/${BRIDGE_DIR}`;
   const projectPaths = s.pythonPath === '.' ? [] : s.pythonPath.split(',').map((p) => `/app/${p.trim()}`);
@@ -147,5 +155,6 @@ export function buildModel(s: Settings): Model {
     supervisorStopWait: SUPERVISOR_STOP_WAIT_S,
     pythonMinor: majorMinor(s.pythonVersion),
     nodeMajor: s.nodeVersion.split('.')[0]!,
+    secretsFile: facts.secretsFile ?? '.env',
   };
 }

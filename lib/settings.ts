@@ -3,7 +3,7 @@
  * the parts (sub-generators) that need it. Storage is `.yo-rc.json` under "generator-py-docker", keyed
  * by `key`. Precedence: flag > stored answer > detected value > default.
  */
-import type { Detection } from './detect.js';
+import { pinSpec, type Detection, type Hint } from './detect.js';
 import { LIFECYCLES } from './lifecycle.js';
 import * as v from './validate.js';
 import { DEFAULT_MANAGER_VERSIONS, PACKAGE_MANAGERS, type PackageManager } from './package-manager.js';
@@ -12,8 +12,8 @@ import {
   lineOf,
   MISSION_DJANGO,
   listOf,
-  newestPython,
   pythonForDjango,
+  pythonForSpecs,
   pythonLinesFor,
 } from './versions.js';
 
@@ -147,32 +147,62 @@ const pythonForDefault = (s: Partial<Settings>) =>
     : undefined;
 
 /**
- * The project's Python hint as an image version: its line's newest known release with an image for the
- * chosen base (an exact old patch like 3.10.2 has no current image). A range (requires-python >=3.10)
- * starts at its first line that runs the project's Django.
+ * The project's Python as an image version, by the rule for every Python the project names (its pins,
+ * requires-python, python_requires, its own Dockerfile's FROM python): the mission default when it
+ * satisfies them all, otherwise the newest known release with an image for the chosen base that does
+ * (lib/versions.ts pythonForSpecs), saying which and why.
  */
 function projectPython(d: Detection, s: Partial<Settings>): { value: string; source: string } | undefined {
   const hint = d.pythonVersion;
   if (!hint) return undefined;
-  let line = lineOf(hint.value);
-  const djangoLines = hint.lowerBound && s.djangoVersion ? pythonLinesFor(s.djangoVersion) : undefined;
-  if (djangoLines && !djangoLines.includes(line))
-    line = djangoLines.find((l) => v.compareVersions(l, line) >= 0) ?? line;
   const base = imageBase(s);
-  const newest = newestPython(line, base);
-  if (!newest) {
-    return hint.lowerBound
-      ? { value: line, source: hint.source }
-      : {
-          value: hint.value,
-          source: `${hint.source}; no ${line} release with an image for ${base} is known here`,
-        };
+  // A detection that lists no constraints (built by hand) has its hint's.
+  const specs = d.pythonConstraints?.length
+    ? d.pythonConstraints
+    : [{ spec: hint.lowerBound ? `>=${hint.value}` : pinSpec(hint.value), source: hint.source }];
+  const djangoLines = s.djangoVersion ? pythonLinesFor(s.djangoVersion) : undefined;
+  const pick = pythonForSpecs(specs, { mission: MISSION_PYTHON, base, djangoLines });
+  if (!pick) return hintPython(hint, s);
+  const [only] = pick.used;
+  if (only && pick.used.length === 1 && pick.dropped.length === 0 && !hint.lowerBound) {
+    // One pin: its line's release, as the project names it.
+    if (pick.version === hint.value) return { value: pick.version, source: hint.source };
+    const line = lineOf(pick.version);
+    const named = hint.value === line ? `Python ${line}` : hint.value;
+    const why =
+      pick.version === MISSION_PYTHON
+        ? 'the default'
+        : `the newest known ${line} release with an image for ${base}`;
+    return { value: pick.version, source: `${hint.source}: ${named} as ${pick.version}, ${why}` };
   }
-  if (newest === hint.value) return { value: newest, source: hint.source };
-  return {
-    value: newest,
-    source: `${hint.source}: ${hint.value === line ? `Python ${line}` : hint.value} as ${newest}, the newest known ${line} release with an image for ${base}`,
-  };
+  const named = listOf(pick.used.map((c) => c.source));
+  const them = pick.used.length === 1 ? 'it' : 'them all';
+  const why =
+    pick.version === MISSION_PYTHON
+      ? `the default ${MISSION_PYTHON} satisfies ${them}`
+      : `${pick.version}, the newest known release with an image for ${base} that satisfies ${them}${pick.django ? ` and runs Django ${s.djangoVersion!}` : ''}`;
+  const dropped =
+    pick.dropped.length === 0
+      ? ''
+      : `; not used, as no known release satisfies it with the rest: ${listOf(pick.dropped.map((c) => c.source))}`;
+  return { value: pick.version, source: `${named}: ${why}${dropped}` };
+}
+
+/**
+ * The project's Python hint when no known release satisfies what it names: a range (requires-python
+ * >=3.15) as its first line, a pin as the project names it, saying no image is known.
+ */
+function hintPython(
+  hint: Hint & { lowerBound?: boolean },
+  s: Partial<Settings>,
+): { value: string; source: string } {
+  const line = lineOf(hint.value);
+  return hint.lowerBound
+    ? { value: line, source: hint.source }
+    : {
+        value: hint.value,
+        source: `${hint.source}; no ${line} release with an image for ${imageBase(s)} is known here`,
+      };
 }
 
 const slugOrApp = (name: string | undefined): string => name || 'app';

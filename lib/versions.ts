@@ -9,6 +9,7 @@
  * read up to its 2026-08 state): a tag once published stays pullable, so the newest release per base is
  * the newest tag that base ever had.
  */
+import { satisfies } from './specifiers.js';
 import { compareVersions } from './validate.js';
 
 /** The mission's Django: the default, kept whenever a project's range allows it. */
@@ -218,4 +219,48 @@ export function firstScanLines(patches: readonly NewerPatch[]): string[] {
       ? `${p.product} ${p.pinned}: the newest ${lineOf(p.pinned)} release is ${p.newest}`
       : `${p.product} ${p.pinned}: check for a newer ${lineOf(p.pinned)} patch release`,
   );
+}
+
+/** A Python version specifier of the project and where it is written (lib/detect.ts). */
+export interface PythonSpec {
+  spec: string;
+  source: string;
+}
+
+export interface ConstrainedPython {
+  version: string;
+  /** The specifiers it satisfies, and those dropped because no known release satisfies them with the rest. */
+  used: PythonSpec[];
+  dropped: PythonSpec[];
+  /** It is also one of the Pythons the project's Django runs on. */
+  django: boolean;
+}
+
+/**
+ * The images' Python under the project's specifiers: the mission default when it satisfies every one,
+ * otherwise the newest known release with an image for `base` that does. An exact pin no image has
+ * (3.10.2) counts as its line. The Django's Pythons (`djangoLines`) join the specifiers where a release
+ * satisfies them all; specifiers no release satisfies with the rest are dropped from the weakest (the
+ * last) on. Undefined when no known release satisfies even the strongest.
+ */
+export function pythonForSpecs(
+  specs: readonly PythonSpec[],
+  opts: { mission: string; base: string; djangoLines?: readonly string[] },
+): ConstrainedPython | undefined {
+  const releases = Object.values(PYTHON_IMAGES[opts.base] ?? {}).sort((a, b) => compareVersions(b, a));
+  const line = (spec: string): string => spec.replace(/^==\s*([0-9]+\.[0-9]+)\.[0-9]+$/, '==$1.*');
+  for (let n = specs.length; n > 0; n -= 1) {
+    const used = specs.slice(0, n);
+    for (const exact of [true, false]) {
+      const texts = used.map((s) => (exact ? s.spec : line(s.spec)));
+      // An unreadable specifier (satisfies: undefined) constrains nothing.
+      const fits = (v: string): boolean => texts.every((t) => satisfies(v, t) !== false);
+      for (const django of opts.djangoLines ? [opts.djangoLines, undefined] : [undefined]) {
+        const ok = (v: string): boolean => fits(v) && (!django || django.includes(lineOf(v)));
+        const version = ok(opts.mission) ? opts.mission : releases.find(ok);
+        if (version) return { version, used, dropped: specs.slice(n), django: Boolean(django) };
+      }
+    }
+  }
+  return undefined;
 }

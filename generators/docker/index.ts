@@ -20,9 +20,16 @@ import { djangoRequirementsFile } from '../../lib/starter.js';
 import { muslWarnings } from '../../lib/system-packages.js';
 import { isIgnored, mergeLines, parseIgnore, SECRET_FILES } from '../../lib/ignore-files.js';
 import { printable } from '../../lib/safe-fs.js';
+import { TRACKED_ENV_SECRETS_FILE } from '../../lib/env-files.js';
 
 /** Secrets files as they are named in a project (lib/ignore-files.ts SECRET_FILES): never in an image. */
-const SECRET_PATHS = ['.env', '.env.local', '.env.production', 'k8s/overlays/production/secrets.env'];
+const SECRET_PATHS = [
+  '.env',
+  '.env.local',
+  '.env.production',
+  TRACKED_ENV_SECRETS_FILE,
+  'k8s/overlays/production/secrets.env',
+];
 
 const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.');
 

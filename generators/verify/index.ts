@@ -45,17 +45,14 @@ export default class VerifyGenerator extends PyDockerGenerator {
     });
   }
 
-  override initializing(): Promise<void> {
+  override async initializing(): Promise<void> {
     const missing = [
       'docker-compose.yml',
       'docker-compose.prod.yml',
       'docker-compose.test.yml',
       'Dockerfile',
-      '.env',
     ].filter((file) => !existsSync(this.destinationPath(file)));
-    if (missing.length > 0) {
-      throw new Error(`verify: ${missing.join(', ')} not found; run \`yo py-docker\` first (and keep .env)`);
-    }
+    if (missing.length > 0) throw missingFiles(missing, '.env');
     const timeout = this.options['health-timeout'];
     if (timeout !== undefined && !/^[1-9][0-9]{0,3}$/.test(String(timeout))) {
       throw new Error(
@@ -68,7 +65,10 @@ export default class VerifyGenerator extends PyDockerGenerator {
       throw new Error(`--build-network: ${JSON.stringify(network)} is not a network name`);
     }
     void buildArgs;
-    return super.initializing();
+    await super.initializing();
+    // .env, or the file the secrets went to when git tracks .env.
+    if (!existsSync(this.destinationPath(this.model.secretsFile)))
+      throw missingFiles([this.model.secretsFile], this.model.secretsFile);
   }
 
   private buildArgs(): string[] {
@@ -135,6 +135,12 @@ export default class VerifyGenerator extends PyDockerGenerator {
     }
     this.log('verify: every step passed.');
   }
+}
+
+function missingFiles(files: string[], secretsFile: string): Error {
+  return new Error(
+    `verify: ${files.join(', ')} not found; run \`yo py-docker\` first (and keep ${secretsFile})`,
+  );
 }
 
 function onPath(command: string): boolean {

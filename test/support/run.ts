@@ -2,7 +2,15 @@
  * Running the built generators (dist/) with yeoman-test. Every sub-generator is registered under its
  * real namespace (`py-docker:<name>`), whatever folder the repository was cloned into.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +40,22 @@ export interface RunOptions {
   answerCallback?: (answer: unknown, options: { question: { name?: string } }) => unknown;
   /** Options of the yeoman environment (its conflicter), on top of `yo`'s own: `{ force: false }`. */
   envOptions?: Record<string, unknown>;
+  /**
+   * A part (not app or verify) runs where `yo py-docker` ran before: a folder without a `.yo-rc.json`
+   * gets one with the generator's section (a part alone refuses a folder with no project and no
+   * answers). `alone: true` leaves it out: the part runs in a folder `yo py-docker` never saw.
+   */
+  alone?: boolean;
+}
+
+/** Whether a path exists, a dangling link included. */
+function lexists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -53,6 +77,13 @@ export async function runGenerator(name: string, run: RunOptions = {}): Promise<
       ...(run.answerCallback ? { callback: run.answerCallback as never } : {}),
     })
     .withArguments(run.args ?? []);
+  // In memory, as yeoman reads it: a run that stops writes nothing, one that succeeds stores its answers.
+  const earlierRun =
+    !run.alone &&
+    name !== 'app' &&
+    name !== 'verify' &&
+    !(run.cwd ? lexists(join(run.cwd, '.yo-rc.json')) : '.yo-rc.json' in (run.files ?? {}));
+  if (earlierRun) context.withYoRcConfig('generator-py-docker', {});
   if (run.cwd) {
     context.cd(run.cwd);
   } else {
@@ -112,9 +143,11 @@ export function printed(result: RunResult): string {
     .join('\n');
 }
 
-/** A fresh temporary folder holding `files` on disk (yeoman-test's `files` only fill its in-memory store,
- * and project detection reads the disk, as it does for a real user). */
-export function folderWithFiles(files: Record<string, string>): string {
+/**
+ * A fresh folder holding `files` on disk, for a run with `cwd` (yeoman-test's `files` only fill its
+ * in-memory store, and detection reads the disk, as it does for a real user).
+ */
+export function folderOnDisk(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'py-docker-'));
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });

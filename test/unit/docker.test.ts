@@ -84,7 +84,7 @@ const runs = (dockerfile: string, name: string): string[] =>
     .map(runCommand);
 
 describe('py-docker:docker', () => {
-  it('a new user runs `yo py-docker:docker --yes` in an empty folder and gets a Dockerfile that passes every check', async () => {
+  it('a new user runs `yo py-docker:docker --yes` in a folder where `yo py-docker` ran before and gets a Dockerfile that passes every check', async () => {
     const result = await runGenerator('docker', { options: { yes: true } });
     result.assertFile(['Dockerfile', '.dockerignore']);
     const dockerfile = read(result.cwd, 'Dockerfile');

@@ -8,7 +8,7 @@ import { runGenerator } from '../support/run.js';
 import { requireTool } from '../support/tools.js';
 
 describe('py-docker:env', () => {
-  it('a new user runs `yo py-docker:env --yes` in an empty folder and gets every env file', async () => {
+  it('a new user runs `yo py-docker:env --yes` in a folder where `yo py-docker` ran before and gets every env file', async () => {
     const result = await runGenerator('env', { options: { yes: true } });
     result.assertFile([
       '.env',

@@ -11,7 +11,7 @@ import { MemoryTree } from '../../lib/file-tree.js';
 import { corepackSetup, COREPACK_VERSION, installCommand, runCommand } from '../../lib/package-manager.js';
 import { resolveSettings, SettingError } from '../../lib/resolve.js';
 import { composeMerged, startupOrderFindings } from '../support/compose-check.js';
-import { folderWithFiles, printed, runGenerator } from '../support/run.js';
+import { folderOnDisk, printed, runGenerator } from '../support/run.js';
 import { requireTool } from '../support/tools.js';
 
 const MANAGE_PY = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")\n';
@@ -246,7 +246,7 @@ describe('a yarn build in a subfolder, generated', () => {
   it('the assets stage runs yarn through corepack from project-static/, and development takes corepack and yarn along', async () => {
     const result = await runGenerator('docker', {
       options: { yes: true },
-      cwd: folderWithFiles(YARN_PROJECT),
+      cwd: folderOnDisk(YARN_PROJECT),
     });
     const dockerfile = readFileSync(join(result.cwd, 'Dockerfile'), 'utf8');
     const assets = stage(dockerfile, 'assets');
@@ -289,7 +289,7 @@ describe('a yarn build in a subfolder, generated', () => {
   it('without a build script there is no assets stage and no Node.js, and the run says why', async () => {
     const result = await runGenerator('app', {
       options: { yes: true },
-      cwd: folderWithFiles({
+      cwd: folderOnDisk({
         ...YARN_PROJECT,
         'project-static/package.json': pkg({ dependencies: { jquery: '3.7.1' } }),
       }),
@@ -314,7 +314,7 @@ describe('development: node_modules in a named volume (docker compose config --f
   async function merged(files: Record<string, string>, options: Record<string, unknown> = {}) {
     const env = await runGenerator('env', {
       options: { yes: true, ...options },
-      cwd: folderWithFiles(files),
+      cwd: folderOnDisk(files),
     });
     await runGenerator('compose', { cwd: env.cwd, options: { yes: true, ...options } });
     return composeMerged(compose, env.cwd, ['docker-compose.yml', 'docker-compose.override.yml']);

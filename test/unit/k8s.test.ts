@@ -105,7 +105,7 @@ describe('py-docker:k8s', function () {
     kubectl = requireTool(this, 'kubectl');
   });
 
-  it('a new user runs `yo py-docker:k8s --yes` in an empty folder and gets base, overlays and deploy folders', async () => {
+  it('a new user runs `yo py-docker:k8s --yes` in a folder where `yo py-docker` ran before and gets base, overlays and deploy folders', async () => {
     const result = await runGenerator('k8s', { options: { yes: true, 'project-name': 'shop' } });
     const base = ['kustomization', 'deployment', 'service', 'ingress', 'migrate-job']
       .concat(['serviceaccount', 'pdb', 'hpa', 'networkpolicy'])

@@ -174,14 +174,14 @@ describe('the Python of the images follows the project', () => {
     assert.equal(settings.pythonVersion, '3.14.1');
   });
 
-  it('requires-python >=3.11 with Django 6.0: the range starts at its first line Django runs on (3.12)', async () => {
+  it('requires-python >=3.11 with Django 6.0: the newest known release inside the range that Django runs on', async () => {
     const detection: Detection = {
       ...emptyDetection(),
       pythonVersion: { value: '3.11', lowerBound: true, source: 'pyproject.toml (requires-python >=3.11)' },
       djangoVersion: { value: '6.0.3', source: 'pyproject.toml' },
     };
     const { settings, notes } = await resolve({ detection });
-    assert.equal(settings.pythonVersion, '3.12.12');
+    assert.equal(settings.pythonVersion, '3.14.1');
     assert.deepEqual(notes, []);
   });
 
