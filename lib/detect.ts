@@ -53,6 +53,11 @@ export interface Detection {
   /** A Python version or line the project names; `lowerBound`: from a range (requires-python >=3.10). */
   pythonVersion?: Hint & { lowerBound?: boolean };
   djangoVersion?: Hint;
+  /**
+   * What the project's own files say about the Django its images install: a lock file's or an exact
+   * pin's version, or a range; neither when it names Django bare (pip installs the newest).
+   */
+  djangoInstall?: { version?: string; spec?: string; source: string };
   /** package.json, when there is one at the root or beside manage.py. */
   node?: {
     dir: string;
@@ -333,6 +338,25 @@ function djangoHint(req: { pin?: string; spec?: string }, file: string): Hint | 
   return version ? { value: version, source: `${file} (Django${req.spec})` } : undefined;
 }
 
+/** The first Django requirement the project's files name: the version it hints at and what gets installed. */
+function noteDjango(detection: Detection, req: { pin?: string; spec?: string }, file: string): void {
+  detection.djangoInstall ??= req.pin
+    ? { version: req.pin, source: file }
+    : { ...(req.spec ? { spec: req.spec } : {}), source: file };
+  detection.djangoVersion ??= djangoHint(req, file);
+}
+
+/** The version a TOML lock file (uv.lock, poetry.lock) records for a package, if any. */
+export function lockedVersion(lock: string | undefined, name: string): string | undefined {
+  if (!lock) return undefined;
+  for (const block of lock.split(/^\[\[package\]\]\s*$/m).slice(1)) {
+    const pkg = /^name\s*=\s*"([^"]+)"/m.exec(block)?.[1];
+    if (pkg?.toLowerCase().replace(/[._]+/g, '-') !== name) continue;
+    return /^version\s*=\s*"([0-9][0-9A-Za-z.]*)"/m.exec(block)?.[1];
+  }
+  return undefined;
+}
+
 function readRequirements(tree: FileTree, file: string, detection: Detection, seen: Set<string>): void {
   if (seen.has(file)) return;
   seen.add(file);
@@ -347,9 +371,7 @@ function readRequirements(tree: FileTree, file: string, detection: Detection, se
     const req = parseRequirement(line);
     if (!req) continue;
     detection.pythonPackages.add(req.name);
-    if (req.name === 'django' && !detection.djangoVersion) {
-      detection.djangoVersion = djangoHint(req, file);
-    }
+    if (req.name === 'django') noteDjango(detection, req, file);
   }
 }
 
@@ -416,10 +438,16 @@ function detectPyproject(tree: FileTree, detection: Detection, appDir: string): 
     const req = parseRequirement(dep);
     if (!req) continue;
     detection.pythonPackages.add(req.name);
-    if (req.name === 'django' && !detection.djangoVersion) detection.djangoVersion = djangoHint(req, file);
+    if (req.name === 'django') noteDjango(detection, req, file);
+  }
+  const uvLock = join(dirOf(file), 'uv.lock');
+  const locked = lockedVersion(tree.read(uvLock), 'django');
+  if (locked && detection.djangoInstall) {
+    // The lock file says exactly what uv installs, whatever range pyproject.toml gives.
+    detection.djangoInstall = { version: locked, source: uvLock };
+    detection.djangoVersion = { value: locked, source: uvLock };
   }
   if (detection.pythonDeps.kind === 'none' && deps.length > 0) {
-    const uvLock = join(dirOf(file), 'uv.lock');
     detection.pythonDeps =
       tree.read(uvLock) !== undefined ? { kind: 'uv', file: uvLock } : { kind: 'pyproject', file };
   }

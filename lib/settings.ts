@@ -5,8 +5,10 @@
  */
 import type { Detection } from './detect.js';
 import { LIFECYCLES } from './lifecycle.js';
+import { satisfies } from './specifiers.js';
 import * as v from './validate.js';
 import {
+  expandLine,
   imageBase,
   lineOf,
   MISSION_DJANGO,
@@ -114,6 +116,8 @@ export interface SettingDef {
   prompt?: string;
   /** The setting matters only when this holds (e.g. the PostgreSQL version only with PostgreSQL on). */
   relevant?: (settings: Partial<Settings>) => boolean;
+  /** A release line given for a version ("22") as the full version it stands for, with a note saying so. */
+  expand?: (value: string, settings: Partial<Settings>) => { value: string; note?: string };
 }
 
 /** Declares a setting with its value type tied to its key. */
@@ -170,6 +174,17 @@ function projectPython(d: Detection, s: Partial<Settings>): { value: string; sou
     value: newest,
     source: `${hint.source}: ${hint.value === line ? `Python ${line}` : hint.value} as ${newest}, the newest known ${line} release with an image for ${base}`,
   };
+}
+
+/**
+ * The mission's Django, unless the project's own range leaves it out (a range no known line fits, such
+ * as Django>=7): then the lowest version the range names, so the question never offers one outside it.
+ */
+function djangoDefault(d: Detection): string {
+  const spec = d.djangoInstall?.spec;
+  if (!spec || satisfies(MISSION_DJANGO, spec) !== false) return MISSION_DJANGO;
+  const named = [...spec.matchAll(/[0-9]+(?:\.[0-9]+)*/g)].map((m) => m[0]).sort(v.compareVersions);
+  return named.find((version) => satisfies(version, spec) === true) ?? MISSION_DJANGO;
 }
 
 const slugOrApp = (name: string | undefined): string => name || 'app';
@@ -252,9 +267,10 @@ export const SETTINGS: readonly SettingDef[] = [
     description:
       "Django version pinned in a scaffolded requirements.txt (the project's own pin, or startproject's header in settings.py, wins)",
     parts: ['docker', 'testing', 'verify'],
-    default: () => MISSION_DJANGO,
+    default: (_s, d) => djangoDefault(d),
     detect: (d) => d.djangoVersion,
-    validate: v.versionFrom(2, 3, MISSION_DJANGO, '3.2'),
+    validate: v.versionFrom(1, 3, MISSION_DJANGO, '3.2'),
+    expand: (value, s) => expandLine('djangoVersion', value, s),
     prompt: 'Django version',
   }),
   def({
@@ -272,7 +288,8 @@ export const SETTINGS: readonly SettingDef[] = [
         : undefined;
     },
     detect: (d, s) => projectPython(d, s),
-    validate: v.versionFrom(2, 3, MISSION_PYTHON, '3.8'),
+    validate: v.versionFrom(1, 3, MISSION_PYTHON, '3.8'),
+    expand: (value, s) => expandLine('pythonVersion', value, s),
     prompt: 'Python version',
   }),
   def({
@@ -283,7 +300,8 @@ export const SETTINGS: readonly SettingDef[] = [
     parts: ['docker', 'compose', 'devcontainer', 'verify'],
     default: () => '18.20.7',
     detect: (d) => d.nodeVersion,
-    validate: v.versionFrom(3, 3, '18.20.7', '16'),
+    validate: v.versionFrom(1, 3, '18.20.7', '16'),
+    expand: (value, s) => expandLine('nodeVersion', value, s),
     relevant: (s) => s.frontend === 'npm',
     prompt: 'Node.js version',
   }),
@@ -295,7 +313,8 @@ export const SETTINGS: readonly SettingDef[] = [
     parts: ['docker', 'devcontainer'],
     default: () => '10.8.2',
     detect: (d) => d.npmVersion,
-    validate: v.versionInRange(3, 3, '10.8.2', '8', '12'),
+    validate: v.versionInRange(1, 3, '10.8.2', '8', '12'),
+    expand: (value, s) => expandLine('npmVersion', value, s),
     relevant: (s) => s.frontend === 'npm',
     prompt: 'npm version',
   }),
