@@ -225,6 +225,7 @@ export const SETTINGS: readonly SettingDef[] = [
     default: () => '3.21',
     validate: v.versionInRange(2, 2, '3.21', '3.18', '3.23'),
     relevant: (s) => s.variant === 'alpine',
+    prompt: 'Alpine Linux release',
   }),
   def({
     key: 'debianRelease',
@@ -236,6 +237,7 @@ export const SETTINGS: readonly SettingDef[] = [
     validate: v.oneOf(DEBIAN_RELEASES),
     choices: DEBIAN_RELEASES,
     relevant: (s) => s.variant === 'slim',
+    prompt: 'Debian release',
   }),
   def({
     key: 'frontend',

@@ -150,7 +150,7 @@ export default class AppGenerator extends PyDockerGenerator {
     return lines.length > 0 ? [...lines.map((l) => chalk.yellow(l)), ''] : [];
   }
 
-  end(): void {
+  override end(): void {
     if (this.dryRun) return;
     // What each part owns now (the records of lib/drift.ts), then the commands to run next.
     const records = (this.config.get('files') as FileRecords | undefined) ?? {};
@@ -178,6 +178,8 @@ export default class AppGenerator extends PyDockerGenerator {
         `  health       ${s.healthPath} (liveness) and ${m.readinessPath} (readiness, with the database), answered by a middleware`,
         `  front end    ${s.frontend === 'npm' ? `npm run ${s.buildScript} into ${s.assetsDir}` : 'none (no npm build script found; --frontend npm to add one)'}`,
         '',
+        // Once for the whole run, whatever parts it composed.
+        ...lifecycleBlock(this.lifecycleLines()),
         'Next:',
         '  docker compose up --build                      development, with hot reload',
         `  ${prod}`,
@@ -189,6 +191,10 @@ export default class AppGenerator extends PyDockerGenerator {
     );
   }
 }
+
+/** The end-of-life warnings as a block of the summary (nothing when there are none). */
+const lifecycleBlock = (lines: string[]): string[] =>
+  lines.length > 0 ? ['End of life:', ...lines.map((line) => `  ${line}`), ''] : [];
 
 /** `  <head> a, b, c` wrapped before `width` columns, continued under the first path. */
 function wrapList(head: string, paths: string[], width = 100): string[] {
