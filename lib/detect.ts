@@ -471,6 +471,8 @@ export function pythonSpecifier(spec: string): { value: string; lowerBound?: boo
 }
 
 const FULL_VERSION = /^v?([0-9]+\.[0-9]+\.[0-9]+)$/;
+/** An .nvmrc names a full version or a line ("22", "v20.11"): resolution takes the line's newest release. */
+const NVMRC_VERSION = /^v?([0-9]+(?:\.[0-9]+){0,2})$/;
 
 const CPYTHON = /^3\.[0-9]+(\.[0-9]+)?$/;
 
@@ -576,12 +578,12 @@ function detectNode(tree: FileTree, detection: Detection, appDir: string): void 
     string,
     unknown
   >;
-  const nvm = nvmrc ? FULL_VERSION.exec(nvmrc) : null;
+  const nvm = nvmrc ? NVMRC_VERSION.exec(nvmrc) : null;
   const engine = typeof engines.node === 'string' ? FULL_VERSION.exec(engines.node.replace(/^=/, '')) : null;
   if (nvm) detection.nodeVersion = { value: nvm[1]!, source: join(dir, '.nvmrc') };
   else if (engine) detection.nodeVersion = { value: engine[1]!, source: `${file} (engines.node)` };
   else if (nvmrc)
-    detection.notes.push(`${join(dir, '.nvmrc')}: "${nvmrc}" is not an exact version like 18.20.7; ignored`);
+    detection.notes.push(`${join(dir, '.nvmrc')}: "${nvmrc}" is not a version like 22 or 18.20.7; ignored`);
   const pm =
     typeof pkg.packageManager === 'string' ? /^npm@([0-9]+\.[0-9]+\.[0-9]+)/.exec(pkg.packageManager) : null;
   if (pm) detection.npmVersion = { value: pm[1]!, source: `${file} (packageManager)` };

@@ -223,7 +223,15 @@ export const SETTINGS: readonly SettingDef[] = [
     description: 'Alpine Linux release of the alpine variant',
     parts: IMAGE_PARTS,
     default: () => '3.21',
-    validate: v.versionInRange(2, 2, '3.21', '3.18', '3.23'),
+    validate: v.versionInRange(2, 3, '3.21', '3.18', '3.23'),
+    // The images are tagged by Alpine release line (python:3.9.21-alpine3.21): a point release names it.
+    expand: (value) =>
+      value.split('.').length > 2
+        ? {
+            value: lineOf(value),
+            note: `Alpine Linux ${value} → ${lineOf(value)} (images are tagged by release line)`,
+          }
+        : { value },
     relevant: (s) => s.variant === 'alpine',
     prompt: 'Alpine Linux release',
   }),
@@ -534,10 +542,11 @@ export const SETTINGS: readonly SettingDef[] = [
     key: 'postgresVersion',
     flag: 'postgres-version',
     type: 'string',
-    description: 'PostgreSQL major version',
+    description: 'PostgreSQL version: a major (17) or a minor release (17.2)',
     parts: ['compose', 'testing'],
     default: () => '17',
-    validate: v.versionInRange(1, 1, '17', '13', '18'),
+    // A major (17) or a minor release (17.2): both are tags of the postgres image.
+    validate: v.versionInRange(1, 2, '17', '13', '18'),
     relevant: (s) => s.postgres === true,
     prompt: 'PostgreSQL version',
   }),
@@ -572,7 +581,8 @@ export const SETTINGS: readonly SettingDef[] = [
     description: 'Redis version (image tag)',
     parts: ['compose', 'testing'],
     default: () => '7.4',
-    validate: v.versionInRange(2, 2, '7.4', '6.2', '8.9'),
+    // 7, 7.4 and 7.4.2 are all tags of the redis image.
+    validate: v.versionInRange(1, 3, '7.4.2', '6.2', '8.9'),
     relevant: (s) => s.redis === true,
   }),
   def({

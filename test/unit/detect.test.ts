@@ -166,7 +166,7 @@ describe('project detection over in-memory trees', () => {
     assert.deepEqual(exact.nodeVersion, { value: '20.12.2', source: '.nvmrc' });
     const alias = detectIn({ 'package.json': '{}', 'package-lock.json': '{}', '.nvmrc': 'lts/hydrogen\n' });
     assert.equal(alias.nodeVersion, undefined);
-    assert.deepEqual(alias.notes, ['.nvmrc: "lts/hydrogen" is not an exact version like 18.20.7; ignored']);
+    assert.deepEqual(alias.notes, ['.nvmrc: "lts/hydrogen" is not a version like 22 or 18.20.7; ignored']);
   });
 
   it('.python-version with major.minor is a hint; a non-CPython entry is ignored with a note', () => {

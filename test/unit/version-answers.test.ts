@@ -48,6 +48,20 @@ describe('version answers take the same shapes for every version setting', () =>
     });
   }
 
+  it('the image releases take the shapes their image tags have: Alpine 3.21.3 is its line 3.21, PostgreSQL 17.2 and Redis 7 are tags', async () => {
+    const { settings, notes } = await resolve({
+      flags: { alpineVersion: '3.21.3', postgresVersion: '17.2', redisVersion: '7', redis: true },
+    });
+    assert.equal(settings.alpineVersion, '3.21');
+    assert.ok(notes.includes('Alpine Linux 3.21.3 → 3.21 (images are tagged by release line)'));
+    assert.equal(settings.postgresVersion, '17.2');
+    assert.equal(settings.redisVersion, '7');
+    assert.throws(
+      () => checkValue(settingByKey.get('alpineVersion')!, '3', 'alpine-version'),
+      /not a version/,
+    );
+  });
+
   it('a line below the lowest supported one is refused (Python 2, Node.js 14, npm 7, Django 2)', () => {
     for (const [key, value] of [
       ['pythonVersion', '2'],
@@ -100,6 +114,21 @@ describe('a release line resolves to the full version the data knows, saying whi
     assert.equal(settings.nodeVersion, NODE_RELEASES['22']);
     assert.equal(settings.djangoVersion, DJANGO_RELEASES['5.2']);
     assert.ok(notes.includes(`Node.js 22 → ${NODE_RELEASES['22']!} (the newest 22 release known here)`));
+  });
+
+  it('an .nvmrc naming a line (v22) is detected, and resolves to its newest known release', async () => {
+    const detection = detectProject(
+      new MemoryTree({
+        'package.json': '{"scripts":{"build":"x"}}',
+        'package-lock.json': '{}',
+        '.nvmrc': 'v22\n',
+      }),
+      'shop',
+    );
+    assert.deepEqual(detection.nodeVersion, { value: '22', source: '.nvmrc' });
+    const { settings, notes } = await resolve({ detection });
+    assert.equal(settings.nodeVersion, NODE_RELEASES['22']);
+    assert.ok(notes.some((n) => n.startsWith('Node.js 22 → ')));
   });
 
   it('an answer that names a line is told at once, and stored in full', async () => {
