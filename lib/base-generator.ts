@@ -565,6 +565,8 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
       part: this.part,
     };
     const bytes = Buffer.from(content, encoding);
+    // A file the generator never wrote is the user's own, not an edited copy of ours.
+    const whose = record ? 'has your changes' : 'is your own file';
     switch (action) {
       case 'keep':
         this.log.info(`${path} exists; kept as it is`);
@@ -576,7 +578,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
         const aside = `${path}${SIDE_BY_SIDE_SUFFIX}`;
         this.fs.write(this.destinationPath(aside), bytes, stat);
         this.markForced(aside);
-        this.log.info(`${path} has your changes; kept it and wrote the new version to ${aside}`);
+        this.log.info(`${path} ${whose}; kept it and wrote the new version to ${aside}`);
         return;
       }
       case 'write':
@@ -588,7 +590,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
         break;
       case 'ask':
         // The user's changes against the new version first; then the conflicter asks whether to overwrite.
-        this.log(`${path} has your changes; the new version differs:`);
+        this.log(`${path} ${whose}; the new version differs:`);
         this.log(
           printable(createTwoFilesPatch(`a/${path}`, `b/${path}`, onDisk ?? '', content, 'yours', 'new')),
         );
@@ -620,12 +622,14 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
   }
 
   private heldBackCache?: boolean;
-  private get heldBack(): boolean {
+  protected get heldBack(): boolean {
     this.heldBackCache ??= !this.force && this.ownContainerFiles.length > 0;
     return this.heldBackCache;
   }
 
   private markForced(path: string): void {
+    // Nothing on disk, nothing to ask: the conflicter reports a plain "create", not a yellow "force".
+    if (!existsSync(this.destinationPath(path))) return;
     const file = this.env.sharedFs.get(this.destinationPath(path)) as { conflicter?: string };
     file.conflicter = 'force';
   }

@@ -10,7 +10,12 @@ export const SECRET_FILES = ['.env', '.env.*', '!.env.example', 'k8s/**/secrets.
 export function mergeLines(existing: string | undefined, wanted: readonly string[]): string {
   if (existing === undefined || existing.trim() === '') return `${BLOCK_HEADER}\n${wanted.join('\n')}\n`;
   const present = new Set(existing.split(/\r?\n/).map((l) => l.trim()));
-  const missing = wanted.filter((line) => !present.has(line));
+  // An exception (`!.env.example`) the user already has is stated again after a pattern appended
+  // below it (`.env.*`): the last matching line wins, so theirs above ours would be overridden.
+  const firstAdded = wanted.findIndex((line) => !present.has(line) && !line.startsWith('!'));
+  const missing = wanted.filter(
+    (line, i) => !present.has(line) || (line.startsWith('!') && firstAdded >= 0 && i > firstAdded),
+  );
   if (missing.length === 0) return existing;
   const base = existing.endsWith('\n') ? existing : `${existing}\n`;
   const header = present.has(BLOCK_HEADER) ? '' : `\n${BLOCK_HEADER}\n`;

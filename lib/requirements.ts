@@ -4,7 +4,7 @@
  * the lacking ones from a generated, pinned file (docker/requirements.txt) after the project's own, so
  * the user's dependency files are never edited.
  */
-import { parseRequirement } from './detect.js';
+import { parseRequirement, providedDistributions } from './detect.js';
 import type { Settings } from './settings.js';
 
 /**
@@ -99,12 +99,12 @@ export function requirementPins(text: string): Map<string, string> {
   return pins;
 }
 
-/** Lower-cased distribution names of requirement lines (comments, options and includes skipped). */
+/** Lower-cased distribution names of requirement lines, with what their extras install (comments, options and includes skipped). */
 export function requirementNames(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .map((line) => parseRequirement(line)?.name)
-    .filter((name): name is string => name !== undefined);
+  return text.split(/\r?\n/).flatMap((line) => {
+    const req = parseRequirement(line);
+    return req ? providedDistributions(req) : [];
+  });
 }
 
 /** docker/requirements.txt: a header that says why, then one exact pin a line. */

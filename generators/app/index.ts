@@ -5,9 +5,11 @@ import chalk from 'chalk';
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
 import { hashOf, type FileRecords } from '../../lib/drift.js';
 import { composeVars, envCatalog } from '../../lib/env-vars.js';
+import { k8sFiles } from '../../lib/k8s.js';
 import { SUB_GENERATORS } from '../../lib/parts.js';
 import { heldBackCandidates, heldBackPath, heldBackSummary } from '../../lib/held-back.js';
 import { printable } from '../../lib/safe-fs.js';
+import { wrapList } from '../../lib/text.js';
 import { SETTINGS } from '../../lib/settings.js';
 import { starterContext, starterFiles, starterProblem, starterWarnings } from '../../lib/starter.js';
 
@@ -145,7 +147,10 @@ export default class AppGenerator extends PyDockerGenerator {
   private heldBackLines(): string[] {
     const own = this.ownContainerFiles;
     if (own.length === 0) return [];
-    const held = heldBackCandidates().filter((path) => existsSync(this.destinationPath(heldBackPath(path))));
+    const manifests = k8sFiles(this.model).map((file) => file.path);
+    const held = [...heldBackCandidates(), ...manifests].filter((path) =>
+      existsSync(this.destinationPath(heldBackPath(path))),
+    );
     const lines = heldBackSummary(own, held);
     return lines.length > 0 ? [...lines.map((l) => chalk.yellow(l)), ''] : [];
   }
@@ -167,12 +172,18 @@ export default class AppGenerator extends PyDockerGenerator {
         : [chalk.green('Done.') + ' Generated files by part:', ...written];
     const m = this.model;
     const s = this.settings;
+    const held = this.heldBackLines();
+    // Held back, the commands below would run the user's own files: adopting comes first.
+    const adopt =
+      held.length > 0
+        ? ['  yo py-docker --force                           adopt the held-back set; then, with it:']
+        : [];
     this.log(
       [
         '',
         ...files,
         '',
-        ...this.heldBackLines(),
+        ...held,
         'In the containers:',
         `  settings     ${m.bridgeModule} (${m.bridgeDir}/${m.bridgeModule}.py) imports ${s.settingsModule}${s.devSettingsModule !== s.settingsModule ? ` (development: ${s.devSettingsModule})` : ''}${s.testSettingsModule !== s.settingsModule ? ` (tests: ${s.testSettingsModule})` : ''} and applies the environment on top`,
         `  health       ${s.healthPath} (liveness) and ${m.readinessPath} (readiness, with the database), answered by a middleware`,
@@ -181,6 +192,7 @@ export default class AppGenerator extends PyDockerGenerator {
         // Once for the whole run, whatever parts it composed.
         ...lifecycleBlock(this.lifecycleLines()),
         'Next:',
+        ...adopt,
         '  docker compose up --build                      development, with hot reload',
         `  ${prod}`,
         '  docker compose -f docker-compose.test.yml up --build --abort-on-container-exit --exit-code-from tests',
@@ -195,19 +207,3 @@ export default class AppGenerator extends PyDockerGenerator {
 /** The end-of-life warnings as a block of the summary (nothing when there are none). */
 const lifecycleBlock = (lines: string[]): string[] =>
   lines.length > 0 ? ['End of life:', ...lines.map((line) => `  ${line}`), ''] : [];
-
-/** `  <head> a, b, c` wrapped before `width` columns, continued under the first path. */
-function wrapList(head: string, paths: string[], width = 100): string[] {
-  const indent = ' '.repeat(head.length + 3);
-  const lines: string[] = [];
-  let line = `  ${head} `;
-  paths.forEach((path, i) => {
-    const item = i < paths.length - 1 ? `${path},` : path;
-    const empty = line.trim() === '' || line === `  ${head} `;
-    if (!empty && line.length + 1 + item.length > width) {
-      lines.push(line);
-      line = `${indent}${item}`;
-    } else line = empty ? `${line}${item}` : `${line} ${item}`;
-  });
-  return [...lines, line];
-}

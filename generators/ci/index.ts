@@ -59,7 +59,8 @@ export default class CiGenerator extends PyDockerGenerator {
     this.writeGenerated(WORKFLOW_PATH, dockerBuildWorkflowYaml(m));
     this.writeGenerated(DEPENDABOT_PATH, dependabotYaml(m, this.manifestDirs()));
     const missing = this.inputs().filter((path) => !this.fs.exists(this.destinationPath(path)));
-    if (missing.length > 0) {
+    // A held-back workflow sits beside held-back inputs: the summary says how to adopt them all.
+    if (missing.length > 0 && !this.heldBack) {
       this.log(
         `${chalk.yellow('warning')} ${WORKFLOW_PATH} runs ${missing.join(', ')}, which this project does not have yet: ` +
           'generate them with `yo py-docker` (or the docker, testing and k8s parts).',

@@ -15,6 +15,7 @@ const candidates: Record<string, () => string[]> = {
   busybox: () => ['/usr/bin/busybox', '/bin/busybox'],
   dash: () => ['/usr/bin/dash', '/bin/dash'],
   python3: () => ['/usr/bin/python3'],
+  git: () => ['/usr/bin/git'],
   // A netcat with -z (Debian's busybox nc has none), for wait-for-it's nc code path.
   'nc-openbsd': () => ['/bin/nc.openbsd', '/usr/bin/nc.openbsd'],
   // Debian's supervisor package (its Python modules import with /usr/bin/python3).

@@ -215,7 +215,8 @@ describe('settings modules and the import path', () => {
       'src/shop/settings/__init__.py': '',
       'src/shop/settings/production.py': '',
       'src/shop/settings/test.py': '',
-      'src/shop/asgi.py': '',
+      'src/shop/asgi.py':
+        'from django.core.asgi import get_asgi_application\napplication = get_asgi_application()\n',
     });
     assert.equal(d.settingsModule?.value, 'shop.settings.production');
     assert.equal(d.settingsModules?.test?.value, 'config.settings.test'.replace('config', 'shop'));
@@ -531,6 +532,24 @@ describe('the application server (WSGI or ASGI) of a project', () => {
     const { settings } = await resolveSettings({ flags: {}, stored: {}, detection: d, askable: new Set() });
     assert.equal(settings.server, 'uvicorn');
     assert.equal(settings.asgiApplication, 'shop.asgi:application');
+  });
+
+  it('an ASGI package that wraps the application in middleware (shop/asgi/__init__.py) is found; an empty one is not', () => {
+    const files = {
+      'manage.py': manage('shop.settings'),
+      'shop/__init__.py': '',
+      'shop/settings.py': '',
+      'shop/asgi/__init__.py':
+        'from .handler import get_asgi_application\nfrom .health import health_check\n\napplication = get_asgi_application()\napplication = health_check(application, "/health/")\n',
+      'shop/asgi/handler.py': 'def get_asgi_application(): ...\n',
+    };
+    assert.deepEqual(detectIn(files).asgiApplication, {
+      value: 'shop.asgi:application',
+      source: 'shop/asgi/__init__.py',
+    });
+    const empty = detectIn({ ...files, 'shop/asgi/__init__.py': '' });
+    assert.equal(empty.asgiApplication, undefined);
+    assert.ok(empty.notes.some((n) => /no WSGI or ASGI application found/.test(n)));
   });
 
   it('WSGI_APPLICATION naming a module away from the settings (settings/common.py, app/wsgi.py) is found', () => {

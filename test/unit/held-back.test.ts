@@ -83,10 +83,14 @@ describe("a project's own Docker files stay in charge", () => {
       '.env',
       'docker/entrypoint.sh',
       '.devcontainer/devcontainer.json',
+      // A workflow every push runs, and files that only work with our image.
+      '.github/workflows/docker-build.yml',
+      'container-structure-test.yaml',
+      'k8s/base/deployment.yaml',
     ])
       assert.ok(isHeldBackPath(path), path);
     for (const path of [
-      'k8s/base/deployment.yaml',
+      '.github/dependabot.yml',
       'README.Docker.md',
       'docker/python/docker_settings.py',
       'env.production',
@@ -115,8 +119,18 @@ describe("a project's own Docker files stay in charge", () => {
       'docker-compose.yml',
       'docker-compose.override.yml',
       'docker/entrypoint.sh',
-    ])
+      '.github/workflows/docker-build.yml',
+      'container-structure-test.yaml',
+      'k8s/base/deployment.yaml',
+    ]) {
       assert.ok(existsSync(join(dir, `${path}.py-docker-new`)), `${path} is not held back`);
+    }
+    for (const path of [
+      '.github/workflows/docker-build.yml',
+      'container-structure-test.yaml',
+      'k8s/base/deployment.yaml',
+    ])
+      assert.ok(!existsSync(join(dir, path)), `${path} is in place, though it needs the held-back set`);
     assert.ok(
       !existsSync(join(dir, '.env.py-docker-new')),
       'no secrets file beside theirs (their build copies the folder)',
@@ -124,6 +138,8 @@ describe("a project's own Docker files stay in charge", () => {
     const log = printed(result);
     assert.match(log, /Your own Dockerfile, docker-compose\.yml stay in charge/);
     assert.match(log, /yo py-docker --force/);
+    assert.match(log, /k8s\/\*\*\/\*\.py-docker-new \(\d+ manifests\)/);
+    assert.doesNotMatch(log, /does not have yet/, 'the held-back workflow is not warned about');
   });
 
   it('`--force` adopts the whole set: every file in place, the held-back copies gone, and the folder passes every check', async function () {
@@ -136,6 +152,8 @@ describe("a project's own Docker files stay in charge", () => {
       'docker-compose.override.yml',
       '.env',
       'docker/entrypoint.sh',
+      '.github/workflows/docker-build.yml',
+      'k8s/base/deployment.yaml',
     ]) {
       assert.ok(existsSync(join(dir, path)), path);
       assert.ok(!existsSync(join(dir, `${path}.py-docker-new`)), `${path}.py-docker-new is left behind`);

@@ -62,7 +62,21 @@ describe('what the container needs and a project lacks (docker/requirements.txt)
       requirementNames(
         '# c\n-r base.txt\n--index-url x\nDjango>=4.2  # web\npsycopg[binary]==3.2.6\nWhite_Noise\n',
       ),
-      ['django', 'psycopg', 'white-noise'],
+      ['django', 'psycopg', 'psycopg-binary', 'white-noise'],
+    );
+  });
+
+  it("psycopg's extras count as the implementations they install: psycopg[c,pool] on Alpine adds no psycopg-c", async () => {
+    const names = new Set(requirementNames('psycopg[c,pool]==3.3.4\n'));
+    assert.ok(names.has('psycopg-c'));
+    assert.ok(!names.has('psycopg-pool'), 'only the implementations are named');
+    const settings = await settingsWith({ postgres: true, variant: 'alpine', djangoVersion: '5.2.8' });
+    assert.ok(containerNeeds(settings).includes('psycopg-c'));
+    const added = containerRequirements(settings, (name) => names.has(name)).map((r) => r.name);
+    assert.ok(!added.includes('psycopg-c'), added.join(', '));
+    assert.ok(
+      containerRequirements(settings, (name) => name === 'psycopg').some((r) => r.name === 'psycopg-c'),
+      'a plain psycopg still gets its C implementation',
     );
   });
 
