@@ -221,9 +221,14 @@ const FULL_PARTS: Record<LineSetting, number> = {
   djangoVersion: 3,
 };
 
-/** The newest entry of `table` whose line is `line` or starts with `line.` ("3" -> "3.14"). */
-function newestIn(table: Record<string, string>, line: string): string | undefined {
-  const keys = Object.keys(table).filter((k) => k === line || k.startsWith(`${line}.`));
+/**
+ * The newest entry of `table` whose line is `line` or starts with `line.` ("3" -> "3.14"), among the
+ * `allowed` lines when given.
+ */
+function newestIn(table: Record<string, string>, line: string, allowed?: string[]): string | undefined {
+  const keys = Object.keys(table).filter(
+    (k) => (k === line || k.startsWith(`${line}.`)) && (!allowed || allowed.includes(k)),
+  );
   const newest = keys.sort((a, b) => compareVersions(b, a))[0];
   return newest === undefined ? undefined : table[newest];
 }
@@ -236,7 +241,7 @@ function newestIn(table: Record<string, string>, line: string): string | undefin
 export function expandLine(
   key: LineSetting,
   value: string,
-  s: { variant?: string; alpineVersion?: string; debianRelease?: string },
+  s: { variant?: string; alpineVersion?: string; debianRelease?: string; djangoVersion?: string },
 ): { value: string; note?: string } {
   if (value.split('.').length >= FULL_PARTS[key]) return { value };
   const product = PRODUCT_NAMES[key];
@@ -250,7 +255,10 @@ export function expandLine(
           ? NPM_RELEASES
           : DJANGO_RELEASES;
   const where = key === 'pythonVersion' ? ` with an image for ${base}` : '';
-  const full = newestIn(table, value);
+  // Python 3 is the newest 3.x the chosen Django runs on, when one has an image.
+  const runsDjango = key === 'pythonVersion' && s.djangoVersion ? pythonLinesFor(s.djangoVersion) : undefined;
+  const forDjango = runsDjango ? newestIn(table, value, runsDjango) : undefined;
+  const full = forDjango ?? newestIn(table, value);
   if (!full)
     return {
       value,
@@ -258,6 +266,6 @@ export function expandLine(
     };
   return {
     value: full,
-    note: `${product} ${value} → ${full} (the newest ${value} release known here${where})`,
+    note: `${product} ${value} → ${full} (the newest ${value} release known here${where}${forDjango && lineOf(forDjango) !== value ? ` that Django ${s.djangoVersion!} runs on` : ''})`,
   };
 }

@@ -98,6 +98,12 @@ describe('a release line resolves to the full version the data knows, saying whi
     assert.equal(expandLine('npmVersion', '11', alpine).value, NPM_RELEASES['11']);
   });
 
+  it('Python 3 with Django 4.2 is the newest 3.x that Django runs on (3.12), not 3.14', () => {
+    const python = expandLine('pythonVersion', '3', { ...alpine, djangoVersion: '4.2.20' });
+    assert.equal(python.value, PYTHON_IMAGES['alpine3.21']!['3.12']);
+    assert.match(python.note!, /with an image for alpine3\.21 that Django 4\.2\.20 runs on\)$/);
+  });
+
   it('a full version stays as it is, with nothing to say', () => {
     assert.deepEqual(expandLine('nodeVersion', '22.11.0', alpine), { value: '22.11.0' });
   });
