@@ -102,6 +102,21 @@ describe('the package, installed from `npm pack` the way a new user installs it'
     };
   };
 
+  /**
+   * Enter on every question of `yo py-docker` in an empty folder (the defaults), the choice questions
+   * included, until the run ends: the screen, with its scrollback, at the end.
+   */
+  const acceptEveryDefault = async (run: ReturnType<typeof terminal>): Promise<string> => {
+    await run.waitFor(/Create a starter Django \+ npm project\?/);
+    let text = '';
+    for (let i = 0; i < 60 && !/EXIT=\d+/.test(text); i += 1) {
+      run.keys('Enter');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      text = run.screen();
+    }
+    return run.waitFor(/EXIT=\d+/);
+  };
+
   /** A folder the user running `yo` owns. */
   const userFolder = (name: string): string => {
     const dir = join(work, name);
@@ -263,15 +278,7 @@ describe('the package, installed from `npm pack` the way a new user installs it'
       const dir = userFolder('terminal-run');
       const run = terminal(dir, ['py-docker']);
       try {
-        await run.waitFor(/Create a starter Django \+ npm project\?/);
-        // Enter on every question (the defaults), the choice questions included, until the run ends.
-        let text = '';
-        for (let i = 0; i < 60 && !/EXIT=\d+/.test(text); i += 1) {
-          run.keys('Enter');
-          await new Promise((resolve) => setTimeout(resolve, 300));
-          text = run.screen();
-        }
-        text = await run.waitFor(/EXIT=\d+/);
+        const text = await acceptEveryDefault(run);
         assert.match(text, /EXIT=0/);
         assert.match(text, /Base image variant alpine/);
         assert.doesNotMatch(text, /deprecated/i);
@@ -287,14 +294,7 @@ describe('the package, installed from `npm pack` the way a new user installs it'
       const dir = userFolder('terminal-end-of-life');
       const run = terminal(dir, ['py-docker', '--today', TODAY]);
       try {
-        await run.waitFor(/Create a starter Django \+ npm project\?/);
-        let text = '';
-        for (let i = 0; i < 60 && !/EXIT=\d+/.test(text); i += 1) {
-          run.keys('Enter');
-          await new Promise((resolve) => setTimeout(resolve, 300));
-          text = run.screen();
-        }
-        text = await run.waitFor(/EXIT=\d+/);
+        const text = await acceptEveryDefault(run);
         assert.match(text, /EXIT=0/);
         const lines = (pattern: RegExp): string[] => text.split('\n').filter((l) => pattern.test(l));
         // At the question, beside the default; the answered question keeps it on the screen.
