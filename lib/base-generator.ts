@@ -28,7 +28,7 @@ import {
 import { argsProblem } from './cli-args.js';
 import { heldBackPath, isHeldBackPath, ownContainerFiles } from './held-back.js';
 import { helpText, type HelpOption } from './flags-table.js';
-import { lifecycleWarnings } from './lifecycle.js';
+import { endOfLifeLines, questionNote } from './lifecycle.js';
 import { buildModel, type Model } from './model.js';
 import { checkRecords } from './records.js';
 import { acquireRunLock } from './run-lock.js';
@@ -248,6 +248,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
         detection: this.detection,
         askable,
         ask: ask ? (setting, fallback) => this.askOne(setting, fallback) : undefined,
+        tell: (note) => this.log(note),
       });
     } catch (error) {
       // A clear one-line message naming the flag or file; yeoman exits non-zero before writing.
@@ -266,6 +267,13 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
         return (error as Error).message.replace(/^[^:]+: /, '');
       }
     };
+    // A default past its end of life says so at the question; so does each such choice.
+    const note = questionNote(setting.key, String(fallback), this.today);
+    const message = note ? `${setting.prompt!} (${note})` : setting.prompt!;
+    const choice = (value: string) => {
+      const said = questionNote(setting.key, value, this.today);
+      return said ? { name: `${value} (${said.slice(value.length + 2)})`, value } : { name: value, value };
+    };
     const question =
       setting.type === 'boolean'
         ? { type: 'confirm' as const, name: 'value', message: setting.prompt!, default: fallback as boolean }
@@ -274,13 +282,13 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
               type: 'select' as const,
               name: 'value',
               message: setting.prompt!,
-              choices: [...setting.choices],
+              choices: setting.choices.map(choice),
               default: fallback,
             }
           : {
               type: 'input' as const,
               name: 'value',
-              message: setting.prompt!,
+              message,
               default: String(fallback),
               validate,
             };
@@ -354,7 +362,6 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     this.checkProjectPaths();
     const tree = new DiskTree(this.destinationRoot());
     checkDetectedPaths(this.detection, this.settings, (path) => tree.read(path));
-    if (!this.options.composed) this.warnLifecycle();
   }
 
   /**
@@ -398,15 +405,25 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
       );
   }
 
-  protected warnLifecycle(): void {
-    const today = this.options.today ? new Date(`${this.options.today}T12:00:00Z`) : new Date();
-    // Node.js runs only with an npm build: no word about its end of life otherwise.
-    const used = {
-      ...this.settings,
-      nodeVersion: this.settings.frontend === 'npm' ? this.settings.nodeVersion : '',
-    };
-    for (const warning of lifecycleWarnings(used, today))
-      this.log(`${chalk.yellow('warning')} ${warning.message}`);
+  private get today(): Date {
+    return this.options.today ? new Date(`${this.options.today}T12:00:00Z`) : new Date();
+  }
+
+  /**
+   * The end-of-life warnings of the versions this part's output uses (relevant ones only: no Node.js
+   * without an npm build), for the run's final summary: said once, by the part the user ran.
+   */
+  protected lifecycleLines(): string[] {
+    const used = settingsFor(this.part)
+      .filter((s) => !s.relevant || s.relevant(this.settings))
+      .map((s) => ({ key: s.key, flag: s.flag, value: String(this.settings[s.key]) }));
+    return endOfLifeLines(used, this.today).map((line) => `${chalk.yellow('warning')} ${line}`);
+  }
+
+  /** A part run alone ends with its end-of-life warnings (`app` puts them in its summary). */
+  end(): void {
+    if (this.options.composed || this.part === 'app') return;
+    for (const line of this.lifecycleLines()) this.log(line);
   }
 
   configuring(): void {

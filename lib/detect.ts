@@ -67,6 +67,11 @@ export interface Detection {
   pythonConstraints?: PythonConstraint[];
   djangoVersion?: Hint;
   /**
+   * What the project's own files say about the Django its images install: a lock file's or an exact
+   * pin's version, or a range; neither when it names Django bare (pip installs the newest).
+   */
+  djangoInstall?: { version?: string; spec?: string; source: string };
+  /**
    * package.json of the front-end build: at the root, beside manage.py, or in a subfolder with a
    * lockfile (project-static/, src-ui/, frontend/).
    */
@@ -389,6 +394,25 @@ function djangoHint(req: { pin?: string; spec?: string }, file: string): Hint | 
   return version ? { value: version, source: `${file} (Django${req.spec})` } : undefined;
 }
 
+/** The first Django requirement the project's files name: the version it hints at and what gets installed. */
+function noteDjango(detection: Detection, req: { pin?: string; spec?: string }, file: string): void {
+  detection.djangoInstall ??= req.pin
+    ? { version: req.pin, source: file }
+    : { ...(req.spec ? { spec: req.spec } : {}), source: file };
+  detection.djangoVersion ??= djangoHint(req, file);
+}
+
+/** The version a TOML lock file (uv.lock, poetry.lock) records for a package, if any. */
+export function lockedVersion(lock: string | undefined, name: string): string | undefined {
+  if (!lock) return undefined;
+  for (const block of lock.split(/^\[\[package\]\]\s*$/m).slice(1)) {
+    const pkg = /^name\s*=\s*"([^"]+)"/m.exec(block)?.[1];
+    if (pkg?.toLowerCase().replace(/[._]+/g, '-') !== name) continue;
+    return /^version\s*=\s*"([0-9][0-9A-Za-z.]*)"/m.exec(block)?.[1];
+  }
+  return undefined;
+}
+
 function readRequirements(tree: FileTree, file: string, detection: Detection, seen: Set<string>): void {
   if (seen.has(file)) return;
   seen.add(file);
@@ -403,9 +427,7 @@ function readRequirements(tree: FileTree, file: string, detection: Detection, se
     const req = parseRequirement(line);
     if (!req) continue;
     for (const name of providedDistributions(req)) detection.pythonPackages.add(name);
-    if (req.name === 'django' && !detection.djangoVersion) {
-      detection.djangoVersion = djangoHint(req, file);
-    }
+    if (req.name === 'django') noteDjango(detection, req, file);
   }
 }
 
@@ -472,10 +494,16 @@ function detectPyproject(tree: FileTree, detection: Detection, appDir: string): 
     const req = parseRequirement(dep);
     if (!req) continue;
     for (const name of providedDistributions(req)) detection.pythonPackages.add(name);
-    if (req.name === 'django' && !detection.djangoVersion) detection.djangoVersion = djangoHint(req, file);
+    if (req.name === 'django') noteDjango(detection, req, file);
+  }
+  const uvLock = join(dirOf(file), 'uv.lock');
+  const locked = lockedVersion(tree.read(uvLock), 'django');
+  if (locked && detection.djangoInstall) {
+    // The lock file says exactly what uv installs, whatever range pyproject.toml gives.
+    detection.djangoInstall = { version: locked, source: uvLock };
+    detection.djangoVersion = { value: locked, source: uvLock };
   }
   if (detection.pythonDeps.kind === 'none' && deps.length > 0) {
-    const uvLock = join(dirOf(file), 'uv.lock');
     detection.pythonDeps =
       tree.read(uvLock) !== undefined ? { kind: 'uv', file: uvLock } : { kind: 'pyproject', file };
   }
@@ -500,6 +528,8 @@ export function pythonSpecifier(spec: string): { value: string; lowerBound?: boo
 }
 
 const FULL_VERSION = /^v?([0-9]+\.[0-9]+\.[0-9]+)$/;
+/** An .nvmrc names a full version or a line ("22", "v20.11"): resolution takes the line's newest release. */
+const NVMRC_VERSION = /^v?([0-9]+(?:\.[0-9]+){0,2})$/;
 
 const CPYTHON = /^3\.[0-9]+(\.[0-9]+)?$/;
 
@@ -739,12 +769,12 @@ function detectNode(tree: FileTree, detection: Detection, appDir: string): void 
     string,
     unknown
   >;
-  const nvm = nvmrc ? FULL_VERSION.exec(nvmrc) : null;
+  const nvm = nvmrc ? NVMRC_VERSION.exec(nvmrc) : null;
   const engine = typeof engines.node === 'string' ? FULL_VERSION.exec(engines.node.replace(/^=/, '')) : null;
   if (nvm) detection.nodeVersion = { value: nvm[1]!, source: join(dir, '.nvmrc') };
   else if (engine) detection.nodeVersion = { value: engine[1]!, source: `${file} (engines.node)` };
   else if (nvmrc)
-    detection.notes.push(`${join(dir, '.nvmrc')}: "${nvmrc}" is not an exact version like 18.20.7; ignored`);
+    detection.notes.push(`${join(dir, '.nvmrc')}: "${nvmrc}" is not a version like 22 or 18.20.7; ignored`);
   if (manager === 'npm' && managed.version) detection.npmVersion = managed.version;
   if (typeof pkg.name === 'string' && !detection.projectName)
     detection.projectName = { value: pkg.name, source: file };

@@ -144,15 +144,56 @@ export function checkLifecycle(product: Product, version: string, today: Date): 
   const days = Math.floor((eol.getTime() - today.getTime()) / 86_400_000);
   if (days > NEAR_EOL_DAYS) return undefined;
   const past = days < 0;
-  const { recommended } = LIFECYCLES[product];
-  const alternative =
-    /^[0-9.]+$/.test(recommended) && compareVersions(recommended, cycle.cycle) <= 0
-      ? 'a newer release line'
-      : `${product} ${recommended}`;
+  const alternative = alternativeTo(product, cycle.cycle);
   const message = past
     ? `${product} ${version} reached its end of life on ${cycle.eol} and gets no security fixes; consider ${alternative}.`
     : `${product} ${version} reaches its end of life on ${cycle.eol} (in ${days} days); plan a move to ${alternative}.`;
   return { product, version, eol: cycle.eol, past, message };
+}
+
+/** What to move to from a release line: the recommended line, or "a newer release line" past it. */
+function alternativeTo(product: Product, cycle: string): string {
+  const { recommended } = LIFECYCLES[product];
+  return /^[0-9.]+$/.test(recommended) && compareVersions(recommended, cycle) <= 0
+    ? 'a newer release line'
+    : `${product} ${recommended}`;
+}
+
+/** The product whose lifecycle each version setting follows (settings not named here have none). */
+export const LIFECYCLE_OF: Readonly<Record<string, Product>> = {
+  pythonVersion: 'Python',
+  nodeVersion: 'Node.js',
+  djangoVersion: 'Django',
+  alpineVersion: 'Alpine Linux',
+  debianRelease: 'Debian',
+  postgresVersion: 'PostgreSQL',
+};
+
+/**
+ * What a question says beside a value past or near its end of life, e.g. "3.9.21: end of life since
+ * 2025-10-31; Python 3.14 is supported"; undefined for a supported value (or a setting with no
+ * lifecycle, or one newer than the data: the summary says that).
+ */
+export function questionNote(key: string, value: string, today: Date): string | undefined {
+  const product = LIFECYCLE_OF[key];
+  const warning = product ? checkLifecycle(product, value, today) : undefined;
+  const cycle = product ? cycleOf(product, value) : undefined;
+  if (!product || !warning || !cycle) return undefined;
+  const when = warning.past ? `end of life since ${warning.eol}` : `end of life on ${warning.eol}`;
+  const alternative = alternativeTo(product, cycle.cycle);
+  return `${value}: ${when}; ${alternative === 'a newer release line' ? alternative : `${alternative} is supported`}`;
+}
+
+/**
+ * The end-of-life lines of a run's summary, one per chosen version that is past, near or newer than the
+ * data, each naming the flag that changes it. `used`: the settings the run's output depends on.
+ */
+export function endOfLifeLines(used: { key: string; flag: string; value: string }[], today: Date): string[] {
+  return used.flatMap(({ key, flag, value }) => {
+    const product = LIFECYCLE_OF[key];
+    const warning = product ? checkLifecycle(product, value, today) : undefined;
+    return warning ? [`${warning.message.replace(/\.$/, '')} (--${flag})`] : [];
+  });
 }
 
 export interface LifecycleInput {

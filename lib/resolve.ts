@@ -3,7 +3,14 @@
  * Pure apart from the injected `ask` callback, so the precedence rules are unit-tested without Yeoman.
  */
 import type { Detection } from './detect.js';
-import { crossCheck, SETTINGS, type SettingDef, type SettingKey, type Settings } from './settings.js';
+import {
+  crossCheck,
+  SETTINGS,
+  settingByKey,
+  type SettingDef,
+  type SettingKey,
+  type Settings,
+} from './settings.js';
 import { lineOf, listOf, pythonFitsDjango } from './versions.js';
 
 export class SettingError extends Error {
@@ -71,6 +78,8 @@ export interface ResolveInput {
   /** Settings that may be asked (the part's own, not --yes); others fall through to detection/default. */
   askable: ReadonlySet<SettingKey>;
   ask?: (setting: SettingDef, defaultValue: Value, partial: Partial<Settings>) => Promise<unknown>;
+  /** Told at once what an answer resolved to ("Node.js 22 → 22.16.0"); it is in `notes` too. */
+  tell?: (note: string) => void;
 }
 
 /**
@@ -86,7 +95,17 @@ export async function resolveSettings(input: ResolveInput): Promise<Resolved> {
   const settings: Partial<Settings> = {};
   const origins = {} as Record<SettingKey, Origin>;
   const sources: Partial<Record<SettingKey, string>> = {};
+  const lineNotes: string[] = [];
   const set = (key: SettingKey, value: Value, origin: Origin): void => {
+    // A release line ("22", "3.13") becomes the full version it stands for, saying which.
+    // A line the data does not know is said only when the user gave it (detection names its own).
+    const expanded = settingByKey.get(key)?.expand?.(String(value), settings);
+    const changed = expanded !== undefined && expanded.value !== value;
+    if (expanded?.note && (changed || origin === 'flag' || origin === 'answer')) {
+      lineNotes.push(expanded.note);
+      if (origin === 'answer') input.tell?.(expanded.note);
+    }
+    if (changed) value = expanded.value;
     (settings as Record<string, Value>)[key] = value;
     origins[key] = origin;
   };
@@ -126,7 +145,12 @@ export async function resolveSettings(input: ResolveInput): Promise<Resolved> {
   const complete = settings as Settings;
   const conflict = crossCheck(complete, input.detection);
   if (conflict) throw new SettingError(`--${conflict.flag}`, conflict.message);
-  return { settings: complete, origins, sources, notes: versionNotes(complete, origins, sources) };
+  return {
+    settings: complete,
+    origins,
+    sources,
+    notes: [...lineNotes, ...versionNotes(complete, origins, sources)],
+  };
 }
 
 /**

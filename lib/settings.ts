@@ -5,9 +5,11 @@
  */
 import { pinSpec, type Detection, type Hint } from './detect.js';
 import { LIFECYCLES } from './lifecycle.js';
+import { satisfies } from './specifiers.js';
 import * as v from './validate.js';
 import { DEFAULT_MANAGER_VERSIONS, PACKAGE_MANAGERS, type PackageManager } from './package-manager.js';
 import {
+  expandLine,
   imageBase,
   lineOf,
   MISSION_DJANGO,
@@ -117,6 +119,8 @@ export interface SettingDef {
   prompt?: string;
   /** The setting matters only when this holds (e.g. the PostgreSQL version only with PostgreSQL on). */
   relevant?: (settings: Partial<Settings>) => boolean;
+  /** A release line given for a version ("22") as the full version it stands for, with a note saying so. */
+  expand?: (value: string, settings: Partial<Settings>) => { value: string; note?: string };
 }
 
 /** Declares a setting with its value type tied to its key. */
@@ -205,6 +209,17 @@ function hintPython(
       };
 }
 
+/**
+ * The mission's Django, unless the project's own range leaves it out (a range no known line fits, such
+ * as Django>=7): then the lowest version the range names, so the question never offers one outside it.
+ */
+function djangoDefault(d: Detection): string {
+  const spec = d.djangoInstall?.spec;
+  if (!spec || satisfies(MISSION_DJANGO, spec) !== false) return MISSION_DJANGO;
+  const named = [...spec.matchAll(/[0-9]+(?:\.[0-9]+)*/g)].map((m) => m[0]).sort(v.compareVersions);
+  return named.find((version) => satisfies(version, spec) === true) ?? MISSION_DJANGO;
+}
+
 const slugOrApp = (name: string | undefined): string => name || 'app';
 const pyIdent = (name: string): string => name.replace(/-/g, '_');
 
@@ -241,8 +256,17 @@ export const SETTINGS: readonly SettingDef[] = [
     description: 'Alpine Linux release of the alpine variant',
     parts: IMAGE_PARTS,
     default: () => '3.21',
-    validate: v.versionInRange(2, 2, '3.21', '3.18', '3.23'),
+    validate: v.versionInRange(2, 3, '3.21', '3.18', '3.23'),
+    // The images are tagged by Alpine release line (python:3.9.21-alpine3.21): a point release names it.
+    expand: (value) =>
+      value.split('.').length > 2
+        ? {
+            value: lineOf(value),
+            note: `Alpine Linux ${value} → ${lineOf(value)} (images are tagged by release line)`,
+          }
+        : { value },
     relevant: (s) => s.variant === 'alpine',
+    prompt: 'Alpine Linux release',
   }),
   def({
     key: 'debianRelease',
@@ -254,6 +278,7 @@ export const SETTINGS: readonly SettingDef[] = [
     validate: v.oneOf(DEBIAN_RELEASES),
     choices: DEBIAN_RELEASES,
     relevant: (s) => s.variant === 'slim',
+    prompt: 'Debian release',
   }),
   def({
     key: 'frontend',
@@ -285,9 +310,10 @@ export const SETTINGS: readonly SettingDef[] = [
     description:
       "Django version pinned in a scaffolded requirements.txt (the project's own pin, or startproject's header in settings.py, wins)",
     parts: ['docker', 'testing', 'verify'],
-    default: () => MISSION_DJANGO,
+    default: (_s, d) => djangoDefault(d),
     detect: (d) => d.djangoVersion,
-    validate: v.versionFrom(2, 3, MISSION_DJANGO, '3.2'),
+    validate: v.versionFrom(1, 3, MISSION_DJANGO, '3.2'),
+    expand: (value, s) => expandLine('djangoVersion', value, s),
     prompt: 'Django version',
   }),
   def({
@@ -305,7 +331,8 @@ export const SETTINGS: readonly SettingDef[] = [
         : undefined;
     },
     detect: (d, s) => projectPython(d, s),
-    validate: v.versionFrom(2, 3, MISSION_PYTHON, '3.8'),
+    validate: v.versionFrom(1, 3, MISSION_PYTHON, '3.8'),
+    expand: (value, s) => expandLine('pythonVersion', value, s),
     prompt: 'Python version',
   }),
   def({
@@ -316,7 +343,8 @@ export const SETTINGS: readonly SettingDef[] = [
     parts: ['docker', 'compose', 'devcontainer', 'verify'],
     default: () => '18.20.7',
     detect: (d) => d.nodeVersion,
-    validate: v.versionFrom(3, 3, '18.20.7', '16'),
+    validate: v.versionFrom(1, 3, '18.20.7', '16'),
+    expand: (value, s) => expandLine('nodeVersion', value, s),
     relevant: (s) => s.frontend === 'npm',
     prompt: 'Node.js version',
   }),
@@ -354,7 +382,8 @@ export const SETTINGS: readonly SettingDef[] = [
     parts: ['docker', 'devcontainer'],
     default: () => '10.8.2',
     detect: (d) => d.npmVersion,
-    validate: v.versionInRange(3, 3, '10.8.2', '8', '12'),
+    validate: v.versionInRange(1, 3, '10.8.2', '8', '12'),
+    expand: (value, s) => expandLine('npmVersion', value, s),
     relevant: (s) => s.frontend === 'npm' && s.packageManager === 'npm',
     prompt: 'npm version',
   }),
@@ -576,10 +605,11 @@ export const SETTINGS: readonly SettingDef[] = [
     key: 'postgresVersion',
     flag: 'postgres-version',
     type: 'string',
-    description: 'PostgreSQL major version',
+    description: 'PostgreSQL version: a major (17) or a minor release (17.2)',
     parts: ['compose', 'testing'],
     default: () => '17',
-    validate: v.versionInRange(1, 1, '17', '13', '18'),
+    // A major (17) or a minor release (17.2): both are tags of the postgres image.
+    validate: v.versionInRange(1, 2, '17', '13', '18'),
     relevant: (s) => s.postgres === true,
     prompt: 'PostgreSQL version',
   }),
@@ -614,7 +644,8 @@ export const SETTINGS: readonly SettingDef[] = [
     description: 'Redis version (image tag)',
     parts: ['compose', 'testing'],
     default: () => '7.4',
-    validate: v.versionInRange(2, 2, '7.4', '6.2', '8.9'),
+    // 7, 7.4 and 7.4.2 are all tags of the redis image.
+    validate: v.versionInRange(1, 3, '7.4.2', '6.2', '8.9'),
     relevant: (s) => s.redis === true,
   }),
   def({

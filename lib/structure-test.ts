@@ -64,15 +64,126 @@ export function productionCmd(m: Model): string[] {
 
 /**
  * A regular expression for a version printed on its own line. Go's regexp (the tool's) has no multiline
- * mode, so the trailing newline is matched explicitly. "4.2" accepts any 4.2.x.
+ * mode, so the trailing newline is matched explicitly. A line accepts its releases: "4.2" any 4.2.x,
+ * "4" any 4.y.z.
  */
 export function versionPattern(version: string): string {
-  const patch = version.split('.').length === 2 ? '(\\.[0-9]+)?' : '';
-  return `^${escape(version)}${patch}\\s*$`;
+  const parts = version.split('.').length;
+  const rest = parts === 1 ? '\\.[0-9]+(\\.[0-9]+)?' : parts === 2 ? '(\\.[0-9]+)?' : '';
+  return `^${escape(version)}${rest}\\s*$`;
 }
 
-export function structureTest(m: Model): StructureTest {
+/** What the Django check of the structure test expects: its name and the pattern of the version. */
+export interface VersionCheck {
+  name: string;
+  pattern: string;
+}
+
+/** A regular expression for the whole numbers from `low` on (to `high`, when there is one). */
+function numbersFrom(low: number, high?: number): string {
+  if (high !== undefined && high - low <= 20)
+    return `(${Array.from({ length: high - low + 1 }, (_v, i) => low + i).join('|')})`;
+  // Open upward: low to 9 by a digit class, then every number of two digits or more.
+  return low <= 9 ? `([${low}-9]|[1-9][0-9]+)` : '[0-9]+';
+}
+
+/**
+ * The Django the production image installs, as a check: the exact version where it is known (the
+ * project's exact pin or its lock file, or the requirements file the generator writes with
+ * --django-version), else the release lines a range allows (the same major.minor line, or a range of
+ * minors of one major, or of majors), else any Django version (the project names Django without one:
+ * pip installs the newest, which nothing here can know).
+ */
+export function djangoCheck(
+  djangoVersion: string,
+  installed: { version?: string; spec?: string; source: string } | undefined,
+): VersionCheck {
+  if (!installed) return { name: `Django ${djangoVersion}`, pattern: versionPattern(djangoVersion) };
+  if (installed.version)
+    return {
+      name: `Django ${installed.version} (${installed.source})`,
+      pattern: versionPattern(installed.version),
+    };
+  const bounds = installed.spec ? rangeBounds(installed.spec) : undefined;
+  if (!bounds)
+    return {
+      name: `Django (${installed.source} names no version it can be checked against)`,
+      pattern: '^[1-9][0-9]*\\.[0-9]+(\\.[0-9]+)?\\s*$',
+    };
+  const name = `Django${installed.spec!} (${installed.source})`;
+  const [lowMajor, lowMinor] = bounds.low;
+  const high = bounds.high;
+  if (high && high[0] === lowMajor) {
+    // One major: the minors from the lower bound to the highest below the upper one.
+    const topMinor = high[2] ? high[1] : high[1] - 1;
+    return topMinor === lowMinor
+      ? { name, pattern: versionPattern(`${lowMajor}.${lowMinor}`) }
+      : { name, pattern: `^${lowMajor}\\.${numbersFrom(lowMinor, topMinor)}(\\.[0-9]+)?\\s*$` };
+  }
+  if (high && high[0] === lowMajor + 1 && high[1] === 0 && !high[2])
+    return { name, pattern: `^${lowMajor}\\.${numbersFrom(lowMinor)}(\\.[0-9]+)?\\s*$` };
+  // Several majors, or no upper bound: the major line only.
+  const topMajor = high ? (high[1] === 0 && !high[2] ? high[0] - 1 : high[0]) : undefined;
+  return { name, pattern: `^${numbersFrom(lowMajor, topMajor)}\\.[0-9]+(\\.[0-9]+)?\\s*$` };
+}
+
+/**
+ * The lower bound (major, minor) and upper bound (major, minor, inclusive) of a PEP 440 range, from its
+ * `>=`, `>`, `~=`, `==X.*`, `<` and `<=` clauses (`!=` narrows nothing a line check sees). Undefined
+ * when a clause cannot be read or none bounds anything.
+ */
+export function rangeBounds(
+  spec: string,
+): { low: [number, number]; high?: [number, number, boolean] } | undefined {
+  let low: [number, number] | undefined;
+  let high: [number, number, boolean] | undefined;
+  const atLeast = (major: number, minor: number): void => {
+    if (!low || major > low[0] || (major === low[0] && minor > low[1])) low = [major, minor];
+  };
+  const below = (major: number, minor: number, inclusive: boolean): void => {
+    if (!high || major < high[0] || (major === high[0] && minor < high[1])) high = [major, minor, inclusive];
+  };
+  for (const clause of spec
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean)) {
+    const match = /^(~=|===|==|!=|<=|>=|<|>)\s*([0-9]+)(?:\.([0-9]+))?((?:\.[0-9]+)*)(\.\*)?$/.exec(clause);
+    if (!match) return undefined;
+    const [, op, majorText, minorText, more, wildcard] = match;
+    const major = Number(majorText);
+    const minor = Number(minorText ?? 0);
+    if (op === '!=') continue;
+    if (op === '>=' || op === '>') atLeast(major, minor);
+    else if (op === '<') below(major, minor, Boolean(more && !/^(\.0)+$/.test(more)));
+    else if (op === '<=') below(major, minor, true);
+    else if (op === '~=') {
+      atLeast(major, minor);
+      // ~=X.Y: the same X; ~=X.Y.Z: the same X.Y.
+      if (more) below(major, minor, true);
+      else below(major + 1, 0, false);
+    } else if (wildcard) {
+      atLeast(major, minor);
+      if (minorText === undefined) below(major + 1, 0, false);
+      else below(major, minor, true);
+    } else {
+      atLeast(major, minor);
+      below(major, minor, true);
+    }
+  }
+  // Only an upper bound (Django<4): from the first release on.
+  return low || high ? { low: low ?? [1, 0], high } : undefined;
+}
+
+/**
+ * `installed`: what the project's own files say its images install (Detection.djangoInstall), when the
+ * project declares its dependencies; undefined when the generator writes the Django pin itself.
+ */
+export function structureTest(
+  m: Model,
+  installed?: { version?: string; spec?: string; source: string },
+): StructureTest {
   const { s } = m;
+  const django = djangoCheck(s.djangoVersion, installed);
   // `manage.py check` needs settings that load, not services: no waiting, no migrations.
   const checkEnv = Object.entries(testEnvironment(m))
     .filter(([key, value]) => value !== '' && key !== 'WAIT_FOR' && key !== 'DJANGO_MIGRATE')
@@ -131,10 +242,10 @@ export function structureTest(m: Model): StructureTest {
         expectedOutput: [`^Python ${escape(m.pythonMinor)}\\.`],
       },
       {
-        name: `Django ${s.djangoVersion}`,
+        name: django.name,
         command: 'python',
         args: ['-c', 'import django; print(django.get_version())'],
-        expectedOutput: [versionPattern(s.djangoVersion)],
+        expectedOutput: [django.pattern],
       },
       {
         name: 'manage.py check passes',

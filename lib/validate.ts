@@ -30,6 +30,10 @@ export const version =
       parts.length > maxParts ||
       !parts.every((part) => /^(0|[1-9][0-9]{0,3})$/.test(part))
     ) {
+      const parts = example.split('.');
+      // Every version setting takes a major, a major.minor line or a full version (lib/versions.ts).
+      if (minParts === 1 && maxParts === 3)
+        return `${show(value)} is not a version; allowed: a major (${parts[0]!}), a line (${parts.slice(0, 2).join('.')}) or a full version (${example})`;
       const shape = minParts === maxParts ? `${minParts} numbers` : `${minParts} to ${maxParts} numbers`;
       return `${show(value)} is not a version; allowed: ${shape} separated by dots, e.g. ${example}`;
     }
@@ -42,7 +46,10 @@ export const versionInRange =
   (value) => {
     const shape = version(minParts, maxParts, example)(value);
     if (shape !== true) return shape;
-    if (compareVersions(value, lowest) < 0 || compareVersions(majorMinorOf(value, highest), highest) > 0) {
+    if (
+      compareVersions(value, lineOfBound(lowest, value)) < 0 ||
+      compareVersions(majorMinorOf(value, highest), highest) > 0
+    ) {
       return `${show(value)} is not supported; allowed: ${lowest} to ${highest}.x`;
     }
     return true;
@@ -57,13 +64,17 @@ export const versionFrom =
   (value) => {
     const shape = version(minParts, maxParts, example)(value);
     if (shape !== true) return shape;
-    return compareVersions(value, lowest) < 0
+    return compareVersions(value, lineOfBound(lowest, value)) < 0
       ? `${show(value)} is not supported; allowed: ${lowest} or newer, e.g. ${example}`
       : true;
   };
 
 const majorMinorOf = (value: string, like: string): string =>
   value.split('.').slice(0, like.split('.').length).join('.');
+
+/** A bound cut to the parts a release line has: "3" is checked against "3" of "3.8", not against 3.8. */
+const lineOfBound = (bound: string, value: string): string =>
+  bound.split('.').slice(0, value.split('.').length).join('.');
 
 /** Compares dotted numeric versions; missing parts count as 0. */
 export function compareVersions(a: string, b: string): number {

@@ -264,3 +264,101 @@ export function pythonForSpecs(
   }
   return undefined;
 }
+
+/**
+ * The newest release of each Node.js line known here (data checked on LIFECYCLE_CHECKED), chosen among
+ * releases that have official images for the alpine3.21 and bookworm-slim bases the defaults use. A line
+ * the table does not know stays as given (the image tag `node:<line>-...` follows that line).
+ */
+export const NODE_RELEASES: Record<string, string> = {
+  '18': '18.20.8',
+  '20': '20.19.2',
+  '22': '22.16.0',
+  '23': '23.11.1',
+  '24': '24.1.0',
+};
+
+/** The newest release of each npm major (the npm registry's own list, read on LIFECYCLE_CHECKED). */
+export const NPM_RELEASES: Record<string, string> = {
+  '8': '8.19.4',
+  '9': '9.9.4',
+  '10': '10.9.9',
+  '11': '11.21.2',
+};
+
+/**
+ * The newest patch release of each Django feature line known here (the release notes index, read on
+ * LIFECYCLE_CHECKED): the lines past their end of life are final, the supported ones move. Lines missing
+ * (newer ones) stay as given: pip reads `Django==6.0` as 6.0.0.
+ */
+export const DJANGO_RELEASES: Record<string, string> = {
+  ...DJANGO_FINAL_RELEASES,
+  '5.2': '5.2.17',
+};
+
+/** The version settings whose answers may name a release line ("22", "3.13", "5.2"). */
+export type LineSetting = 'pythonVersion' | 'nodeVersion' | 'npmVersion' | 'djangoVersion';
+
+const PRODUCT_NAMES: Record<LineSetting, string> = {
+  pythonVersion: 'Python',
+  nodeVersion: 'Node.js',
+  npmVersion: 'npm',
+  djangoVersion: 'Django',
+};
+
+/** How many numbers a full version of each has: a value with fewer names a line. */
+const FULL_PARTS: Record<LineSetting, number> = {
+  pythonVersion: 3,
+  nodeVersion: 3,
+  npmVersion: 3,
+  djangoVersion: 3,
+};
+
+/**
+ * The newest entry of `table` whose line is `line` or starts with `line.` ("3" -> "3.14"), among the
+ * `allowed` lines when given.
+ */
+function newestIn(table: Record<string, string>, line: string, allowed?: string[]): string | undefined {
+  const keys = Object.keys(table).filter(
+    (k) => (k === line || k.startsWith(`${line}.`)) && (!allowed || allowed.includes(k)),
+  );
+  const newest = keys.sort((a, b) => compareVersions(b, a))[0];
+  return newest === undefined ? undefined : table[newest];
+}
+
+/**
+ * A release line ("22", "3.13", "5.2") as the full version the images use, from the tables above and
+ * PYTHON_IMAGES (for the image base of `s`); with the note that says which. A full version, or a line
+ * the data does not know, is kept as given (`note` says so for the latter).
+ */
+export function expandLine(
+  key: LineSetting,
+  value: string,
+  s: { variant?: string; alpineVersion?: string; debianRelease?: string; djangoVersion?: string },
+): { value: string; note?: string } {
+  if (value.split('.').length >= FULL_PARTS[key]) return { value };
+  const product = PRODUCT_NAMES[key];
+  const base = imageBase(s);
+  const table =
+    key === 'pythonVersion'
+      ? (PYTHON_IMAGES[base] ?? {})
+      : key === 'nodeVersion'
+        ? NODE_RELEASES
+        : key === 'npmVersion'
+          ? NPM_RELEASES
+          : DJANGO_RELEASES;
+  const where = key === 'pythonVersion' ? ` with an image for ${base}` : '';
+  // Python 3 is the newest 3.x the chosen Django runs on, when one has an image.
+  const runsDjango = key === 'pythonVersion' && s.djangoVersion ? pythonLinesFor(s.djangoVersion) : undefined;
+  const forDjango = runsDjango ? newestIn(table, value, runsDjango) : undefined;
+  const full = forDjango ?? newestIn(table, value);
+  if (!full)
+    return {
+      value,
+      note: `${product} ${value}: no release of that line${where} is known here; kept as ${value}`,
+    };
+  return {
+    value: full,
+    note: `${product} ${value} → ${full} (the newest ${value} release known here${where}${forDjango && lineOf(forDjango) !== value ? ` that Django ${s.djangoVersion!} runs on` : ''})`,
+  };
+}

@@ -158,7 +158,7 @@ export default class AppGenerator extends PyDockerGenerator {
     return lines.length > 0 ? [...lines.map((l) => chalk.yellow(l)), ''] : [];
   }
 
-  end(): void {
+  override end(): void {
     if (this.dryRun) return;
     // What each part owns now (the records of lib/drift.ts), then the commands to run next.
     const records = (this.config.get('files') as FileRecords | undefined) ?? {};
@@ -193,6 +193,8 @@ export default class AppGenerator extends PyDockerGenerator {
         `  front end    ${this.frontEndLine()}`,
         '',
         ...(byPart.has('ci') ? firstScanSummary(newerPatches(s)) : []),
+        // Once for the whole run, whatever parts it composed.
+        ...lifecycleBlock(this.lifecycleLines()),
         'Next:',
         ...adopt,
         '  docker compose up --build                      development, with hot reload',
@@ -232,3 +234,7 @@ function firstScanSummary(patches: readonly NewerPatch[]): string[] {
     '',
   ];
 }
+
+/** The end-of-life warnings as a block of the summary (nothing when there are none). */
+const lifecycleBlock = (lines: string[]): string[] =>
+  lines.length > 0 ? ['End of life:', ...lines.map((line) => `  ${line}`), ''] : [];

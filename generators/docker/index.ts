@@ -171,7 +171,8 @@ export default class DockerGenerator extends PyDockerGenerator {
     return warnings;
   }
 
-  end(): void {
+  override end(): void {
+    super.end();
     if (this.options.composed || this.readText('docker/entrypoint.sh') !== undefined) return;
     this.log(
       `The Dockerfile runs the scripts in docker/ (entrypoint, health check): generate them with ${chalk.cyan('yo py-docker:scripts')}.`,

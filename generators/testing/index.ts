@@ -1,4 +1,6 @@
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
+import type { Detection } from '../../lib/detect.js';
+import { hashOf, type FileRecords } from '../../lib/drift.js';
 import { commentedYaml, composeYaml, testCompose, testImage, TESTS_SERVICE } from '../../lib/compose.js';
 import {
   pytestInstalled,
@@ -36,7 +38,20 @@ export default class TestingGenerator extends PyDockerGenerator {
     this.writeGenerated('docker-compose.test.yml', composeYaml(testCompose(m)));
     this.writeGenerated(
       'container-structure-test.yaml',
-      commentedYaml(structureTest(m), STRUCTURE_TEST_HEADER, []),
+      commentedYaml(structureTest(m, this.projectDjango()), STRUCTURE_TEST_HEADER, []),
     );
+  }
+
+  /**
+   * What the project's own files say its images install of Django; undefined when the file naming it is
+   * one the generator wrote and the user has not changed (the starter's, or the one written for a
+   * project without dependencies): that file follows --django-version.
+   */
+  private projectDjango(): Detection['djangoInstall'] {
+    const installed = this.detection.djangoInstall;
+    if (!installed) return undefined;
+    const record = ((this.config.get('files') as FileRecords | undefined) ?? {})[installed.source];
+    const onDisk = record ? this.readGenerated(installed.source) : undefined;
+    return onDisk !== undefined && hashOf(onDisk) === record!.hash ? undefined : installed;
   }
 }

@@ -173,7 +173,7 @@ describe('project detection over in-memory trees', () => {
     assert.equal(alias.nodeVersion, undefined);
     assert.deepEqual(alias.notes, [
       'package.json has no build script (no scripts): no assets stage, as with --frontend none; --build-script <name> runs one',
-      '.nvmrc: "lts/hydrogen" is not an exact version like 18.20.7; ignored',
+      '.nvmrc: "lts/hydrogen" is not a version like 22 or 18.20.7; ignored',
     ]);
   });
 

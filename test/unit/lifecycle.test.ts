@@ -154,20 +154,21 @@ describe(`lifecycle warnings on ${TODAY}`, () => {
     }
   });
 
-  it('`yo py-docker:env --yes --postgres-version 14` prints a warning per outdated version, with date and alternative', async () => {
-    const result = await runGenerator('env', { options: { yes: true, 'postgres-version': '14' } });
+  it('`yo py-docker:compose --yes --postgres-version 14` prints a warning per outdated version it uses, with date and alternative', async () => {
+    const result = await runGenerator('compose', { options: { yes: true, 'postgres-version': '14' } });
     const log = result.env.adapter.log as unknown as { mock: { calls: { arguments: unknown[] }[] } };
     const warnings = log.mock.calls
       .map((call) => call.arguments.map(String).join(' '))
       .filter((line) => line.includes('end of life'));
-    assert.equal(warnings.length, 5, warnings.join('\n'));
-    assert.ok(warnings.some((w) => w.includes('Python 3.9.21 reached its end of life on 2025-10-31')));
-    assert.ok(warnings.some((w) => w.includes('consider Django 5.2')));
+    // The compose files name the Alpine base, Node.js (the assets watcher) and PostgreSQL; no Python.
+    assert.equal(warnings.length, 3, warnings.join('\n'));
+    assert.ok(warnings.some((w) => w.includes('Alpine Linux 3.21 reached its end of life on 2026-11-01')));
+    assert.ok(warnings.some((w) => w.includes('consider Node.js 24')));
     assert.ok(warnings.some((w) => w.includes('PostgreSQL 14 reached its end of life on 2026-11-12')));
   });
 
   it('`--python-version 3.13.1` removes the Python warning from the run', async () => {
-    const result = await runGenerator('env', { options: { yes: true, 'python-version': '3.13.1' } });
+    const result = await runGenerator('docker', { options: { yes: true, 'python-version': '3.13.1' } });
     const log = result.env.adapter.log as unknown as { mock: { calls: { arguments: unknown[] }[] } };
     const lines = log.mock.calls.map((call) => call.arguments.map(String).join(' '));
     assert.ok(!lines.some((l) => l.includes('Python 3.')), lines.join('\n'));

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { missing } from '../support/tools.js';
+import { TODAY } from '../support/run.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -99,6 +100,21 @@ describe('the package, installed from `npm pack` the way a new user installs it'
       },
       close: () => spawnSync('tmux', ['kill-session', '-t', session]),
     };
+  };
+
+  /**
+   * Enter on every question of `yo py-docker` in an empty folder (the defaults), the choice questions
+   * included, until the run ends: the screen, with its scrollback, at the end.
+   */
+  const acceptEveryDefault = async (run: ReturnType<typeof terminal>): Promise<string> => {
+    await run.waitFor(/Create a starter Django \+ npm project\?/);
+    let text = '';
+    for (let i = 0; i < 60 && !/EXIT=\d+/.test(text); i += 1) {
+      run.keys('Enter');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      text = run.screen();
+    }
+    return run.waitFor(/EXIT=\d+/);
   };
 
   /** A folder the user running `yo` owns. */
@@ -262,21 +278,38 @@ describe('the package, installed from `npm pack` the way a new user installs it'
       const dir = userFolder('terminal-run');
       const run = terminal(dir, ['py-docker']);
       try {
-        await run.waitFor(/Create a starter Django \+ npm project\?/);
-        // Enter on every question (the defaults), the choice questions included, until the run ends.
-        let text = '';
-        for (let i = 0; i < 60 && !/EXIT=\d+/.test(text); i += 1) {
-          run.keys('Enter');
-          await new Promise((resolve) => setTimeout(resolve, 300));
-          text = run.screen();
-        }
-        text = await run.waitFor(/EXIT=\d+/);
+        const text = await acceptEveryDefault(run);
         assert.match(text, /EXIT=0/);
         assert.match(text, /Base image variant alpine/);
         assert.doesNotMatch(text, /deprecated/i);
         assert.doesNotMatch(text, /force \.yo-rc\.json/);
         assert.match(text, /Done\. Generated files by part:/);
         assert.ok(existsSync(join(dir, '.yo-rc.json')));
+      } finally {
+        run.close();
+      }
+    });
+
+    it('a new user runs `yo py-docker` in an empty folder: the end of life shows at the question and once in the summary', async () => {
+      const dir = userFolder('terminal-end-of-life');
+      const run = terminal(dir, ['py-docker', '--today', TODAY]);
+      try {
+        const text = await acceptEveryDefault(run);
+        assert.match(text, /EXIT=0/);
+        const lines = (pattern: RegExp): string[] => text.split('\n').filter((l) => pattern.test(l));
+        // At the question, beside the default; the answered question keeps it on the screen.
+        assert.equal(
+          lines(/Python version \(3\.9\.21: end of life since 2025-10-31; Python 3\.14 is supported\)/)
+            .length,
+          1,
+          text,
+        );
+        assert.equal(lines(/Alpine Linux release \(3\.21: end of life since 2026-11-01;/).length, 1, text);
+        // Once in the summary, however many parts ran; never between the questions.
+        assert.equal(lines(/^End of life:$/).length, 1, text);
+        for (const product of ['Python 3.9.21', 'Node.js 18.20.7', 'Django 4.2.20', 'Alpine Linux 3.21'])
+          assert.equal(lines(new RegExp(`${product} reached its end of life`)).length, 1, product);
+        assert.ok(text.indexOf('End of life:') > text.indexOf('Done.'), 'the warnings are in the summary');
       } finally {
         run.close();
       }

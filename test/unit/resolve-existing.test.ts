@@ -211,7 +211,8 @@ describe('a Python and a Django that do not fit together', () => {
       (error: unknown) =>
         error instanceof SettingError &&
         error.message ===
-          '--python-version: Python 3.9.21 cannot run Django 5.1 (--django-version); allowed with Django 5.1: Python 3.10, 3.11, 3.12 and 3.13',
+          // The line 5.1 stands for its newest known release (lib/versions.ts DJANGO_RELEASES).
+          '--python-version: Python 3.9.21 cannot run Django 5.1.15 (--django-version); allowed with Django 5.1: Python 3.10, 3.11, 3.12 and 3.13',
     );
   });
 

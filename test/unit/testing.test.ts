@@ -8,6 +8,7 @@ import { DockerfileParser } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { parse } from 'yaml';
 import { versionPattern } from '../../lib/structure-test.js';
+import { DJANGO_RELEASES } from '../../lib/versions.js';
 import {
   COMBINATIONS,
   composeConfigCheck,
@@ -300,8 +301,11 @@ describe('py-docker:testing', function () {
     assert.ok(python.test('Python 3.12.8\n'));
     assert.ok(!python.test('Python 3.1.2\n') && !python.test('Python 3.13.0\n'));
     const django = new RegExp(config.commandTests[1]!.expectedOutput![0]!);
-    assert.ok(django.test('5.1.4\n') && django.test('5.1\n'));
+    // The line 5.1 is pinned (and checked) as its newest known release.
+    assert.ok(django.test(`${DJANGO_RELEASES['5.1']!}\n`) && !django.test('5.1.4\n'));
     assert.ok(!django.test('5.10.1\n') && !django.test('5.2.1\n'));
+    const line = new RegExp(versionPattern('5.1'));
+    assert.ok(line.test('5.1.4\n') && line.test('5.1\n') && !line.test('5.10.1\n'));
     assert.ok(new RegExp(versionPattern('4.2.20')).test('4.2.20\n'));
     assert.ok(!new RegExp(versionPattern('4.2.20')).test('4.2.201\n'));
     const setuid = config.commandTests.find((t) => /setuid/.test(t.name))!;
