@@ -31,6 +31,7 @@ import { buildModel, type Model } from './model.js';
 import { checkRecords } from './records.js';
 import { acquireRunLock } from './run-lock.js';
 import { printable, projectPath } from './safe-fs.js';
+import { KEEP_ANSWERS_QUESTION, storedAnswers, storedAnswersText } from './stored-answers.js';
 import { commitProject } from './writer.js';
 import { checkValue, coerce, resolveSettings, SettingError, type Resolved } from './resolve.js';
 import {
@@ -150,8 +151,12 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     }
     // yeoman's own switches do nothing here (no install runs, answers are stored per setting).
     const registered = (this as unknown as { _options: Record<string, HelpOption> })._options;
-    for (const name of ['skip-cache', 'skip-install', 'force-install', 'ask-answered'])
+    for (const name of ['skip-cache', 'skip-install', 'force-install'])
       if (registered[name]) registered[name].hide = true;
+    // yeoman's --ask-answered is ours: every question again, the stored answers as defaults.
+    if (registered['ask-answered'])
+      registered['ask-answered'].description =
+        'Ask every question again, with the stored answers as defaults';
   }
 
   override usage(): string {
@@ -220,7 +225,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     }
   }
 
-  private async resolve(ask: boolean): Promise<Resolved> {
+  private async resolve(ask: boolean, askStored = false): Promise<Resolved> {
     const askable = new Set(settingsFor(this.part).map((s) => s.key));
     try {
       return await resolveSettings({
@@ -229,6 +234,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
         detection: this.detection,
         askable,
         ask: ask ? (setting, fallback) => this.askOne(setting, fallback) : undefined,
+        askStored,
       });
     } catch (error) {
       // A clear one-line message naming the flag or file; yeoman exits non-zero before writing.
@@ -267,6 +273,21 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
             };
     const answers = await this.prompt<{ value: unknown }>([question as never]);
     return answers.value;
+  }
+
+  /**
+   * Whether the stored answers are asked again: always with --ask-answered; otherwise the re-run lists
+   * them and asks whether to keep them (a first run, with none stored, asks nothing here).
+   */
+  private async changeAnswers(): Promise<boolean> {
+    if (this.options.askAnswered) return true;
+    const answers = storedAnswers(settingsFor(this.part), this.resolution);
+    if (answers.length === 0) return false;
+    this.log(storedAnswersText(answers));
+    const { keep } = await this.prompt<{ keep: boolean }>([
+      { type: 'confirm', name: 'keep', message: KEEP_ANSWERS_QUESTION, default: true },
+    ]);
+    return !keep;
   }
 
   /**
@@ -312,7 +333,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
   }
 
   async prompting(): Promise<void> {
-    if (this.interactive) this.resolution = await this.resolve(true);
+    if (this.interactive) this.resolution = await this.resolve(true, await this.changeAnswers());
     this.checkProjectPaths();
     const tree = new DiskTree(this.destinationRoot());
     checkDetectedPaths(this.detection, this.settings, (path) => tree.read(path));

@@ -244,8 +244,13 @@ describe('the package, installed from `npm pack` the way a new user installs it'
     for (const heading of ['Run:', 'Every part:', 'Part docker:', 'Part compose:', 'Part k8s:', 'Part ci:'])
       assert.ok(help.includes(`\n${heading}\n`), heading);
     assert.match(help, /^ {2}--force\s/m);
-    for (const hidden of ['--skip-cache', '--skip-install', '--force-install', '--ask-answered'])
+    for (const hidden of ['--skip-cache', '--skip-install', '--force-install'])
       assert.ok(!help.includes(hidden), `${hidden} is listed`);
+    // --ask-answered does what it says now: every question again, the stored answers as defaults.
+    assert.match(
+      help,
+      /^ {2}--ask-answered\s+Ask every question again, with the stored answers as defaults$/m,
+    );
     assert.match(help, /^Sub-generators/m);
     for (const part of ['docker', 'compose', 'k8s', 'ci', 'verify'])
       assert.match(help, new RegExp(`^ {2}yo py-docker:${part}\\b`, 'm'));
