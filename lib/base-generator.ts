@@ -32,6 +32,7 @@ import { checkRecords } from './records.js';
 import { acquireRunLock } from './run-lock.js';
 import { printable, projectPath } from './safe-fs.js';
 import { KEEP_ANSWERS_QUESTION, storedAnswers, storedAnswersText } from './stored-answers.js';
+import { dryRunSummary, noteDryRun, noteMustFix } from './summary.js';
 import { commitProject } from './writer.js';
 import { checkValue, coerce, resolveSettings, SettingError, type Resolved } from './resolve.js';
 import {
@@ -360,7 +361,11 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     }
     const dryRun = this.dryRun;
     this.commit.run = async () => {
-      if (dryRun) return;
+      // Every part has printed its diffs by now: the count is the last word of a dry run.
+      if (dryRun) {
+        this.log(`\n${dryRunSummary(this.env)}`);
+        return;
+      }
       this.changedPaths = await commitProject(this.env as never, {
         root,
         configKey: this.rootGeneratorName(),
@@ -379,6 +384,15 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
       throw new Error(
         `--assets-sources: ${JSON.stringify(missing)} is not in the project; allowed: "." or files and folders of the project that the npm build reads`,
       );
+  }
+
+  /**
+   * A problem that stops the image build or the stack: a warning now, and in the app's summary the
+   * fix is the next command instead of `docker compose up` (lib/summary.ts).
+   */
+  protected mustFix(problem: string, fix: string): void {
+    this.log(`${chalk.yellow('warning')} ${problem}`);
+    noteMustFix(this.env, { problem, fix });
   }
 
   protected warnLifecycle(): void {
@@ -516,6 +530,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
       const aside = heldBackPath(path);
       if (this.dryRun) {
         this.log(printable(createTwoFilesPatch('/dev/null', `b/${aside}`, '', content, '', '')));
+        noteDryRun(this.env, aside, 'change');
         return;
       }
       this.fs.write(this.destinationPath(aside), Buffer.from(content, encoding), {
@@ -547,17 +562,8 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
       encoding,
     });
     if (this.dryRun) {
-      if (action !== 'identical' && action !== 'keep' && action !== 'skip-deleted') {
-        const from = onDisk === undefined ? '/dev/null' : `a/${path}`;
-        // No context lines from a secrets file: they would print the user's secrets.
-        const context = opts.secrets ? 0 : 3;
-        const shown = (text: string): string => Buffer.from(text, encoding).toString('utf8');
-        this.log(
-          printable(
-            createTwoFilesPatch(from, `b/${path}`, shown(onDisk ?? ''), shown(content), '', '', { context }),
-          ),
-        );
-      }
+      if (action !== 'identical' && action !== 'keep' && action !== 'skip-deleted')
+        this.dryRunDiff(path, action, onDisk, content, { encoding, secrets: opts.secrets });
       return;
     }
     // A full st_mode (regular file | 0755): the conflicter compares it with the disk's, so a bare 0o755
@@ -605,6 +611,43 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     this.saveRecord(path, newRecord);
   }
 
+  /**
+   * What a real run would do with one file, as a diff. An edited file is never shown as if it were
+   * simply replaced: the diff is the user's version against the new one, under what the run would do
+   * (ask, keep theirs and write the new one beside it, or --force replace it).
+   */
+  private dryRunDiff(
+    path: string,
+    action: 'write' | 'overwrite' | 'ask' | 'side-by-side',
+    onDisk: string | undefined,
+    content: string,
+    opts: { encoding: BufferEncoding; secrets?: boolean },
+  ): void {
+    const shown = (text: string): string => Buffer.from(text, opts.encoding).toString('utf8');
+    // No context lines from a secrets file: they would print the user's secrets.
+    const context = opts.secrets ? 0 : 3;
+    const edited = action !== 'write';
+    const to = action === 'side-by-side' ? `b/${path}${SIDE_BY_SIDE_SUFFIX}` : `b/${path}`;
+    if (edited)
+      this.log(
+        action === 'ask'
+          ? `would ask: ${path} has your changes; a real run shows this diff and asks before replacing them`
+          : action === 'side-by-side'
+            ? `${path} has your changes; a real run keeps them and writes the new version to ${path}${SIDE_BY_SIDE_SUFFIX}:`
+            : `${path} has your changes; --force replaces them with the new version:`,
+      );
+    const from = onDisk === undefined ? '/dev/null' : `a/${path}`;
+    const [yours, next] = edited ? ['yours', 'new'] : ['', ''];
+    this.log(
+      printable(createTwoFilesPatch(from, to, shown(onDisk ?? ''), shown(content), yours, next, { context })),
+    );
+    noteDryRun(
+      this.env,
+      action === 'side-by-side' ? `${path}${SIDE_BY_SIDE_SUFFIX}` : path,
+      action === 'ask' ? 'ask' : 'change',
+    );
+  }
+
   /** A held-back copy that is now in place (the set was adopted): the copy beside it goes. */
   private dropAdoptedCopy(path: string, bytes: Buffer): void {
     const aside = this.destinationPath(heldBackPath(path));
@@ -646,12 +689,14 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
       const onDisk = existsSync(real) && statSync(real).isFile() ? readFileSync(real) : undefined;
       const action = decideRemoval(onDisk, record);
       if (this.dryRun) {
-        if (action === 'delete')
+        if (action === 'delete') {
           this.log(
             printable(
               createTwoFilesPatch(`a/${path}`, '/dev/null', onDisk?.toString('utf8') ?? '', '', '', ''),
             ),
           );
+          noteDryRun(this.env, path, 'change');
+        }
         continue;
       }
       if (action === 'keep-edited') {

@@ -9,6 +9,7 @@ import { SUB_GENERATORS } from '../../lib/parts.js';
 import { heldBackCandidates, heldBackPath, heldBackSummary } from '../../lib/held-back.js';
 import { printable } from '../../lib/safe-fs.js';
 import { SETTINGS } from '../../lib/settings.js';
+import { mustFixesOf, mustFixLines } from '../../lib/summary.js';
 import { starterContext, starterFiles, starterProblem, starterWarnings } from '../../lib/starter.js';
 
 /** Names for the detection summary where a setting's description says more than what was detected. */
@@ -79,9 +80,10 @@ export default class AppGenerator extends PyDockerGenerator {
     // Words, never internal keys: the setting's description up to its first detail, or a shorter name.
     const label = (key: string): string =>
       SUMMARY_WORDS[key] ?? (SETTINGS.find((s) => s.key === key)?.description ?? key).split(/ \(|: |; /)[0]!;
+    const shown = (value: unknown): string =>
+      typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value);
     const detected = Object.entries(sources).map(
-      ([key, source]) =>
-        `  ${label(key)}: ${String(settings[key as keyof typeof settings])} (from ${source})`,
+      ([key, source]) => `  ${label(key)}: ${shown(settings[key as keyof typeof settings])} (from ${source})`,
     );
     const found = this.detection.appDir ? [`Django project: ${this.detection.appDir.source}`] : [];
     const head =
@@ -160,11 +162,18 @@ export default class AppGenerator extends PyDockerGenerator {
     }
     const written = [...byPart].flatMap(([part, paths]) => wrapList(part.padEnd(13), paths.sort()));
     const prod = 'docker compose -f docker-compose.yml -f docker-compose.prod.yml up -d --build';
+    // Something to fix first (a missing lockfile): no "Done.", and the fix is the last word.
+    const fixes = mustFixesOf(this.env);
     // A re-run that changed nothing says so instead of listing every file again.
     const files =
       this.changedPaths?.length === 0
         ? [chalk.green('Nothing changed:') + ' every generated file is up to date.']
-        : [chalk.green('Done.') + ' Generated files by part:', ...written];
+        : [
+            fixes.length > 0
+              ? 'Generated files by part:'
+              : chalk.green('Done.') + ' Generated files by part:',
+            ...written,
+          ];
     const m = this.model;
     const s = this.settings;
     this.log(
@@ -178,13 +187,15 @@ export default class AppGenerator extends PyDockerGenerator {
         `  health       ${s.healthPath} (liveness) and ${m.readinessPath} (readiness, with the database), answered by a middleware`,
         `  front end    ${s.frontend === 'npm' ? `npm run ${s.buildScript} into ${s.assetsDir}` : 'none (no npm build script found; --frontend npm to add one)'}`,
         '',
-        'Next:',
+        fixes.length > 0 ? 'Once fixed:' : 'Next:',
         '  docker compose up --build                      development, with hot reload',
         `  ${prod}`,
         '  docker compose -f docker-compose.test.yml up --build --abort-on-container-exit --exit-code-from tests',
         '  yo py-docker:verify                            prove the setup works with your Docker',
         '  README.Docker.md                               testing, debugging and deploying',
         '',
+        ...mustFixLines(fixes).map((line) => (line.startsWith(' ') ? line : chalk.yellow(line))),
+        ...(fixes.length > 0 ? [''] : []),
       ].join('\n'),
     );
   }
