@@ -281,6 +281,8 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
    * them and asks whether to keep them (a first run, with none stored, asks nothing here).
    */
   private async changeAnswers(): Promise<boolean> {
+    // verify writes nothing: it checks the files the stored answers generated, so it offers no change.
+    if (this.part === 'verify') return false;
     if (this.options.askAnswered) return true;
     const answers = storedAnswers(settingsFor(this.part), this.resolution);
     if (answers.length === 0) return false;
