@@ -33,6 +33,8 @@ import { buildModel, type Model } from './model.js';
 import { checkRecords } from './records.js';
 import { acquireRunLock } from './run-lock.js';
 import { printable, projectPath } from './safe-fs.js';
+import { KEEP_ANSWERS_QUESTION, storedAnswers, storedAnswersText } from './stored-answers.js';
+import { dryRunSummary, noteDryRun, noteMustFix } from './summary.js';
 import { commitProject } from './writer.js';
 import { checkValue, coerce, resolveSettings, SettingError, type Resolved } from './resolve.js';
 import {
@@ -152,8 +154,12 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     }
     // yeoman's own switches do nothing here (no install runs, answers are stored per setting).
     const registered = (this as unknown as { _options: Record<string, HelpOption> })._options;
-    for (const name of ['skip-cache', 'skip-install', 'force-install', 'ask-answered'])
+    for (const name of ['skip-cache', 'skip-install', 'force-install'])
       if (registered[name]) registered[name].hide = true;
+    // yeoman's --ask-answered is ours: every question again, the stored answers as defaults.
+    if (registered['ask-answered'])
+      registered['ask-answered'].description =
+        'Ask every question again, with the stored answers as defaults';
   }
 
   override usage(): string {
@@ -239,7 +245,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     }
   }
 
-  private async resolve(ask: boolean): Promise<Resolved> {
+  private async resolve(ask: boolean, askStored = false): Promise<Resolved> {
     const askable = new Set(settingsFor(this.part).map((s) => s.key));
     try {
       return await resolveSettings({
@@ -249,6 +255,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
         askable,
         ask: ask ? (setting, fallback) => this.askOne(setting, fallback) : undefined,
         tell: (note) => this.log(note),
+        askStored,
       });
     } catch (error) {
       // A clear one-line message naming the flag or file; yeoman exits non-zero before writing.
@@ -294,6 +301,23 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
             };
     const answers = await this.prompt<{ value: unknown }>([question as never]);
     return answers.value;
+  }
+
+  /**
+   * Whether the stored answers are asked again: always with --ask-answered; otherwise the re-run lists
+   * them and asks whether to keep them (a first run, with none stored, asks nothing here).
+   */
+  private async changeAnswers(): Promise<boolean> {
+    // verify writes nothing: it checks the files the stored answers generated, so it offers no change.
+    if (this.part === 'verify') return false;
+    if (this.options.askAnswered) return true;
+    const answers = storedAnswers(settingsFor(this.part), this.resolution);
+    if (answers.length === 0) return false;
+    this.log(storedAnswersText(answers));
+    const { keep } = await this.prompt<{ keep: boolean }>([
+      { type: 'confirm', name: 'keep', message: KEEP_ANSWERS_QUESTION, default: true },
+    ]);
+    return !keep;
   }
 
   /**
@@ -358,7 +382,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
   }
 
   async prompting(): Promise<void> {
-    if (this.interactive) this.resolution = await this.resolve(true);
+    if (this.interactive) this.resolution = await this.resolve(true, await this.changeAnswers());
     this.checkProjectPaths();
     const tree = new DiskTree(this.destinationRoot());
     checkDetectedPaths(this.detection, this.settings, (path) => tree.read(path));
@@ -384,7 +408,11 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     }
     const dryRun = this.dryRun;
     this.commit.run = async () => {
-      if (dryRun) return;
+      // Every part has printed its diffs by now: the count is the last word of a dry run.
+      if (dryRun) {
+        this.log(`\n${dryRunSummary(this.env)}`);
+        return;
+      }
       this.changedPaths = await commitProject(this.env as never, {
         root,
         configKey: this.rootGeneratorName(),
@@ -424,6 +452,15 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
   end(): void {
     if (this.options.composed || this.part === 'app') return;
     for (const line of this.lifecycleLines()) this.log(line);
+  }
+
+  /**
+   * A problem that stops the image build or the stack: a warning now, and in the app's summary the
+   * fix is the next command instead of `docker compose up` (lib/summary.ts).
+   */
+  protected mustFix(problem: string, fix: string): void {
+    this.log(`${chalk.yellow('warning')} ${problem}`);
+    noteMustFix(this.env, { problem, fix });
   }
 
   configuring(): void {
@@ -550,6 +587,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
       const aside = heldBackPath(path);
       if (this.dryRun) {
         this.log(printable(createTwoFilesPatch('/dev/null', `b/${aside}`, '', content, '', '')));
+        noteDryRun(this.env, aside, 'change');
         return;
       }
       this.fs.write(this.destinationPath(aside), Buffer.from(content, encoding), {
@@ -581,17 +619,8 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
       encoding,
     });
     if (this.dryRun) {
-      if (action !== 'identical' && action !== 'keep' && action !== 'skip-deleted') {
-        const from = onDisk === undefined ? '/dev/null' : `a/${path}`;
-        // No context lines from a secrets file: they would print the user's secrets.
-        const context = opts.secrets ? 0 : 3;
-        const shown = (text: string): string => Buffer.from(text, encoding).toString('utf8');
-        this.log(
-          printable(
-            createTwoFilesPatch(from, `b/${path}`, shown(onDisk ?? ''), shown(content), '', '', { context }),
-          ),
-        );
-      }
+      if (action !== 'identical' && action !== 'keep' && action !== 'skip-deleted')
+        this.dryRunDiff(path, action, onDisk, content, { encoding, secrets: opts.secrets });
       return;
     }
     // A full st_mode (regular file | 0755): the conflicter compares it with the disk's, so a bare 0o755
@@ -641,6 +670,43 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     this.saveRecord(path, newRecord);
   }
 
+  /**
+   * What a real run would do with one file, as a diff. An edited file is never shown as if it were
+   * simply replaced: the diff is the user's version against the new one, under what the run would do
+   * (ask, keep theirs and write the new one beside it, or --force replace it).
+   */
+  private dryRunDiff(
+    path: string,
+    action: 'write' | 'overwrite' | 'ask' | 'side-by-side',
+    onDisk: string | undefined,
+    content: string,
+    opts: { encoding: BufferEncoding; secrets?: boolean },
+  ): void {
+    const shown = (text: string): string => Buffer.from(text, opts.encoding).toString('utf8');
+    // No context lines from a secrets file: they would print the user's secrets.
+    const context = opts.secrets ? 0 : 3;
+    const edited = action !== 'write';
+    const to = action === 'side-by-side' ? `b/${path}${SIDE_BY_SIDE_SUFFIX}` : `b/${path}`;
+    if (edited)
+      this.log(
+        action === 'ask'
+          ? `would ask: ${path} has your changes; a real run shows this diff and asks before replacing them`
+          : action === 'side-by-side'
+            ? `${path} has your changes; a real run keeps them and writes the new version to ${path}${SIDE_BY_SIDE_SUFFIX}:`
+            : `${path} has your changes; --force replaces them with the new version:`,
+      );
+    const from = onDisk === undefined ? '/dev/null' : `a/${path}`;
+    const [yours, next] = edited ? ['yours', 'new'] : ['', ''];
+    this.log(
+      printable(createTwoFilesPatch(from, to, shown(onDisk ?? ''), shown(content), yours, next, { context })),
+    );
+    noteDryRun(
+      this.env,
+      action === 'side-by-side' ? `${path}${SIDE_BY_SIDE_SUFFIX}` : path,
+      action === 'ask' ? 'ask' : 'change',
+    );
+  }
+
   /** A held-back copy that is now in place (the set was adopted): the copy beside it goes. */
   private dropAdoptedCopy(path: string, bytes: Buffer): void {
     const aside = this.destinationPath(heldBackPath(path));
@@ -684,12 +750,14 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
       const onDisk = existsSync(real) && statSync(real).isFile() ? readFileSync(real) : undefined;
       const action = decideRemoval(onDisk, record);
       if (this.dryRun) {
-        if (action === 'delete')
+        if (action === 'delete') {
           this.log(
             printable(
               createTwoFilesPatch(`a/${path}`, '/dev/null', onDisk?.toString('utf8') ?? '', '', '', ''),
             ),
           );
+          noteDryRun(this.env, path, 'change');
+        }
         continue;
       }
       if (action === 'keep-edited') {

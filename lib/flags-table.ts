@@ -12,6 +12,7 @@ export const FLAGS_END = '<!-- flags:end -->';
 /** Switches of every sub-generator that are not settings. */
 const SWITCHES: [string, string][] = [
   ['--yes, -y', 'Ask nothing: flags, then stored answers, then detected values, then defaults'],
+  ['--ask-answered', 'Ask every question again, with the stored answers as defaults'],
   ['--force', 'Overwrite files you edited (never `.env`)'],
   ['--dry-run', 'Print a unified diff of every change; write nothing'],
   ['--restore', 'Recreate generated files you deleted'],
@@ -86,6 +87,7 @@ export function helpText(part: string, options: HelpOption[]): string {
     '  yo py-docker --yes                   ask nothing: detected values, then defaults',
     '  yo py-docker --yes --redis --celery  with Redis and a Celery worker',
     '  yo py-docker --dry-run               show what would change; write nothing',
+    '  yo py-docker --ask-answered          change earlier answers: every question again',
     '  yo py-docker:k8s                     the Kubernetes manifests only',
     '',
   ].join('\n');

@@ -80,6 +80,8 @@ export interface ResolveInput {
   ask?: (setting: SettingDef, defaultValue: Value, partial: Partial<Settings>) => Promise<unknown>;
   /** Told at once what an answer resolved to ("Node.js 22 → 22.16.0"); it is in `notes` too. */
   tell?: (note: string) => void;
+  /** Ask the stored answers again too, each as its question's default (changing an answer later). */
+  askStored?: boolean;
 }
 
 /**
@@ -111,12 +113,20 @@ export async function resolveSettings(input: ResolveInput): Promise<Resolved> {
   };
   for (const setting of SETTINGS) {
     const { key } = setting;
+    // A question for it, when there is one and it matters with the settings resolved so far.
+    const asked = async (fallback: Value): Promise<boolean> => {
+      if (!input.ask || !setting.prompt || !input.askable.has(key)) return false;
+      if (!(setting.relevant?.(settings) ?? true)) return false;
+      set(key, checkValue(setting, await input.ask(setting, fallback, settings), setting.flag), 'answer');
+      return true;
+    };
     if (flagValues.has(key)) {
       set(key, flagValues.get(key)!, 'flag');
       continue;
     }
     if (input.stored[key] !== undefined) {
-      set(key, checkValue(setting, input.stored[key], `.yo-rc.json (generator-py-docker.${key})`), 'stored');
+      const stored = checkValue(setting, input.stored[key], `.yo-rc.json (generator-py-docker.${key})`);
+      if (!(input.askStored && (await asked(stored)))) set(key, stored, 'stored');
       continue;
     }
     // What detection could not work out stops here, only now that no flag or stored answer gave it.
@@ -134,13 +144,7 @@ export async function resolveSettings(input: ResolveInput): Promise<Resolved> {
     const fallback = setting.default(settings, input.detection);
     const reason = setting.defaultReason?.(settings, input.detection);
     if (reason) sources[key] = reason;
-    const relevant = setting.relevant?.(settings) ?? true;
-    if (input.ask && setting.prompt && relevant && input.askable.has(key)) {
-      const answer = await input.ask(setting, fallback, settings);
-      set(key, checkValue(setting, answer, setting.flag), 'answer');
-      continue;
-    }
-    set(key, fallback, 'default');
+    if (!(await asked(fallback))) set(key, fallback, 'default');
   }
   const complete = settings as Settings;
   const conflict = crossCheck(complete, input.detection);

@@ -129,6 +129,22 @@ export function engineProblem(server: string, compose: string): string | undefin
   return undefined;
 }
 
+/**
+ * Why `docker version` did not reach the engine, with what to do about it: a socket the user may not
+ * use (the docker group), an engine that is not running, or no docker command.
+ */
+export function unreachableEngine(result: CommandResult): string {
+  const reason = firstError(result);
+  const text = `${result.stderr}\n${result.stdout}`;
+  if (/permission denied/i.test(text) && /docker\.sock|daemon socket/i.test(text))
+    return `${reason}; your user may not use the Docker socket: add it to the docker group (sudo usermod -aG docker "$USER", then log out and in again) or use rootless Docker, and run yo py-docker:verify again`;
+  if (/cannot connect to the docker daemon|is the docker daemon running/i.test(text))
+    return `${reason}; start Docker (sudo systemctl start docker, or Docker Desktop) and run yo py-docker:verify again`;
+  if (result.code === 127 && /ENOENT/.test(text))
+    return 'the docker command is not installed (or not on PATH): install Docker Engine 25+ with the Compose plugin';
+  return reason;
+}
+
 /** The findings of a failed `check --deploy`: every `?: (security.W004) ...` line, else the first error. */
 export function deployIssues(result: CommandResult): string {
   const issues = `${result.stderr}\n${result.stdout}`
@@ -439,7 +455,11 @@ export async function verify(input: VerifyInput): Promise<StepResult[]> {
   };
   try {
     await step(ctx, ENGINE_STEP, async () => {
-      const server = (await must(ctx, ['version', '--format', '{{.Server.Version}}'], 30_000)).stdout.trim();
+      const version = await ctx.run('docker', ['version', '--format', '{{.Server.Version}}'], {
+        timeoutMs: 30_000,
+      });
+      if (version.code !== 0 || version.timedOut) throw new Error(unreachableEngine(version));
+      const server = version.stdout.trim();
       const compose = (await must(ctx, ['compose', 'version', '--short'], 30_000)).stdout.trim();
       const problem = engineProblem(server, compose);
       if (problem) throw new Error(problem);

@@ -12,6 +12,7 @@ import { printable } from '../../lib/safe-fs.js';
 import { readmeFacts } from '../../lib/requirements.js';
 import { wrapList } from '../../lib/text.js';
 import { SETTINGS } from '../../lib/settings.js';
+import { mustFixesOf, mustFixLines } from '../../lib/summary.js';
 import { starterContext, starterFiles, starterProblem, starterWarnings } from '../../lib/starter.js';
 import { shortRun } from '../../lib/package-manager.js';
 import { firstScanLines, newerPatches, type NewerPatch } from '../../lib/versions.js';
@@ -84,9 +85,10 @@ export default class AppGenerator extends PyDockerGenerator {
     // Words, never internal keys: the setting's description up to its first detail, or a shorter name.
     const label = (key: string): string =>
       SUMMARY_WORDS[key] ?? (SETTINGS.find((s) => s.key === key)?.description ?? key).split(/ \(|: |; /)[0]!;
+    const shown = (value: unknown): string =>
+      typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value);
     const detected = Object.entries(sources).map(
-      ([key, source]) =>
-        `  ${label(key)}: ${String(settings[key as keyof typeof settings])} (from ${source})`,
+      ([key, source]) => `  ${label(key)}: ${shown(settings[key as keyof typeof settings])} (from ${source})`,
     );
     const found = this.detection.appDir ? [`Django project: ${this.detection.appDir.source}`] : [];
     const head =
@@ -168,11 +170,18 @@ export default class AppGenerator extends PyDockerGenerator {
     }
     const written = [...byPart].flatMap(([part, paths]) => wrapList(part.padEnd(13), paths.sort()));
     const prod = 'docker compose -f docker-compose.yml -f docker-compose.prod.yml up -d --build';
+    // Something to fix first (a missing lockfile): no "Done.", and the fix is the last word.
+    const fixes = mustFixesOf(this.env);
     // A re-run that changed nothing says so instead of listing every file again.
     const files =
       this.changedPaths?.length === 0
         ? [chalk.green('Nothing changed:') + ' every generated file is up to date.']
-        : [chalk.green('Done.') + ' Generated files by part:', ...written];
+        : [
+            fixes.length > 0
+              ? 'Generated files by part:'
+              : chalk.green('Done.') + ' Generated files by part:',
+            ...written,
+          ];
     const m = this.model;
     const s = this.settings;
     const held = this.heldBackLines();
@@ -195,7 +204,7 @@ export default class AppGenerator extends PyDockerGenerator {
         ...(byPart.has('ci') ? firstScanSummary(newerPatches(s)) : []),
         // Once for the whole run, whatever parts it composed.
         ...lifecycleBlock(this.lifecycleLines()),
-        'Next:',
+        fixes.length > 0 ? 'Once fixed:' : 'Next:',
         ...adopt,
         '  docker compose up --build                      development, with hot reload',
         `  ${prod}`,
@@ -203,6 +212,8 @@ export default class AppGenerator extends PyDockerGenerator {
         '  yo py-docker:verify                            prove the setup works with your Docker',
         '  README.Docker.md                               testing, debugging and deploying',
         '',
+        ...mustFixLines(fixes).map((line) => (line.startsWith(' ') ? line : chalk.yellow(line))),
+        ...(fixes.length > 0 ? [''] : []),
       ].join('\n'),
     );
   }

@@ -21,6 +21,7 @@ import { muslWarnings } from '../../lib/system-packages.js';
 import { isIgnored, mergeLines, parseIgnore, SECRET_FILES } from '../../lib/ignore-files.js';
 import { printable } from '../../lib/safe-fs.js';
 import { TRACKED_ENV_SECRETS_FILE } from '../../lib/env-files.js';
+import type { MustFix } from '../../lib/summary.js';
 
 /** Secrets files as they are named in a project (lib/ignore-files.ts SECRET_FILES): never in an image. */
 const SECRET_PATHS = [
@@ -118,7 +119,7 @@ export default class DockerGenerator extends PyDockerGenerator {
       );
     // System libraries of the project's packages (lib/system-packages.ts), and Alpine's gaps.
     const view = dockerfileView(m, { ...inputs, pythonPackages: packages });
-    for (const warning of muslWarnings(m, packages)) this.log(`${chalk.yellow('warning')} ${warning}`);
+    for (const warning of muslWarnings(m, packages)) this.mustFix(warning, 'yo py-docker --variant slim');
     this.writeGenerated('Dockerfile', this.render('Dockerfile.ejs', { d: view }));
     // A Django app named docs/ is code, not documentation: it stays in the context.
     const needed = [
@@ -128,8 +129,7 @@ export default class DockerGenerator extends PyDockerGenerator {
     const dockerignore = mergeLines(this.readMerged('.dockerignore'), dockerignoreLines(m, needed));
     this.checkSecretsIgnored(dockerignore);
     this.writeGenerated('.dockerignore', dockerignore, { merge: true });
-    for (const warning of this.warnings(view, dockerignore))
-      this.log(`${chalk.yellow('warning')} ${warning}`);
+    for (const { problem, fix } of this.warnings(view, dockerignore)) this.mustFix(problem, fix);
   }
 
   /**
@@ -147,26 +147,31 @@ export default class DockerGenerator extends PyDockerGenerator {
   }
 
   /** Things that would make the image fail to build or start, found now rather than in `docker build`. */
-  private warnings(view: DockerfileView, dockerignore: string): string[] {
-    const warnings: string[] = [];
+  private warnings(view: DockerfileView, dockerignore: string): MustFix[] {
+    const warnings: MustFix[] = [];
     const rules = parseIgnore(dockerignore);
     const ignored = view.required.filter((path) => isIgnored(rules, path));
     if (ignored.length > 0) {
-      warnings.push(
-        `.dockerignore leaves out ${ignored.join(', ')}, which the image needs: remove the line that matches`,
-      );
+      warnings.push({
+        problem: `.dockerignore leaves out ${ignored.join(', ')}, which the image needs: remove the line that matches`,
+        fix: `remove the lines of .dockerignore that match ${ignored.join(', ')}`,
+      });
     }
     const node = this.detection.node;
     // Read now, not at detection: the starter writes its package.json in this same run.
     const manifest = view.required.find((p) => p.endsWith('package.json'));
     if (manifest && this.readText(manifest) === undefined) {
-      warnings.push(
-        `${manifest} is missing: the image builds the front-end assets with "npm ci" and "npm run ${this.settings.buildScript}"; add package.json and package-lock.json (npm install) before building, or choose --frontend none`,
-      );
+      warnings.push({
+        problem: `${manifest} is missing: the image builds the front-end assets with "npm ci" and "npm run ${this.settings.buildScript}"; add package.json and package-lock.json (npm install) before building, or choose --frontend none`,
+        fix: 'yo py-docker --frontend none     (or add package.json, then npm install)',
+      });
     } else if (manifest && node && !node.lockfile) {
-      warnings.push(
-        `${view.required.find((p) => p.endsWith('package-lock.json'))} is missing: run "npm install" once, the image runs "npm ci"`,
-      );
+      const lockfile = view.required.find((p) => p.endsWith('package-lock.json')) ?? 'package-lock.json';
+      const folder = lockfile.includes('/') ? lockfile.slice(0, lockfile.lastIndexOf('/')) : '';
+      warnings.push({
+        problem: `${lockfile} is missing: run "npm install" once, the image runs "npm ci"`,
+        fix: folder ? `(cd ${folder} && npm install)` : 'npm install',
+      });
     }
     return warnings;
   }

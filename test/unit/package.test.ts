@@ -6,7 +6,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { builtinModules } from 'node:module';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -260,8 +269,13 @@ describe('the package, installed from `npm pack` the way a new user installs it'
     for (const heading of ['Run:', 'Every part:', 'Part docker:', 'Part compose:', 'Part k8s:', 'Part ci:'])
       assert.ok(help.includes(`\n${heading}\n`), heading);
     assert.match(help, /^ {2}--force\s/m);
-    for (const hidden of ['--skip-cache', '--skip-install', '--force-install', '--ask-answered'])
+    for (const hidden of ['--skip-cache', '--skip-install', '--force-install'])
       assert.ok(!help.includes(hidden), `${hidden} is listed`);
+    // --ask-answered does what it says now: every question again, the stored answers as defaults.
+    assert.match(
+      help,
+      /^ {2}--ask-answered\s+Ask every question again, with the stored answers as defaults$/m,
+    );
     assert.match(help, /^Sub-generators/m);
     for (const part of ['docker', 'compose', 'k8s', 'ci', 'verify'])
       assert.match(help, new RegExp(`^ {2}yo py-docker:${part}\\b`, 'm'));
@@ -329,6 +343,142 @@ describe('the package, installed from `npm pack` the way a new user installs it'
         assert.match(text, /Stopped at a question; nothing was written\.\nEXIT=130/);
         assert.doesNotMatch(text, /An error occured|force closed|ExitPromptError/);
         assert.deepEqual(readdirSync(dir), []);
+      } finally {
+        run.close();
+      }
+    });
+
+    /** Every file of a folder with its bytes, to prove that an interrupted or dry run wrote nothing. */
+    const snapshot = (dir: string): Record<string, string> =>
+      Object.fromEntries(walk(dir).map((p) => [p, readFileSync(join(dir, p), 'latin1')]));
+
+    /** A folder that `yo py-docker --yes` set up (the starter), ready for a re-run on the terminal. */
+    const generated = (name: string): string => {
+      const dir = userFolder(name);
+      const first = yo(dir, ['py-docker', '--yes']);
+      assert.equal(first.status, 0, first.stdout);
+      return dir;
+    };
+
+    /**
+     * A generated folder whose docker-compose.yml the user edited, and `yo py-docker <args>` started
+     * there, past "Keep these answers?" (Enter): what the folder held before, and the terminal.
+     */
+    const editedRun = async (name: string, args: string[]) => {
+      const dir = generated(name);
+      appendFileSync(join(dir, 'docker-compose.yml'), '# my own change\n');
+      const before = snapshot(dir);
+      const run = terminal(dir, ['py-docker', ...args]);
+      try {
+        await run.waitFor(/Keep these answers\?/);
+      } catch (error) {
+        run.close();
+        throw error;
+      }
+      run.keys('Enter');
+      return { dir, before, run };
+    };
+
+    /** Enter on every question (their defaults) until the run ends; the screen then. */
+    const enterUntilExit = async (run: ReturnType<typeof terminal>): Promise<string> => {
+      for (let i = 0; i < 60 && !/EXIT=\d+/.test(run.screen()); i += 1) {
+        run.keys('Enter');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      return run.waitFor(/EXIT=\d+/);
+    };
+
+    it('a re-run of `yo py-docker` lists the stored answers in words; Enter keeps them and nothing changes', async () => {
+      const dir = generated('terminal-rerun');
+      const before = snapshot(dir);
+      const run = terminal(dir, ['py-docker']);
+      try {
+        const asked = await run.waitFor(/Keep these answers\?/);
+        assert.match(asked, /^Your answers from the last run \(\.yo-rc\.json\):$/m);
+        assert.match(asked, /^ {2}Project name: +terminal-rerun$/m);
+        assert.match(asked, /^ {2}Use PostgreSQL: +yes$/m);
+        assert.doesNotMatch(asked, /projectName|: true$/m);
+        run.keys('Enter');
+        const text = await run.waitFor(/EXIT=\d+/);
+        assert.match(text, /EXIT=0/);
+        assert.match(text, /Nothing changed: every generated file is up to date\./);
+        assert.doesNotMatch(text, /Generated files by part|force |\? Project name/);
+        assert.deepEqual(snapshot(dir), before);
+      } finally {
+        run.close();
+      }
+    });
+
+    it('a re-run answered "no" asks each question with the stored answer as its default, and a changed name reaches the files', async () => {
+      const dir = generated('terminal-change');
+      const run = terminal(dir, ['py-docker']);
+      try {
+        await run.waitFor(/Keep these answers\?/);
+        run.keys('n', 'Enter');
+        // The stored answer is the default on offer; the user types another name over it.
+        await run.waitFor(/\? Project name \(lowercase letters, digits and -\) \(terminal-change\)/);
+        run.keys('C-u', 'renamed-site', 'Enter');
+        await run.waitFor(/✔ Project name .* renamed-site/);
+        const text = await enterUntilExit(run);
+        assert.match(text, /EXIT=0/);
+        assert.match(text, /^ +force docker-compose\.yml$/m);
+        const stored = readJson<Record<string, { projectName: string }>>(join(dir, '.yo-rc.json'));
+        assert.equal(stored['generator-py-docker']!.projectName, 'renamed-site');
+        assert.match(readFileSync(join(dir, 'docker-compose.yml'), 'utf8'), /^name: renamed-site$/m);
+      } finally {
+        run.close();
+      }
+    });
+
+    it('a re-run with an edited generated file shows the diff and asks; "n" keeps the file as the user wrote it', async () => {
+      const { dir, before, run } = await editedRun('terminal-conflict', ['--redis']);
+      try {
+        const asked = await run.waitFor(/\? Overwrite docker-compose\.yml\?/);
+        assert.match(asked, /docker-compose\.yml has your changes; the new version differs:/);
+        assert.match(asked, /^-# my own change$/m);
+        run.keys('n', 'Enter');
+        const text = await run.waitFor(/EXIT=\d+/);
+        assert.match(text, /EXIT=0/);
+        assert.match(text, /^ +skip docker-compose\.yml$/m);
+        assert.equal(readFileSync(join(dir, 'docker-compose.yml'), 'latin1'), before['docker-compose.yml']);
+        assert.match(readFileSync(join(dir, 'env.development'), 'utf8'), /^REDIS_URL=/m);
+      } finally {
+        run.close();
+      }
+    });
+
+    it('Ctrl-C at the overwrite question stops with one line and exit status 130; no file, not even .yo-rc.json, changed', async () => {
+      const { dir, before, run } = await editedRun('terminal-conflict-interrupt', ['--redis']);
+      try {
+        await run.waitFor(/\? Overwrite docker-compose\.yml\?/);
+        run.keys('C-c');
+        const text = await run.waitFor(/EXIT=\d+/);
+        assert.match(text, /Stopped at a question; nothing was written\.\nEXIT=130/);
+        assert.doesNotMatch(text, /An error occured|force closed|ExitPromptError|Done\.|Nothing changed/);
+        // --redis would change many files: none of them was written, and no lock file is left.
+        assert.deepEqual(snapshot(dir), before);
+      } finally {
+        run.close();
+      }
+    });
+
+    it('`yo py-docker --dry-run` with an edited file marks it as one a real run would ask about, ends with the count, and writes nothing', async () => {
+      const { dir, before, run } = await editedRun('terminal-dry-run', ['--dry-run']);
+      try {
+        const text = await run.waitFor(/EXIT=\d+/);
+        assert.match(text, /EXIT=0/);
+        assert.match(
+          text,
+          /^would ask: docker-compose\.yml has your changes; a real run shows this diff and asks before replacing them$/m,
+        );
+        assert.match(text, /^--- a\/docker-compose\.yml\s+yours$/m);
+        assert.match(
+          text,
+          /^Dry run: 0 files would change, 1 would ask \(docker-compose\.yml: your changes, shown above\), nothing written\.\nEXIT=0/m,
+        );
+        // Not asked, not written, not summed up as a finished run.
+        assert.doesNotMatch(text, /\? Overwrite|Done\.|Nothing changed|Next:/);
+        assert.deepEqual(snapshot(dir), before);
       } finally {
         run.close();
       }

@@ -22,6 +22,7 @@ import {
   type Runner,
   type StepResult,
   type VerifyInput,
+  unreachableEngine,
 } from '../../lib/verify.js';
 
 const ok = (stdout = ''): CommandResult => ({ code: 0, stdout, stderr: '', duration: 5, timedOut: false });
@@ -101,6 +102,52 @@ describe('verify: the Docker the generated files need', () => {
       [[ENGINE_STEP, 'fail']],
     );
     assert.ok(!docker.calls.some((c) => c.includes('build') || c.includes('config') || c.includes('up')));
+  });
+});
+
+describe('verify: a Docker it cannot reach says what to do', () => {
+  const failed = (stderr: string, code = 1): CommandResult => ({
+    code,
+    stdout: '',
+    stderr,
+    duration: 5,
+    timedOut: false,
+  });
+  const SOCKET_DENIED =
+    'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get "http://%2Fvar%2Frun%2Fdocker.sock/v1.50/version": dial unix /var/run/docker.sock: connect: permission denied';
+
+  it('a user outside the docker group is told to join it (or use rootless Docker)', () => {
+    const hint = unreachableEngine(failed(SOCKET_DENIED));
+    assert.ok(hint.startsWith('permission denied while trying to connect'), hint);
+    assert.match(
+      hint,
+      /add it to the docker group \(sudo usermod -aG docker "\$USER", then log out and in again\)/,
+    );
+  });
+
+  it('an engine that is not running is to be started; no docker command is to be installed', () => {
+    const stopped = unreachableEngine(
+      failed(
+        'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+      ),
+    );
+    assert.match(stopped, /start Docker \(sudo systemctl start docker, or Docker Desktop\)/);
+    assert.doesNotMatch(stopped, /docker group/);
+    assert.match(unreachableEngine(failed('spawn docker ENOENT', 127)), /docker command is not installed/);
+    // Anything else: the error itself, without a guess.
+    assert.equal(unreachableEngine(failed('Error: something else')), 'Error: something else');
+  });
+
+  it('the engine step fails with the hint, before anything else runs', async () => {
+    const docker = fakeDocker();
+    const run: Runner = async (command, args, opts) =>
+      args[0] === 'version' ? failed(SOCKET_DENIED) : docker.run(command, args, opts);
+    const results = await runVerify(run);
+    assert.deepEqual(
+      results.map((r) => [r.name, r.status]),
+      [[ENGINE_STEP, 'fail']],
+    );
+    assert.match(results[0]!.detail, /docker group/);
   });
 });
 
