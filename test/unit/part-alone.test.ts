@@ -64,6 +64,6 @@ describe('a part run alone, in a folder with no project', () => {
       options: { yes: true, 'settings-module': 'shop.settings' },
       alone: true,
     });
-    result.assertFileContent('k8s/base/configmap.yaml', /PROJECT_SETTINGS_MODULE: shop\.settings/);
+    result.assertFileContent('k8s/base/kustomization.yaml', /- PROJECT_SETTINGS_MODULE=shop\.settings$/m);
   });
 });
