@@ -356,6 +356,16 @@ export function shellcheckAnswer(r: ToolRun): ShellcheckIssue[] | string {
   return list;
 }
 
+/**
+ * Why a run did not give an answer: a spawn error, or a signal. A tool that exited before it read all
+ * of its input (EPIPE while the script was written) did run: its exit code and output still answer.
+ */
+function spawnFailure(run: ReturnType<typeof spawnSync>): string | undefined {
+  const epipe = (run.error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
+  if (run.error && !(epipe && run.status !== null)) return run.error.message;
+  return run.signal ? `killed by ${run.signal}` : undefined;
+}
+
 /** shellcheck over each run: script, as GitHub runs it (bash -e). */
 export function shellcheckFindings(src: string, shellcheck: string): Finding[] {
   const findings: Finding[] = [];
@@ -369,7 +379,7 @@ export function shellcheckFindings(src: string, shellcheck: string): Finding[] {
       code: run.status,
       stdout: run.stdout ?? '',
       stderr: run.stderr ?? '',
-      ...(run.error ? { error: run.error.message } : run.signal ? { error: `killed by ${run.signal}` } : {}),
+      ...(spawnFailure(run) ? { error: spawnFailure(run) } : {}),
     });
     if (typeof answer === 'string') {
       findings.push({ rule: 'shellcheck:did-not-run', message: `${label}: ${answer}` });
