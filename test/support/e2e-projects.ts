@@ -51,6 +51,34 @@ export async function startproject(mode: E2eMode, dir: string): Promise<void> {
 /** What the tutorial's home page shows (the e2e suite looks for it). */
 export const TUTORIAL_MARKER = 'Local Library Home';
 
+/**
+ * The manage.py of a hand-made or cookiecutter-style project: sets the settings module and, for a code
+ * folder (src/), puts it on sys.path first, as many projects do.
+ */
+function managePy(settingsModule: string, codeFolder?: string): string {
+  const path = codeFolder
+    ? [
+        'from pathlib import Path',
+        '',
+        'BASE_DIR = Path(__file__).resolve().parent',
+        `sys.path.insert(0, str(BASE_DIR / "${codeFolder}"))`,
+      ]
+    : [];
+  return [
+    '#!/usr/bin/env python',
+    'import os',
+    'import sys',
+    ...path,
+    '',
+    'if __name__ == "__main__":',
+    `    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "${settingsModule}")`,
+    '    from django.core.management import execute_from_command_line',
+    '',
+    '    execute_from_command_line(sys.argv)',
+    '',
+  ].join('\n');
+}
+
 /** (b) A tutorial-style flat project: locallibrary.settings and a catalog app with a model. */
 export function tutorialProject(mode: Pick<E2eMode, 'versions'>, dir: string): void {
   write(dir, {
@@ -337,20 +365,7 @@ export const SRC_MARKER = 'shop under src';
 export function srcLayoutProject(mode: Pick<E2eMode, 'versions'>, dir: string): void {
   write(dir, {
     'requirements.txt': `Django==${mode.versions.django}\ngunicorn==${mode.versions.gunicorn}\npsycopg==${mode.versions.psycopg}\n`,
-    'manage.py': `#!/usr/bin/env python
-import os
-import sys
-from pathlib import Path
-
-BASE_DIR = Path(__file__).resolve().parent
-sys.path.insert(0, str(BASE_DIR / "src"))
-
-if __name__ == "__main__":
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
-    from django.core.management import execute_from_command_line
-
-    execute_from_command_line(sys.argv)
-`,
+    'manage.py': managePy('shop.settings', 'src'),
     'src/shop/__init__.py': '',
     'src/shop/settings.py': `from pathlib import Path
 
@@ -455,16 +470,7 @@ dev = ["pytest==${mode.versions.pytest}", "pytest-django==${mode.versions.pytest
 [tool.pytest.ini_options]
 DJANGO_SETTINGS_MODULE = "config.settings.dev"
 `,
-    'manage.py': `#!/usr/bin/env python
-import os
-import sys
-
-if __name__ == "__main__":
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    from django.core.management import execute_from_command_line
-
-    execute_from_command_line(sys.argv)
-`,
+    'manage.py': managePy('config.settings.dev'),
     'config/__init__.py': '',
     'config/settings/__init__.py': '',
     'config/settings/base.py': `from pathlib import Path
@@ -588,16 +594,7 @@ export const ASGI_MARKER = 'served over ASGI';
 export function asgiOnlyProject(mode: Pick<E2eMode, 'versions'>, dir: string): void {
   write(dir, {
     'requirements.txt': `Django==${mode.versions.django}\npsycopg==${mode.versions.psycopg}\n`,
-    'manage.py': `#!/usr/bin/env python
-import os
-import sys
-
-if __name__ == "__main__":
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "live.settings")
-    from django.core.management import execute_from_command_line
-
-    execute_from_command_line(sys.argv)
-`,
+    'manage.py': managePy('live.settings'),
     'live/__init__.py': '',
     'live/settings.py': `from pathlib import Path
 
@@ -665,16 +662,7 @@ export const YARN_MARKER = 'portal with its front end in project-static';
 export async function yarnSubfolderProject(mode: E2eMode, dir: string): Promise<void> {
   write(dir, {
     'requirements.txt': `Django==${mode.versions.django}\ngunicorn==${mode.versions.gunicorn}\npsycopg==${mode.versions.psycopg}\n`,
-    'manage.py': `#!/usr/bin/env python
-import os
-import sys
-
-if __name__ == "__main__":
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    from django.core.management import execute_from_command_line
-
-    execute_from_command_line(sys.argv)
-`,
+    'manage.py': managePy('portal.settings'),
     'portal/__init__.py': '',
     'portal/settings.py': `from pathlib import Path
 
