@@ -81,8 +81,9 @@ export interface BackingService {
    * the app waits for it healthy, it sits on the internal network and Kubernetes lets the app reach it.
    */
   server?: {
-    /** Compose service name. */
+    /** Compose service name, and what README.Docker.md calls it. */
     name: (m: Model) => string;
+    label: string;
     image: (s: Settings) => string;
     port: number;
     /** Port the production app connects to (from the env catalogue), for the Kubernetes egress policy. */

@@ -64,6 +64,7 @@ export const postgres: BackingService = {
   settingsKeys: ['postgres', 'postgresVersion'],
   enabled: (s) => s.postgres,
   server: {
+    label: 'PostgreSQL',
     name: (m) => m.services.db,
     image: (s) => `postgres:${s.postgresVersion}-alpine`,
     port: PORT,

@@ -29,6 +29,7 @@ export const redis: BackingService = {
   settingsKeys: ['redis', 'redisVersion'],
   enabled: (s) => s.redis,
   server: {
+    label: 'Redis',
     name: (m) => m.services.redis,
     image: (s) => `redis:${s.redisVersion}-alpine`,
     port: PORT,
