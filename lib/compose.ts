@@ -402,7 +402,13 @@ export function prodCompose(m: Model): ComposeDoc {
     // Only in this file: it reads the secrets file (when there is one) itself.
     env_file: [...secretsEnvFile(m), ...prodEnv],
     environment: { ...appEnvironment(m), DJANGO_MIGRATE: 'false' },
-    ...withDeps(s.postgres ? { [svc.db]: healthy } : {}),
+    ...withDeps(
+      Object.fromEntries(
+        enabledServers(m)
+          .filter((service) => service.server.migrations)
+          .map((service) => [service.server.name(m), healthy]),
+      ),
+    ),
     healthcheck: { disable: true },
     restart: 'no',
     ...hardening(m),

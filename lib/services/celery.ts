@@ -87,5 +87,7 @@ export const celery: BackingService = {
     },
   ],
   requirements: () => ['celery'],
+  // The development worker and beat restart on code changes (watchfiles, lib/commands.ts reloading).
+  devRequirements: () => ['watchfiles'],
   readmeCompose: (m) => `, \`${m.services.worker}\` and \`${m.services.beat}\` (Celery, the same image)`,
 };

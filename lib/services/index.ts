@@ -86,6 +86,8 @@ export interface BackingService {
     label: string;
     image: (s: Settings) => string;
     port: number;
+    /** The migrations need it: compose's one-shot migrate service waits for it too. */
+    migrations?: boolean;
     /** Port the production app connects to (from the env catalogue), for the Kubernetes egress policy. */
     productionPort: (m: Model) => number;
   };
@@ -109,8 +111,11 @@ export interface BackingService {
   devServices?: (m: Model) => string[];
   /** VS Code settings the dev container adds. */
   editorSettings?: (m: Model, nodeDir: string) => Record<string, unknown>;
-  /** Pinned runtime requirements the starter project gets. */
+  /** Pinned runtime requirements the starter project gets, and the container (when they differ). */
   requirements?: (s: Settings) => PinnedPackage[];
+  containerRequirements?: (s: Settings) => PinnedPackage[];
+  /** What the development image adds for the service. */
+  devRequirements?: (s: Settings) => PinnedPackage[];
   /** README.Docker.md: what the base compose file runs for the service. */
   readmeCompose?: (m: Model) => string;
 }

@@ -4,10 +4,15 @@
  */
 import { same, secretPlaceholder, type EnvVar } from '../env-values.js';
 import type { Model } from '../model.js';
-import { postgresDriver } from '../requirements.js';
 import type { BackingService, ComposeKit } from './index.js';
 
 const PORT = 5432;
+
+/** The PostgreSQL driver a Django release speaks: psycopg (3) from Django 4.2, psycopg2 before. */
+export function postgresDriver(djangoVersion: string): 'psycopg' | 'psycopg2-binary' {
+  const [major = 0, minor = 0] = djangoVersion.split('.').map(Number);
+  return major > 4 || (major === 4 && minor >= 2) ? 'psycopg' : 'psycopg2-binary';
+}
 const PG_DATA = '/var/lib/postgresql/data';
 
 function postgresEnv(m: Model): EnvVar[] {
@@ -68,6 +73,7 @@ export const postgres: BackingService = {
     name: (m) => m.services.db,
     image: (s) => `postgres:${s.postgresVersion}-alpine`,
     port: PORT,
+    migrations: true,
     productionPort: (m) => Number(postgresEnv(m).find((v) => v.name === 'POSTGRES_PORT')!.values.production),
   },
   env: postgresEnv,
@@ -119,6 +125,11 @@ export const postgres: BackingService = {
   },
   devServices: (m) => [m.services.db],
   requirements: (s) => [postgresDriver(s.djangoVersion)],
+  // On Alpine (musl) pure-Python psycopg cannot find libpq: the C implementation, built against it.
+  containerRequirements: (s) => {
+    const driver = postgresDriver(s.djangoVersion);
+    return s.variant === 'alpine' && driver === 'psycopg' ? [driver, 'psycopg-c'] : [driver];
+  },
   readmeCompose: (m) =>
     `, \`${m.services.db}\` (PostgreSQL ${m.s.postgresVersion}, named volume, \`pg_isready\` health check)`,
 };

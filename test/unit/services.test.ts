@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { baseCompose, composeYaml, overrideCompose, prodCompose, testCompose } from '../../lib/compose.js';
 import { emptyDetection } from '../../lib/detect-empty.js';
 import { devContainer } from '../../lib/devcontainer.js';
-import { renderEnvFile } from '../../lib/env-files.js';
+import { localEnvValues, renderEnvFile } from '../../lib/env-files.js';
 import { configData, k8sFiles, networkPolicy } from '../../lib/k8s.js';
 import { buildModel, type Model } from '../../lib/model.js';
 import { resolveSettings } from '../../lib/resolve.js';
@@ -141,6 +141,11 @@ describe('backing services as modules (lib/services/)', function () {
     assert.deepEqual(prod.services.mail.cap_drop, ['ALL'], 'a backing server gets the production hardening');
     const test = parse(composeYaml(testCompose(m)));
     assert.deepEqual(test.services.tests.depends_on.mail, { condition: 'service_healthy' });
+    assert.deepEqual(
+      Object.keys(prod.services.migrate.depends_on),
+      ['db'],
+      'migrate waits only for the database',
+    );
   });
 
   it('one more module in the list: its variables reach the env files with their per-environment values', () => {
@@ -150,6 +155,13 @@ describe('backing services as modules (lib/services/)', function () {
     assert.match(renderEnvFile(m, 'production'), /^EMAIL_HOST=smtp\.example\.test$/m);
     assert.doesNotMatch(renderEnvFile(m, 'production'), /^EMAIL_HOST_PASSWORD=/m, 'a secret stays out');
     assert.match(renderEnvFile(m, 'example'), /^EMAIL_HOST_PASSWORD=/m);
+    const local = localEnvValues(m, (n) => Buffer.alloc(n, 7), { uid: 1000, gid: 1000 });
+    assert.equal(
+      local.EMAIL_HOST_PASSWORD,
+      Buffer.alloc(24, 7).toString('base64url'),
+      'its secret gets a local value',
+    );
+    assert.equal(typeof local.POSTGRES_PASSWORD, 'string');
   });
 
   it('one more module in the list: Kubernetes lets the app reach it and configures it', () => {
