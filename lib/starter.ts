@@ -10,7 +10,7 @@ import { buildModel, type Model } from './model.js';
 import { STARTER_FRONTEND, type Settings } from './settings.js';
 import { compareVersions } from './validate.js';
 import { pinned, type Requirement } from './requirements.js';
-import { SERVICES, type BackingService } from './services/index.js';
+import { enabledServices, SERVICES, type BackingService } from './services/index.js';
 export type { Requirement } from './requirements.js';
 
 export { REQUIREMENT_PINS } from './requirements.js';
@@ -300,7 +300,10 @@ export function starterFiles(m: Model): StarterFile[] {
     { path: modulePath(`${pkg}.tests`), template: 'tests.py.ejs' },
     { path: app(`${pkg}/templates/home.html`), template: 'home.html.ejs' },
   );
-  if (s.celery) files.push({ path: modulePath(`${pkg}.celery`), template: 'celery.py.ejs' });
+  for (const service of enabledServices(m)) {
+    for (const own of service.starterModules?.(pkg) ?? [])
+      files.push({ path: modulePath(own.module), template: own.template });
+  }
   files.push(
     { path: s.requirementsFile, template: 'requirements.txt.ejs' },
     ...(s.devRequirementsFile === 'none'

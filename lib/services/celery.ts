@@ -87,6 +87,8 @@ export const celery: BackingService = {
     },
   ],
   requirements: () => ['celery'],
+  // The Celery app the worker and beat load (`celery -A <pkg>`).
+  starterModules: (pkg) => [{ module: `${pkg}.celery`, template: 'celery.py.ejs' }],
   // The development worker and beat restart on code changes (watchfiles, lib/commands.ts reloading).
   devRequirements: () => ['watchfiles'],
   readmeCompose: (m) => `, \`${m.services.worker}\` and \`${m.services.beat}\` (Celery, the same image)`,

@@ -114,6 +114,8 @@ export interface BackingService {
   /** Pinned runtime requirements the starter project gets, and the container (when they differ). */
   requirements?: (s: Settings) => PinnedPackage[];
   containerRequirements?: (s: Settings) => PinnedPackage[];
+  /** Python modules of the starter project (in the settings' package `pkg`), from templates of app. */
+  starterModules?: (pkg: string) => { module: string; template: string }[];
   /** What the development image adds for the service. */
   devRequirements?: (s: Settings) => PinnedPackage[];
   /** README.Docker.md: what the base compose file runs for the service. */

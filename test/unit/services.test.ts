@@ -9,7 +9,7 @@ import { buildModel, type Model } from '../../lib/model.js';
 import { resolveSettings } from '../../lib/resolve.js';
 import { enabledServices, serverEndpoints, SERVICES, type BackingService } from '../../lib/services/index.js';
 import { SETTINGS, type Settings } from '../../lib/settings.js';
-import { starterRequirements } from '../../lib/starter.js';
+import { starterFiles, starterRequirements } from '../../lib/starter.js';
 
 /** The settings a run with these flags resolves to (the generator's own resolution, no detection). */
 async function settingsFor(options: Record<string, unknown>): Promise<Settings> {
@@ -73,6 +73,7 @@ const mailpit: BackingService = {
   devServices: () => ['mail'],
   editorSettings: () => ({ 'mailpit.url': `http://localhost:${MAIL_UI_PORT}` }),
   requirements: () => ['redis'],
+  starterModules: (pkg) => [{ module: `${pkg}.mail`, template: 'mail.py.ejs' }],
 };
 
 const OVERRIDE = { nodeDir: '.', watchScript: 'watch' };
@@ -183,6 +184,8 @@ describe('backing services as modules (lib/services/)', function () {
       starterRequirements(s, [...SERVICES, mailpit]).map((r) => r.name),
       [...starterRequirements(s).map((r) => r.name), 'redis'],
     );
+    const mail = starterFiles(m).find((f) => f.template === 'mail.py.ejs');
+    assert.equal(mail?.path, `${m.pythonPackage}/mail.py`);
   });
 
   it('a module whose settings leave it off changes no byte of any file', async () => {
