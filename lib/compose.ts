@@ -168,7 +168,7 @@ const healthy = { condition: 'service_healthy' as const };
 
 /** The backing servers the app waits for (healthy), per the chosen services. */
 function backingDependencies(m: Model): Record<string, { condition: Condition }> {
-  return Object.fromEntries(enabledServers(m).map((service) => [service.server.name(m), healthy]));
+  return Object.fromEntries(enabledServers(m).map((service) => [service.server.name, healthy]));
 }
 
 const withDeps = (deps: Record<string, { condition: Condition }>): Pick<Service, 'depends_on'> =>
@@ -406,7 +406,7 @@ export function prodCompose(m: Model): ComposeDoc {
       Object.fromEntries(
         enabledServers(m)
           .filter((service) => service.server.migrations)
-          .map((service) => [service.server.name(m), healthy]),
+          .map((service) => [service.server.name, healthy]),
       ),
     ),
     healthcheck: { disable: true },
@@ -449,7 +449,7 @@ export function prodCompose(m: Model): ComposeDoc {
     security_opt: ['no-new-privileges:true'],
     deploy: { resources: { limits: { memory: composeMemory(s.memoryLimit), pids: 256 } } },
   };
-  const servers = enabledServers(m).map((service) => service.server.name(m));
+  const servers = enabledServers(m).map((service) => service.server.name);
   for (const name of servers) services[name] = backing;
   if (servers.length > 0) {
     comments.push({

@@ -97,7 +97,7 @@ export function envCatalog(m: Model): EnvVar[] {
   }
   // Compose only: the backing servers, which Kubernetes reaches through its own Services.
   const local = enabledServers(m)
-    .map((service) => `${service.server.name(m)}:${service.server.port}`)
+    .map((service) => `${service.server.name}:${service.server.port}`)
     .join(',');
   vars.push({
     name: 'WAIT_FOR',

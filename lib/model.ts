@@ -5,8 +5,11 @@
  */
 import type { Settings } from './settings.js';
 import { SERVICES, type BackingService } from './services/index.js';
+import { SERVICE_NAMES } from './services/names.js';
 import { postgres } from './services/postgres.js';
 import { redis } from './services/redis.js';
+
+export { SERVICE_NAMES } from './services/names.js';
 
 /** Port debugpy listens on in the development container when you start it (README.Docker.md shows how). */
 export const DEBUG_PORT = 5678;
@@ -142,15 +145,7 @@ export function buildModel(
     uid: s.appUid,
     gid: s.appUid,
     user: 'app',
-    services: {
-      web: 'web',
-      db: 'db',
-      redis: 'redis',
-      worker: 'worker',
-      beat: 'beat',
-      migrate: 'migrate',
-      assets: 'assets',
-    },
+    services: SERVICE_NAMES,
     localImage: s.projectName,
     healthHost: 'localhost',
     readinessPath: readinessPathOf(s.healthPath),

@@ -12,6 +12,7 @@ import type { PinnedPackage } from '../requirements.js';
 import type { Settings } from '../settings.js';
 import { assets } from './assets.js';
 import { celery } from './celery.js';
+import { SERVICE_NAMES } from './names.js';
 import { postgres } from './postgres.js';
 import { redis } from './redis.js';
 
@@ -82,7 +83,7 @@ export interface BackingService {
    */
   server?: {
     /** Compose service name, and what README.Docker.md calls it. */
-    name: (m: Model) => string;
+    name: string;
     label: string;
     image: (s: Settings) => string;
     port: number;
@@ -144,11 +145,32 @@ export interface ServerEndpoint {
   image: string;
 }
 
-export function serverEndpoints(m: Model): ServerEndpoint[] {
-  return enabledServers(m).map((svc) => ({
-    id: svc.id,
-    name: svc.server.name(m),
-    port: svc.server.port,
-    image: svc.server.image(m.s),
-  }));
+export const serverEndpoints = (m: Model): ServerEndpoint[] => serversFor(m.s, m.backing);
+
+/**
+ * For the validation layer, from the settings alone: the backing servers' compose names, ports and
+ * images (in compose order), and the compose services of the app image each service adds.
+ */
+export function serversFor(
+  s: Partial<Settings>,
+  services: readonly BackingService[] = SERVICES,
+): ServerEndpoint[] {
+  return services
+    .filter((svc) => svc.enabled(s as Settings) && svc.server)
+    .map((svc) => ({
+      id: svc.id,
+      name: svc.server!.name,
+      port: svc.server!.port,
+      image: svc.server!.image(s as Settings),
+    }));
+}
+
+export function appWorkloadsFor(
+  s: Partial<Settings>,
+  services: readonly BackingService[] = SERVICES,
+): string[] {
+  return services
+    .filter((svc) => svc.enabled(s as Settings))
+    .flatMap((svc) => svc.workloads ?? [])
+    .map((w) => SERVICE_NAMES[w.component]);
 }

@@ -4,6 +4,7 @@
  */
 import { same, secretPlaceholder, type EnvVar } from '../env-values.js';
 import type { Model } from '../model.js';
+import { SERVICE_NAMES } from './names.js';
 import type { BackingService, ComposeKit } from './index.js';
 
 const PORT = 5432;
@@ -70,7 +71,7 @@ export const postgres: BackingService = {
   enabled: (s) => s.postgres,
   server: {
     label: 'PostgreSQL',
-    name: (m) => m.services.db,
+    name: SERVICE_NAMES.db,
     image: (s) => `postgres:${s.postgresVersion}-alpine`,
     port: PORT,
     migrations: true,

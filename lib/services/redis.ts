@@ -1,6 +1,7 @@
 /** Redis: the cache (and the Celery broker), a compose service with a health check, and REDIS_URL. */
 import type { EnvVar } from '../env-values.js';
 import type { Model } from '../model.js';
+import { SERVICE_NAMES } from './names.js';
 import type { BackingService, ComposeKit } from './index.js';
 
 const PORT = 6379;
@@ -30,7 +31,7 @@ export const redis: BackingService = {
   enabled: (s) => s.redis,
   server: {
     label: 'Redis',
-    name: (m) => m.services.redis,
+    name: SERVICE_NAMES.redis,
     image: (s) => `redis:${s.redisVersion}-alpine`,
     port: PORT,
     productionPort: (m) => Number(new URL(redisUrls(m, 0).production).port),

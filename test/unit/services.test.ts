@@ -7,7 +7,14 @@ import { localEnvValues, renderEnvFile } from '../../lib/env-files.js';
 import { configData, k8sFiles, networkPolicy } from '../../lib/k8s.js';
 import { buildModel, type Model } from '../../lib/model.js';
 import { resolveSettings } from '../../lib/resolve.js';
-import { enabledServices, serverEndpoints, SERVICES, type BackingService } from '../../lib/services/index.js';
+import {
+  appWorkloadsFor,
+  enabledServices,
+  serverEndpoints,
+  serversFor,
+  SERVICES,
+  type BackingService,
+} from '../../lib/services/index.js';
 import { SETTINGS, type Settings } from '../../lib/settings.js';
 import { starterFiles, starterRequirements } from '../../lib/starter.js';
 
@@ -33,7 +40,7 @@ const mailpit: BackingService = {
   enabled: (s) => s.redis,
   server: {
     label: 'Mailpit',
-    name: () => 'mail',
+    name: 'mail',
     image: () => 'axllent/mailpit:v1.21',
     port: MAIL_PORT,
     productionPort: () => 587,
@@ -124,6 +131,13 @@ describe('backing services as modules (lib/services/)', function () {
       { id: 'redis', name: 'redis', port: 6379, image: m.redisImage },
       { id: 'mailpit', name: 'mail', port: MAIL_PORT, image: 'axllent/mailpit:v1.21' },
     ]);
+    assert.deepEqual(
+      serversFor(s).map((x) => `${x.name}:${x.port}`),
+      ['db:5432', 'redis:6379'],
+    );
+    assert.deepEqual(serversFor({ postgres: false, redis: false }), []);
+    assert.deepEqual(appWorkloadsFor(s), ['worker', 'beat']);
+    assert.deepEqual(appWorkloadsFor({ celery: false }), []);
   });
 
   it('one more module in the list: the fake mail service shows up in compose as its module declares', () => {
