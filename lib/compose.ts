@@ -4,20 +4,11 @@
  * docker-compose.test.yml (the test run, owned by the testing part). Every value comes from the model,
  * the settings or the env catalogue; `composeYaml` serializes with short comments for the reader.
  */
-import { celeryBeatArgs, celeryWorkerArgs, reloading } from './commands.js';
 import { envCatalog, type Environment } from './env-vars.js';
 import { DEBUG_PORT, type Model } from './model.js';
+import { enabledServers, enabledServices, type ComposeKit, type ComposePart } from './services/index.js';
 import { cpuToMilli, memoryToBytes } from './settings.js';
 import { toYaml, type KeyComment } from './yaml.js';
-import {
-  COREPACK_VERSION,
-  INSTALLED_LOCKFILE,
-  installCommand,
-  LOCKFILES,
-  nodeHasCorepack,
-  runCommand,
-  shortRun,
-} from './package-manager.js';
 
 export type { KeyComment } from './yaml.js';
 
@@ -102,8 +93,6 @@ export const IMAGE_TAG = '${IMAGE_TAG:-local}';
 /** Default host interface for every published port: loopback, never all interfaces by accident. */
 export const WEB_BIND = '${WEB_BIND:-127.0.0.1}';
 
-const PG_DATA = '/var/lib/postgresql/data';
-
 export const appImage = (m: Model): string => `${m.localImage}:${IMAGE_TAG}`;
 export const devImage = (m: Model): string => `${m.localImage}:${IMAGE_TAG}-dev`;
 
@@ -159,69 +148,37 @@ function interpolatedSecrets(m: Model, env: Record<string, string>): Record<stri
  * env.production's Kubernetes host names never reach a compose container.
  */
 export function appEnvironment(m: Model): Record<string, string> {
-  const vars = new Map(envCatalog(m).map((v) => [v.name, v]));
+  const kit = composeKit(m);
   const env: Record<string, string> = { DJANGO_SECRET_KEY: required('DJANGO_SECRET_KEY') };
-  if (m.s.postgres) {
-    Object.assign(env, databaseEnvironment(m), {
-      POSTGRES_HOST: vars.get('POSTGRES_HOST')!.values.development,
-      POSTGRES_PORT: vars.get('POSTGRES_PORT')!.values.development,
-    });
+  for (const service of enabledServices(m)) {
+    Object.assign(
+      env,
+      service.composeEnv
+        ? service.composeEnv(m, kit)
+        : Object.fromEntries(
+            (service.env?.(m) ?? []).map((v) => [v.name, v.secret ? required(v.name) : v.values.development]),
+          ),
+    );
   }
-  for (const name of ['REDIS_URL', 'CELERY_BROKER_URL', 'WAIT_FOR']) {
-    const variable = vars.get(name);
-    if (variable) env[name] = variable.values.development;
-  }
+  env.WAIT_FOR = envCatalog(m).find((v) => v.name === 'WAIT_FOR')!.values.development;
   return interpolatedSecrets(m, env);
-}
-
-/** The database's name, user and password: the db service creates them, the app connects with them. */
-function databaseEnvironment(m: Model): Record<string, string> {
-  const vars = new Map(envCatalog(m).map((v) => [v.name, v]));
-  return interpolatedSecrets(m, {
-    POSTGRES_DB: fromEnvFile('POSTGRES_DB', vars.get('POSTGRES_DB')!.values.development),
-    POSTGRES_USER: fromEnvFile('POSTGRES_USER', vars.get('POSTGRES_USER')!.values.development),
-    POSTGRES_PASSWORD: required('POSTGRES_PASSWORD'),
-  });
 }
 
 const healthy = { condition: 'service_healthy' as const };
 
-/** The database and Redis services the app waits for (healthy), per the chosen services. */
+/** The backing servers the app waits for (healthy), per the chosen services. */
 function backingDependencies(m: Model): Record<string, { condition: Condition }> {
-  const deps: Record<string, { condition: Condition }> = {};
-  if (m.s.postgres) deps[m.services.db] = healthy;
-  if (m.s.redis) deps[m.services.redis] = healthy;
-  return deps;
+  return Object.fromEntries(enabledServers(m).map((service) => [service.server.name, healthy]));
 }
 
 const withDeps = (deps: Record<string, { condition: Condition }>): Pick<Service, 'depends_on'> =>
   Object.keys(deps).length > 0 ? { depends_on: deps } : {};
-
-function postgresHealthcheck(): Healthcheck {
-  // $$: the container's own variables, expanded by its shell rather than by compose.
-  return {
-    test: ['CMD-SHELL', 'pg_isready -U "$$POSTGRES_USER" -d "$$POSTGRES_DB"'],
-    // Probed every second while starting, so migrate and web start as soon as it is ready.
-    ...STARTUP_PROBING,
-    interval: '10s',
-    timeout: '5s',
-    retries: 5,
-  };
-}
 
 /**
  * Every check probes each second until its first pass within start_period (healthy about a second after
  * the service is ready), then at its slower interval; failures count only after start_period.
  */
 const STARTUP_PROBING = { start_period: '30s', start_interval: '1s' } as const;
-
-const redisHealthcheck = (): Healthcheck => ({
-  test: ['CMD', 'redis-cli', 'ping'],
-  ...STARTUP_PROBING,
-  interval: '10s',
-  timeout: '3s',
-  retries: 5,
-});
 
 /**
  * The web container's check: the image's health script (HTTP GET of the health path), timed as in the
@@ -235,24 +192,67 @@ export const webHealthcheck = (m: Model): Healthcheck => ({
   retries: 3,
 });
 
-/** The Celery worker answers a ping; the image's HTTP health check would fail on it. */
-function workerHealthcheck(m: Model): Healthcheck {
+/** The shared pieces the service modules build their compose services from. */
+export function composeKit(
+  m: Model,
+  opts: OverrideOptions = { nodeDir: '.', watchScript: 'build' },
+): ComposeKit {
   return {
-    test: ['CMD-SHELL', `celery -A ${m.pythonPackage} inspect ping -d "celery@$$HOSTNAME" --timeout 5`],
-    interval: '30s',
-    timeout: '15s',
-    retries: 3,
-    start_period: '30s',
+    appImage: appImage(m),
+    devImage: devImage(m),
+    secretsFile: withSecretsFile(m),
+    appEnvironment: () => appEnvironment(m),
+    appDependencies: withDeps(backingDependencies(m)),
+    required,
+    fromEnvFile,
+    interpolated: (env) => interpolatedSecrets(m, env),
+    testEnvironment: () => testEnvironment(m),
+    backingNetworks: [NETWORKS.back],
+    appNetworks: [NETWORKS.front, NETWORKS.back],
+    frontNetworks: [NETWORKS.front],
+    startupProbing: STARTUP_PROBING,
+    prodApp: () => ({
+      env_file: ['env.production'],
+      depends_on: { [m.services.migrate]: { condition: 'service_completed_successfully' } },
+      restart: 'unless-stopped',
+      ...hardening(m),
+      ...sqliteData(m),
+    }),
+    devEnvFiles: ['env.development'],
+    hostUser: '${HOST_UID:-1000}:${HOST_GID:-1000}',
+    nodeDir: opts.nodeDir,
+    watchScript: opts.watchScript,
   };
 }
+
+/** Adds each enabled service's part of one compose file; returns the named volumes they declare. */
+function addParts(
+  m: Model,
+  file: 'base' | 'override' | 'prod' | 'test',
+  kit: ComposeKit,
+  into: { services: Record<string, Service>; comments: KeyComment[] },
+): string[] {
+  const volumes: string[] = [];
+  for (const service of enabledServices(m)) {
+    const part: ComposePart | undefined = service.compose?.[file]?.(m, kit);
+    if (!part) continue;
+    Object.assign(into.services, part.services);
+    into.comments.push(...(part.comments ?? []));
+    volumes.push(...(part.volumes ?? []));
+    into.services[m.services.web]?.volumes?.push(...(part.webVolumes ?? []));
+  }
+  return volumes;
+}
+
+const volumesOf = (names: string[]): Pick<ComposeFile, 'volumes'> =>
+  names.length > 0 ? { volumes: Object.fromEntries(names.map((name) => [name, {}])) } : {};
 
 export function baseCompose(m: Model): ComposeDoc {
   const { s } = m;
   const svc = m.services;
   const services: Record<string, Service> = {};
   const comments: KeyComment[] = [];
-  const backing = [NETWORKS.back];
-  const app = [NETWORKS.front, NETWORKS.back];
+  const kit = composeKit(m);
   services[svc.web] = {
     build: { context: '.', target: 'production' },
     image: appImage(m),
@@ -261,7 +261,7 @@ export function baseCompose(m: Model): ComposeDoc {
     ...withDeps(backingDependencies(m)),
     healthcheck: webHealthcheck(m),
     stop_grace_period: `${m.stopGracePeriod}s`,
-    networks: app,
+    networks: kit.appNetworks,
   };
   comments.push({
     path: ['services', svc.web, 'stop_grace_period'],
@@ -276,47 +276,7 @@ export function baseCompose(m: Model): ComposeDoc {
       path: ['services', svc.web, 'env_file'],
       text: ` The secrets: your .env is tracked by git, so they live in the gitignored ${m.secretsFile}.`,
     });
-  if (s.postgres) {
-    services[svc.db] = {
-      image: m.postgresImage,
-      ...withSecretsFile(m),
-      environment: databaseEnvironment(m),
-      volumes: [`postgres-data:${PG_DATA}`],
-      healthcheck: postgresHealthcheck(),
-      networks: backing,
-    };
-  }
-  if (s.redis) {
-    services[svc.redis] = {
-      image: m.redisImage,
-      volumes: ['redis-data:/data'],
-      healthcheck: redisHealthcheck(),
-      networks: backing,
-    };
-  }
-  if (s.celery) {
-    // The same image as web (compose builds it once, for web); DJANGO_MIGRATE off: only web migrates.
-    const celery = (command: string[], healthcheck: Healthcheck): Service => ({
-      image: appImage(m),
-      command,
-      working_dir: m.appRoot,
-      ...withSecretsFile(m),
-      environment: { ...appEnvironment(m), DJANGO_MIGRATE: 'false' },
-      ...withDeps(backingDependencies(m)),
-      healthcheck,
-      stop_grace_period: `${m.stopGracePeriod}s`,
-      networks: app,
-    });
-    services[svc.worker] = celery(celeryWorkerArgs(m), workerHealthcheck(m));
-    services[svc.beat] = celery(celeryBeatArgs(m), { disable: true });
-    comments.push({
-      path: ['services', svc.worker, 'image'],
-      text: ` Built by the ${svc.web} service; worker and beat run the same image.`,
-    });
-  }
-  const volumes: Record<string, Record<string, never>> = {};
-  if (s.postgres) volumes['postgres-data'] = {};
-  if (s.redis) volumes['redis-data'] = {};
+  const volumes = addParts(m, 'base', kit, { services, comments });
   comments.push({
     path: ['networks', NETWORKS.back],
     text: ' Internal: the database and Redis have no route to the outside world.',
@@ -326,7 +286,7 @@ export function baseCompose(m: Model): ComposeDoc {
       name: s.projectName,
       services,
       networks: { [NETWORKS.front]: {}, [NETWORKS.back]: { internal: true } },
-      ...(Object.keys(volumes).length > 0 ? { volumes } : {}),
+      ...volumesOf(volumes),
     },
     header: [
       `Base compose file of ${s.projectName}: the services and how they depend on each other.`,
@@ -347,8 +307,7 @@ export function dependencyFiles(m: Model): string[] {
   return s.pythonDeps === 'uv' ? ['pyproject.toml', 'uv.lock'] : ['pyproject.toml'];
 }
 
-/** The development volume holding node_modules of the front-end build. */
-export const NODE_MODULES_VOLUME = 'node_modules';
+export { NODE_MODULES_VOLUME } from './services/assets.js';
 
 export interface OverrideOptions {
   /** Folder of package.json, relative to the project root. */
@@ -360,7 +319,6 @@ export interface OverrideOptions {
 export function overrideCompose(m: Model, opts: OverrideOptions): ComposeDoc {
   const { s } = m;
   const svc = m.services;
-  const hostUser = '${HOST_UID:-1000}:${HOST_GID:-1000}';
   const services: Record<string, Service> = {};
   const comments: KeyComment[] = [];
   const devEnv = [`env.development`];
@@ -393,75 +351,9 @@ export function overrideCompose(m: Model, opts: OverrideOptions): ComposeDoc {
       text: ' `docker compose watch` rebuilds the image when the dependencies change.',
     },
   );
-  if (s.celery) {
-    const commands = { [svc.worker]: celeryWorkerArgs(m), [svc.beat]: celeryBeatArgs(m) };
-    for (const [name, args] of Object.entries(commands)) {
-      services[name] = {
-        image: devImage(m),
-        command: reloading(args),
-        env_file: devEnv,
-        volumes: ['.:/app'],
-      };
-    }
-    comments.push({
-      path: ['services', svc.worker, 'command'],
-      text: ' watchfiles restarts the worker and beat when a .py file changes (docker/requirements-dev.txt).',
-    });
-  }
-  const workdir = opts.nodeDir === '.' ? '/app' : `/app/${opts.nodeDir}`;
-  let volumes: ComposeFile['volumes'];
-  if (s.frontend === 'npm') {
-    // node_modules lives in a named volume over the bind mount: the Linux builds of esbuild, rollup
-    // and sass never land in the host's checkout. The web container creates it first, filled from the
-    // development image (as your user), then the assets service installs only when the lockfile changed.
-    const modules = `${NODE_MODULES_VOLUME}:${workdir}/node_modules`;
-    services[svc.web]!.volumes!.push(modules);
-    volumes = { [NODE_MODULES_VOLUME]: {} };
-    const lockfile = LOCKFILES[s.packageManager];
-    const corepack = nodeHasCorepack(s.nodeVersion) ? 'corepack' : `npx --yes corepack@${COREPACK_VERSION}`;
-    const installed = `node_modules/${INSTALLED_LOCKFILE}`;
-    services[svc.assets] = {
-      image: m.nodeImage,
-      user: hostUser,
-      init: true,
-      working_dir: workdir,
-      command: [
-        'sh',
-        '-c',
-        [
-          'set -e',
-          `if ! cmp -s ${lockfile} ${installed}; then ${installCommand(s, corepack)}; cp ${lockfile} ${installed}; fi`,
-          `exec ${runCommand(s, opts.watchScript, corepack)}`,
-        ].join('; '),
-      ],
-      // Any uid: caches under /tmp, not in a home folder the image does not have for it.
-      environment: {
-        HOME: '/tmp',
-        ...(s.packageManager === 'npm'
-          ? {}
-          : {
-              COREPACK_ENABLE_DOWNLOAD_PROMPT: '0',
-              COREPACK_NPM_REGISTRY: null,
-              COREPACK_INTEGRITY_KEYS: null,
-            }),
-      },
-      volumes: ['.:/app', modules],
-      depends_on: { [svc.web]: { condition: 'service_started' } },
-      networks: [NETWORKS.front],
-    };
-    comments.push(
-      {
-        path: ['services', svc.assets],
-        text: ` Rebuilds the front-end assets into ${s.assetsDir} on every change (${shortRun(s, opts.watchScript)}), as your user.`,
-      },
-      {
-        path: ['services', svc.assets, 'command'],
-        text: ` Installs into the ${NODE_MODULES_VOLUME} volume only when ${lockfile} changed since the last install (restart the service after changing dependencies).`,
-      },
-    );
-  }
+  const volumes = addParts(m, 'override', composeKit(m, opts), { services, comments });
   return {
-    file: { services, ...(volumes ? { volumes } : {}) },
+    file: { services, ...volumesOf(volumes) },
     header: [
       'Development overrides, read automatically by `docker compose up`: the development image with',
       'your code bind-mounted, runserver with hot reload, and the assets watcher.',
@@ -492,12 +384,15 @@ export function hardening(m: Model): Service {
 /** Without PostgreSQL: the volume of the sqlite database, shared by migrate and every app container. */
 export const SQLITE_VOLUME = 'sqlite-data';
 
+/** The root filesystem is read-only: the sqlite database lives on a volume migrate writes and the app reads. */
+const sqliteData = (m: Model): Pick<Service, 'volumes'> =>
+  m.s.postgres ? {} : { volumes: [`${SQLITE_VOLUME}:${m.dataDir}`] };
+
 export function prodCompose(m: Model): ComposeDoc {
   const { s } = m;
   const svc = m.services;
   const prodEnv = ['env.production'];
-  // The root filesystem is read-only: the database lives on a volume migrate writes and the app reads.
-  const data: Pick<Service, 'volumes'> = s.postgres ? {} : { volumes: [`${SQLITE_VOLUME}:${m.dataDir}`] };
+  const data = sqliteData(m);
   const migrated = { [svc.migrate]: { condition: 'service_completed_successfully' as const } };
   const services: Record<string, Service> = {};
   const comments: KeyComment[] = [];
@@ -507,7 +402,13 @@ export function prodCompose(m: Model): ComposeDoc {
     // Only in this file: it reads the secrets file (when there is one) itself.
     env_file: [...secretsEnvFile(m), ...prodEnv],
     environment: { ...appEnvironment(m), DJANGO_MIGRATE: 'false' },
-    ...withDeps(s.postgres ? { [svc.db]: healthy } : {}),
+    ...withDeps(
+      Object.fromEntries(
+        enabledServers(m)
+          .filter((service) => service.server.migrations)
+          .map((service) => [service.server.name, healthy]),
+      ),
+    ),
     healthcheck: { disable: true },
     restart: 'no',
     ...hardening(m),
@@ -538,17 +439,7 @@ export function prodCompose(m: Model): ComposeDoc {
       text: ` Read-only root filesystem: only /tmp and /dev/shm (gunicorn worker heartbeats)${s.postgres ? '' : ` and the database volume (${m.dataDir})`} are writable.`,
     },
   );
-  if (s.celery) {
-    for (const name of [svc.worker, svc.beat]) {
-      services[name] = {
-        env_file: prodEnv,
-        depends_on: migrated,
-        restart: 'unless-stopped',
-        ...hardening(m),
-        ...data,
-      };
-    }
-  }
+  addParts(m, 'prod', composeKit(m), { services, comments });
   // Official database images start as root to own their data, then drop to their user: they keep the
   // capabilities for that and nothing else.
   const backing: Service = {
@@ -558,11 +449,11 @@ export function prodCompose(m: Model): ComposeDoc {
     security_opt: ['no-new-privileges:true'],
     deploy: { resources: { limits: { memory: composeMemory(s.memoryLimit), pids: 256 } } },
   };
-  if (s.postgres) services[svc.db] = backing;
-  if (s.redis) services[svc.redis] = backing;
-  if (s.postgres || s.redis) {
+  const servers = enabledServers(m).map((service) => service.server.name);
+  for (const name of servers) services[name] = backing;
+  if (servers.length > 0) {
     comments.push({
-      path: ['services', s.postgres ? svc.db : svc.redis, 'cap_add'],
+      path: ['services', servers[0]!, 'cap_add'],
       text: ' Only what the image needs to own its data directory and switch to its own user.',
     });
   }
@@ -611,19 +502,7 @@ export function testCompose(m: Model): ComposeDoc {
   const svc = m.services;
   const services: Record<string, Service> = {};
   const env = testEnvironment(m);
-  if (s.postgres) {
-    services[svc.db] = {
-      image: m.postgresImage,
-      environment: {
-        POSTGRES_DB: env.POSTGRES_DB!,
-        POSTGRES_USER: env.POSTGRES_USER!,
-        POSTGRES_PASSWORD: env.POSTGRES_PASSWORD!,
-      },
-      tmpfs: [PG_DATA],
-      healthcheck: postgresHealthcheck(),
-    };
-  }
-  if (s.redis) services[svc.redis] = { image: m.redisImage, healthcheck: redisHealthcheck() };
+  addParts(m, 'test', composeKit(m), { services, comments: [] });
   services[svc.web] = {
     build: { context: '.', target: 'production' },
     image: testImage(m),

@@ -4,6 +4,7 @@
  * user. Nothing is downloaded when the container opens: no features, only the images compose builds.
  */
 import { DEBUG_PORT, type Model } from './model.js';
+import { enabledServices } from './services/index.js';
 
 export interface PortAttributes {
   label: string;
@@ -48,12 +49,8 @@ export interface DevContainerOptions {
 export function devContainer(m: Model, opts: DevContainerOptions): DevContainer {
   const { s } = m;
   const svc = m.services;
-  const runServices = [
-    svc.web,
-    ...(s.postgres ? [svc.db] : []),
-    ...(s.redis ? [svc.redis] : []),
-    ...(s.frontend === 'npm' ? [svc.assets] : []),
-  ];
+  const services = enabledServices(m);
+  const runServices = [svc.web, ...services.flatMap((service) => service.devServices?.(m) ?? [])];
   return {
     name: s.projectName,
     dockerComposeFile: COMPOSE_FILES,
@@ -81,13 +78,7 @@ export function devContainer(m: Model, opts: DevContainerOptions): DevContainer 
           'python.testing.pytestEnabled': opts.pytest,
           'python.testing.unittestEnabled': !opts.pytest,
           'python.testing.cwd': m.appRoot,
-          ...(s.frontend === 'npm'
-            ? {
-                'eslint.workingDirectories': [
-                  opts.nodeDir === '.' ? m.workdir : `${m.workdir}/${opts.nodeDir}`,
-                ],
-              }
-            : {}),
+          ...Object.assign({}, ...services.map((service) => service.editorSettings?.(m, opts.nodeDir) ?? {})),
           'files.associations': { '**/templates/**/*.html': 'django-html' },
           'emmet.includeLanguages': { 'django-html': 'html' },
         },

@@ -4,6 +4,7 @@
  */
 import { composeVars, envCatalog, type Environment } from './env-vars.js';
 import type { Model } from './model.js';
+import { enabledServices } from './services/index.js';
 
 export type EnvFileKind = Environment | 'example' | 'local' | 'secrets';
 
@@ -75,7 +76,10 @@ export function localEnvValues(
     HOST_UID: String(ids.uid === 0 ? 1000 : ids.uid),
     HOST_GID: String(ids.gid === 0 ? 1000 : ids.gid),
   };
-  if (m.s.postgres) values.POSTGRES_PASSWORD = token(24);
+  // Every service's own secrets (the database password) get a random local value too.
+  for (const service of enabledServices(m)) {
+    for (const v of service.env?.(m) ?? []) if (v.secret) values[v.name] = token(24);
+  }
   return values;
 }
 

@@ -3,34 +3,14 @@
  * Kubernetes ConfigMaps/Secrets and README.Docker.md all render from it, so a variable cannot be used in
  * one place and missing from another.
  */
+import { same, secretPlaceholder, type EnvVar } from './env-values.js';
 import { DEBUG_PORT, type Model } from './model.js';
+import { enabledServers } from './services/index.js';
 
-export const ENVIRONMENTS = ['development', 'test', 'staging', 'production'] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
-
-export interface EnvVar {
-  name: string;
-  description: string;
-  /** Secret values never appear in committed files; they come from `.env` or a secret store. */
-  secret: boolean;
-  /** Value per environment (for secrets: the placeholder shown in committed files). */
-  values: Record<Environment, string>;
-}
-
-const same = (value: string): Record<Environment, string> => ({
-  development: value,
-  test: value,
-  staging: value,
-  production: value,
-});
-
-/** Placeholder for a secret in committed files: obviously not a value, and rejected by Django's checks. */
-export const secretPlaceholder = (name: string): string =>
-  `change-me-${name.toLowerCase().replace(/_/g, '-')}`;
+export { ENVIRONMENTS, same, secretPlaceholder, type Environment, type EnvVar } from './env-values.js';
 
 export function envCatalog(m: Model): EnvVar[] {
   const { s } = m;
-  const dbName = s.projectName.replace(/-/g, '_');
   const host = s.ingressHost;
   const vars: EnvVar[] = [
     {
@@ -112,75 +92,18 @@ export function envCatalog(m: Model): EnvVar[] {
       values: { development: '2', test: '1', staging: '2', production: '4' },
     },
   ];
-  if (s.postgres) {
-    vars.push(
-      { name: 'POSTGRES_DB', description: 'Database name', secret: false, values: same(dbName) },
-      { name: 'POSTGRES_USER', description: 'Database user', secret: false, values: same(dbName) },
-      {
-        name: 'POSTGRES_PASSWORD',
-        description: 'Database password',
-        secret: true,
-        values: same(secretPlaceholder('POSTGRES_PASSWORD')),
-      },
-      {
-        name: 'POSTGRES_HOST',
-        description: 'Database host (the compose service, or your managed database in Kubernetes)',
-        secret: false,
-        values: {
-          development: m.services.db,
-          test: m.services.db,
-          staging: `postgres.${s.namespace}-staging.svc`,
-          production: `postgres.${s.namespace}-production.svc`,
-        },
-      },
-      { name: 'POSTGRES_PORT', description: 'Database port', secret: false, values: same('5432') },
-    );
+  for (const service of m.backing) {
+    vars.push(...((service.enabled(s) ? service.env : service.envWhenOff)?.(m) ?? []));
   }
-  if (!s.postgres) {
-    // Development and tests keep the project's own database; production puts it on the shared volume.
-    vars.push({
-      name: 'DJANGO_SQLITE_PATH',
-      description: `sqlite database file (no PostgreSQL): on the volume migrate and the app share, as the root filesystem is read-only; blank: the project's own DATABASES`,
-      secret: false,
-      values: { development: '', test: '', staging: m.sqlitePath, production: m.sqlitePath },
-    });
-  }
-  if (s.redis) {
-    vars.push({
-      name: 'REDIS_URL',
-      description: 'Redis URL for the cache',
-      secret: false,
-      values: {
-        development: `redis://${m.services.redis}:6379/0`,
-        test: `redis://${m.services.redis}:6379/0`,
-        staging: `redis://redis.${s.namespace}-staging.svc:6379/0`,
-        production: `redis://redis.${s.namespace}-production.svc:6379/0`,
-      },
-    });
-  }
-  if (s.celery) {
-    vars.push({
-      name: 'CELERY_BROKER_URL',
-      description: 'Celery broker URL',
-      secret: false,
-      values: {
-        development: `redis://${m.services.redis}:6379/1`,
-        test: `redis://${m.services.redis}:6379/1`,
-        staging: `redis://redis.${s.namespace}-staging.svc:6379/1`,
-        production: `redis://redis.${s.namespace}-production.svc:6379/1`,
-      },
-    });
-  }
+  // Compose only: the backing servers, which Kubernetes reaches through its own Services.
+  const local = enabledServers(m)
+    .map((service) => `${service.server.name}:${service.server.port}`)
+    .join(',');
   vars.push({
     name: 'WAIT_FOR',
     description: 'Comma-separated host:port list the entrypoint waits for before starting',
     secret: false,
-    values: (() => {
-      const local = [s.postgres ? `${m.services.db}:5432` : '', s.redis ? `${m.services.redis}:6379` : '']
-        .filter(Boolean)
-        .join(',');
-      return { development: local, test: local, staging: '', production: '' };
-    })(),
+    values: { development: local, test: local, staging: '', production: '' },
   });
   return vars;
 }

@@ -19,9 +19,10 @@ import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { celeryBeatArgs, celeryWorkerArgs, commandLine, gunicornArgs } from './commands.js';
+import { commandLine, gunicornArgs } from './commands.js';
 import { configVars, envCatalog, secretVars } from './env-vars.js';
 import type { Model } from './model.js';
+import { enabledServers, enabledServices, type AppWorkload } from './services/index.js';
 import { toYaml } from './yaml.js';
 
 export const K8S_ENVIRONMENTS = ['staging', 'production'] as const;
@@ -135,8 +136,6 @@ export function hostFor(m: Model, env: K8sEnvironment): string {
 export function configData(m: Model, env: K8sEnvironment): Record<string, string> {
   return Object.fromEntries(configVars(m).map((v) => [v.name, v.values[env]]));
 }
-
-const portOf = (url: string): number => Number(new URL(url).port);
 
 // ---------------------------------------------------------------------------------------------------
 // Pods
@@ -344,25 +343,26 @@ export function webDeployment(m: Model): IDeployment {
   };
 }
 
-function celeryDeployment(m: Model, component: 'worker' | 'beat'): IDeployment {
+/** The app image with another command (a service's workloads: the Celery worker and beat). */
+export function workloadDeployment(m: Model, workload: AppWorkload): IDeployment {
   const names = k8sNames(m);
-  const beat = component === 'beat';
+  const { component, singleton } = workload;
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: names[component], labels: labels(m, component) },
     spec: {
       // Exactly one beat: two would send every scheduled task twice.
-      replicas: beat ? 1 : replicasFor(m, 'production'),
+      replicas: singleton ? 1 : replicasFor(m, 'production'),
       revisionHistoryLimit: 5,
       selector: { matchLabels: selectorLabels(m, component) },
-      strategy: beat
+      strategy: singleton
         ? { type: 'Recreate' }
         : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: template(
         m,
         component,
-        podSpec(m, appContainer(m, beat ? celeryBeatArgs(m) : celeryWorkerArgs(m)), {
+        podSpec(m, appContainer(m, workload.args(m)), {
           ...migrationGate(m, component),
           // sqlite: the volume is ReadWriteOnce, so the Celery pods run on the web pod's node.
           ...(m.s.postgres
@@ -385,8 +385,9 @@ function celeryDeployment(m: Model, component: 'worker' | 'beat'): IDeployment {
   };
 }
 
-export const workerDeployment = (m: Model): IDeployment => celeryDeployment(m, 'worker');
-export const beatDeployment = (m: Model): IDeployment => celeryDeployment(m, 'beat');
+/** The Kubernetes workloads of the enabled services, in service order. */
+export const enabledWorkloads = (m: Model): AppWorkload[] =>
+  enabledServices(m).flatMap((service) => service.workloads ?? []);
 
 export function migrateJob(m: Model): IJob {
   const names = k8sNames(m);
@@ -489,9 +490,8 @@ export function egressPorts(m: Model): { port: number; protocol: 'TCP' | 'UDP' }
     { port: 53, protocol: 'UDP' },
     { port: 53, protocol: 'TCP' },
   ];
-  if (m.s.postgres)
-    ports.push({ port: Number(catalogValue(m, 'POSTGRES_PORT', 'production')), protocol: 'TCP' });
-  if (m.s.redis) ports.push({ port: portOf(catalogValue(m, 'REDIS_URL', 'production')), protocol: 'TCP' });
+  for (const service of enabledServers(m))
+    ports.push({ port: service.server.productionPort(m), protocol: 'TCP' });
   return ports;
 }
 
@@ -632,6 +632,7 @@ export function jobNameReplacements(m: Model): Replacement[] {
 function overlayKustomization(m: Model, env: K8sEnvironment, patches: string[]): Kustomization {
   const names = k8sNames(m);
   const replicas = replicasFor(m, env);
+  const scaled = enabledWorkloads(m).filter((w) => !w.singleton);
   return {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
@@ -639,7 +640,9 @@ function overlayKustomization(m: Model, env: K8sEnvironment, patches: string[]):
     resources: ['../../base'],
     images: [{ name: m.s.imageRepository, newTag: IMAGE_TAG_PLACEHOLDER }],
     // The web count is the HPA's (patches/hpa.yaml); only the worker has a fixed count.
-    ...(m.s.celery ? { replicas: [{ name: names.worker, count: replicas }] } : {}),
+    ...(scaled.length > 0
+      ? { replicas: scaled.map((w) => ({ name: names[w.component], count: replicas })) }
+      : {}),
     configMapGenerator: [
       {
         name: names.config,
@@ -709,20 +712,15 @@ export function k8sFiles(m: Model): K8sFile[] {
       : ([
           [
             'data-pvc.yaml',
-            `The sqlite database (no PostgreSQL): ${m.sqlitePath}, mounted by the web pod${m.s.celery ? ' and the Celery pods on its node' : ''}.`,
+            `The sqlite database (no PostgreSQL): ${m.sqlitePath}, mounted by the web pod${enabledWorkloads(m).length > 0 ? ' and the Celery pods on its node' : ''}.`,
             dataClaim(m),
           ],
         ] as [string, string, object][])),
-    ...(m.s.celery
-      ? ([
-          ['worker.yaml', 'Celery worker.', workerDeployment(m)],
-          [
-            'beat.yaml',
-            'Celery beat: exactly one replica, replaced (never rolled) on update.',
-            beatDeployment(m),
-          ],
-        ] as [string, string, object][])
-      : []),
+    ...enabledWorkloads(m).map((w): [string, string, object] => [
+      w.file,
+      w.comment,
+      workloadDeployment(m, w),
+    ]),
     ...(m.s.postgres
       ? ([
           [
@@ -794,7 +792,7 @@ export function k8sFiles(m: Model): K8sFile[] {
     add(
       `k8s/overlays/${env}/kustomization.yaml`,
       [
-        `${env}: namespace, autoscaling, ${m.s.celery ? 'worker replicas, ' : ''}image tag, settings (same values as env.${env}), host.`,
+        `${env}: namespace, autoscaling, ${enabledWorkloads(m).some((w) => !w.singleton) ? 'worker replicas, ' : ''}image tag, settings (same values as env.${env}), host.`,
         `CI sets the image: kustomize edit set image ${m.s.imageRepository}=${m.s.imageRepository}:<tag>`,
         `Secrets are placeholders here; deploy with k8s/deploy/${env}, which adds the real ones.`,
       ].join('\n'),

@@ -4,6 +4,12 @@
  * Kubernetes manifests and structure tests cannot drift apart.
  */
 import type { Settings } from './settings.js';
+import { SERVICES, type BackingService } from './services/index.js';
+import { SERVICE_NAMES } from './services/names.js';
+import { postgres } from './services/postgres.js';
+import { redis } from './services/redis.js';
+
+export { SERVICE_NAMES } from './services/names.js';
 
 /** Port debugpy listens on in the development container when you start it (README.Docker.md shows how). */
 export const DEBUG_PORT = 5678;
@@ -20,6 +26,8 @@ export const SUPERVISOR_STOP_WAIT_S = 35;
 
 export interface Model {
   s: Settings;
+  /** The backing services the builders loop over (lib/services/); each one's settings switch it on. */
+  backing: readonly BackingService[];
   /** Python package of the settings module ("config" for "config.settings.production"). */
   pythonPackage: string;
   /** Tags of the base images. */
@@ -110,17 +118,22 @@ export interface ProjectFacts {
   secretsFile?: string;
 }
 
-export function buildModel(s: Settings, facts: ProjectFacts = {}): Model {
+export function buildModel(
+  s: Settings,
+  facts: ProjectFacts = {},
+  backing: readonly BackingService[] = SERVICES,
+): Model {
   const appRoot = s.appDir === '.' ? '/app' : `/app/${s.appDir}`;
   const bridgePath = `/app/${BRIDGE_DIR}`;
   const projectPaths = s.pythonPath === '.' ? [] : s.pythonPath.split(',').map((p) => `/app/${p.trim()}`);
   return {
     s,
+    backing,
     pythonPackage: s.settingsModule.split('.')[0]!,
     pythonImage: pythonImageTag(s),
     nodeImage: nodeImageTag(s),
-    postgresImage: `postgres:${s.postgresVersion}-alpine`,
-    redisImage: `redis:${s.redisVersion}-alpine`,
+    postgresImage: postgres.server!.image(s),
+    redisImage: redis.server!.image(s),
     workdir: '/app',
     venv: '/opt/venv',
     staticRoot: '/app/staticfiles',
@@ -132,15 +145,7 @@ export function buildModel(s: Settings, facts: ProjectFacts = {}): Model {
     uid: s.appUid,
     gid: s.appUid,
     user: 'app',
-    services: {
-      web: 'web',
-      db: 'db',
-      redis: 'redis',
-      worker: 'worker',
-      beat: 'beat',
-      migrate: 'migrate',
-      assets: 'assets',
-    },
+    services: SERVICE_NAMES,
     localImage: s.projectName,
     healthHost: 'localhost',
     readinessPath: readinessPathOf(s.healthPath),

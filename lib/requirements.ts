@@ -5,6 +5,7 @@
  * the user's dependency files are never edited.
  */
 import { parseRequirement, providedDistributions } from './detect.js';
+import { SERVICES } from './services/index.js';
 import type { Settings } from './settings.js';
 import { firstScanLines, newerPatches } from './versions.js';
 
@@ -77,20 +78,15 @@ const PROVIDED_BY: Record<PinnedPackage, readonly string[]> = {
 
 export const pinned = (name: PinnedPackage): Requirement => ({ name, ...REQUIREMENT_PINS[name] });
 
-/** The PostgreSQL driver a Django release speaks: psycopg (3) from Django 4.2, psycopg2 before. */
-export function postgresDriver(djangoVersion: string): 'psycopg' | 'psycopg2-binary' {
-  const [major = 0, minor = 0] = djangoVersion.split('.').map(Number);
-  return major > 4 || (major === 4 && minor >= 2) ? 'psycopg' : 'psycopg2-binary';
-}
+export { postgresDriver } from './services/postgres.js';
 
 /** What the container runs for these settings, whether or not the project has it. */
 export function containerNeeds(s: Settings): PinnedPackage[] {
   const needs: PinnedPackage[] = ['gunicorn', 'whitenoise'];
-  if (s.postgres) needs.push(postgresDriver(s.djangoVersion));
-  if (s.postgres && s.variant === 'alpine' && postgresDriver(s.djangoVersion) === 'psycopg')
-    needs.push('psycopg-c');
-  if (s.redis) needs.push('redis');
-  if (s.celery) needs.push('celery');
+  for (const service of SERVICES) {
+    if (service.enabled(s))
+      needs.push(...((service.containerRequirements ?? service.requirements)?.(s) ?? []));
+  }
   if (s.processManager === 'supervisord') needs.push('supervisor');
   if (s.server === 'uvicorn') needs.push('uvicorn');
   return needs;
@@ -114,7 +110,9 @@ export function containerRequirements(
 
 /** What the development image adds and the project's dependencies (`has`) lack. */
 export function containerDevRequirements(s: Settings, has: (name: string) => boolean): Requirement[] {
-  const needs: PinnedPackage[] = s.celery ? ['watchfiles'] : [];
+  const needs = SERVICES.filter((service) => service.enabled(s)).flatMap(
+    (service) => service.devRequirements?.(s) ?? [],
+  );
   return needs.filter((name) => !PROVIDED_BY[name].some(has)).map(pinned);
 }
 

@@ -9,7 +9,8 @@ import { missingAssetsSource } from './dockerfile.js';
 import { buildModel, type Model } from './model.js';
 import { STARTER_FRONTEND, type Settings } from './settings.js';
 import { compareVersions } from './validate.js';
-import { pinned, postgresDriver, type Requirement } from './requirements.js';
+import { pinned, type Requirement } from './requirements.js';
+import { enabledServices, SERVICES, type BackingService } from './services/index.js';
 export type { Requirement } from './requirements.js';
 
 export { REQUIREMENT_PINS } from './requirements.js';
@@ -30,7 +31,10 @@ const DJANGO_PYTHON: Record<string, string> = {
 export const ASSET_FILES = ['main.js', 'main.css'] as const;
 
 /** The pinned runtime requirements of the starter for these settings, in file order. */
-export function starterRequirements(s: Settings): Requirement[] {
+export function starterRequirements(
+  s: Settings,
+  services: readonly BackingService[] = SERVICES,
+): Requirement[] {
   const djangoLine = s.djangoVersion.split('.').slice(0, 2).join('.');
   const list: Requirement[] = [
     { name: 'Django', version: s.djangoVersion, python: DJANGO_PYTHON[djangoLine] ?? '3.8' },
@@ -40,9 +44,7 @@ export function starterRequirements(s: Settings): Requirement[] {
   };
   add('gunicorn');
   add('whitenoise');
-  if (s.postgres) add(postgresDriver(s.djangoVersion));
-  if (s.redis) add('redis');
-  if (s.celery) add('celery');
+  for (const service of services) if (service.enabled(s)) service.requirements?.(s).forEach(add);
   return list;
 }
 
@@ -298,7 +300,10 @@ export function starterFiles(m: Model): StarterFile[] {
     { path: modulePath(`${pkg}.tests`), template: 'tests.py.ejs' },
     { path: app(`${pkg}/templates/home.html`), template: 'home.html.ejs' },
   );
-  if (s.celery) files.push({ path: modulePath(`${pkg}.celery`), template: 'celery.py.ejs' });
+  for (const service of enabledServices(m)) {
+    for (const own of service.starterModules?.(pkg) ?? [])
+      files.push({ path: modulePath(own.module), template: own.template });
+  }
   files.push(
     { path: s.requirementsFile, template: 'requirements.txt.ejs' },
     ...(s.devRequirementsFile === 'none'
