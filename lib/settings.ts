@@ -5,6 +5,7 @@
  */
 import { pinSpec, type Detection, type Hint } from './detect.js';
 import { LIFECYCLES } from './lifecycle.js';
+import { PARTS, type Part } from './parts.js';
 import { satisfies } from './specifiers.js';
 import * as v from './validate.js';
 import { DEFAULT_MANAGER_VERSIONS, PACKAGE_MANAGERS, type PackageManager } from './package-manager.js';
@@ -19,18 +20,7 @@ import {
   pythonLinesFor,
 } from './versions.js';
 
-export const PARTS = [
-  'docker',
-  'compose',
-  'env',
-  'scripts',
-  'devcontainer',
-  'k8s',
-  'ci',
-  'testing',
-  'verify',
-] as const;
-export type Part = (typeof PARTS)[number];
+export { PARTS, type Part };
 
 export const VARIANTS = ['alpine', 'slim'] as const;
 export const DEBIAN_RELEASES = ['bookworm', 'trixie'] as const;
