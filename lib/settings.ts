@@ -276,7 +276,7 @@ export const SETTINGS: readonly SettingDef[] = [
     type: 'string',
     description:
       'Front-end build: npm (an assets stage runs the build script with npm, yarn or pnpm; Node.js in development) or none',
-    parts: ['docker', 'compose', 'devcontainer', 'testing', 'ci', 'verify'],
+    parts: ['docker', 'compose', 'devcontainer', 'testing', 'ci', 'verify', 'env'],
     // An empty folder gets the starter, which has an npm build; an existing project only when it has one.
     default: (_s, d) => (d.django ? 'none' : 'npm'),
     detect: (d) => {
@@ -586,7 +586,7 @@ export const SETTINGS: readonly SettingDef[] = [
     flag: 'postgres',
     type: 'boolean',
     description: 'PostgreSQL database service (--no-postgres for none)',
-    parts: ['compose', 'env', 'scripts', 'k8s', 'testing', 'devcontainer', 'docker'],
+    parts: ['compose', 'env', 'scripts', 'k8s', 'testing', 'devcontainer', 'docker', 'ci'],
     default: () => true,
     validate: () => true,
     prompt: 'Use PostgreSQL?',
@@ -620,7 +620,7 @@ export const SETTINGS: readonly SettingDef[] = [
     flag: 'redis',
     type: 'boolean',
     description: 'Redis service (cache and Celery broker; on with Celery)',
-    parts: ['compose', 'env', 'scripts', 'k8s', 'testing', 'devcontainer'],
+    parts: ['compose', 'env', 'scripts', 'k8s', 'testing', 'devcontainer', 'docker'],
     default: (s) => s.celery === true,
     detect: (d) =>
       d.pythonPackages.has('redis') ? { value: true, source: 'dependencies (redis)' } : undefined,
@@ -653,7 +653,7 @@ export const SETTINGS: readonly SettingDef[] = [
     flag: 'image',
     type: 'string',
     description: 'Image repository without tag (detected from the git remote)',
-    parts: ['compose', 'k8s', 'ci', 'testing'],
+    parts: ['compose', 'k8s', 'ci', 'testing', 'docker'],
     default: (s) => `ghcr.io/example/${slugOrApp(s.projectName)}`,
     detect: (d) => d.imageRepository,
     validate: v.imageRepository,
@@ -665,7 +665,7 @@ export const SETTINGS: readonly SettingDef[] = [
     flag: 'k8s-namespace',
     type: 'string',
     description: 'Kubernetes namespace prefix (overlays use <namespace>-staging and <namespace>-production)',
-    parts: ['k8s', 'ci'],
+    parts: ['k8s', 'ci', 'compose', 'env', 'testing'],
     default: (s) => slugOrApp(s.projectName),
     validate: (value) => {
       const ok = v.namespace(value);
@@ -681,7 +681,7 @@ export const SETTINGS: readonly SettingDef[] = [
     flag: 'ingress-host',
     type: 'string',
     description: 'Public host name of the production ingress (staging uses staging.<host>)',
-    parts: ['k8s', 'env', 'ci'],
+    parts: ['k8s', 'env', 'ci', 'compose', 'testing'],
     default: (s) => `${slugOrApp(s.projectName)}.example.com`,
     validate: v.hostname,
     prompt: 'Public host name',
