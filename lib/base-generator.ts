@@ -14,7 +14,7 @@ import { secretsFileFor, secretsFileReason, TRACKED_ENV_SECRETS_FILE } from './e
 import { DiskTree } from './file-tree.js';
 import type { FileRecords } from './drift.js';
 import { helpText } from './flags-table.js';
-import { DriftWriter, storedRecords, type WriteOptions } from './generator/drift-writer.js';
+import { DriftWriter, storedRecords, type WriteOptions, type WriterHost } from './generator/drift-writer.js';
 import {
   checkCommandLine,
   commandOf,
@@ -25,13 +25,12 @@ import {
   type PyDockerOptions,
 } from './generator/options.js';
 import { checkAssetsSources, detectIn, noProjectError } from './generator/project-checks.js';
-import { questionFor } from './generator/questions.js';
+import { changeAnswers, questionFor } from './generator/questions.js';
 import { CommitSlot, guardRun } from './generator/run-guard.js';
 import { gitTracks } from './git-tracked.js';
 import { endOfLifeLines } from './lifecycle.js';
 import { buildModel, type Model } from './model.js';
 import { projectPath, printable } from './safe-fs.js';
-import { KEEP_ANSWERS_QUESTION, storedAnswers, storedAnswersText } from './stored-answers.js';
 import { noteMustFix } from './summary.js';
 import { resolveSettings, SettingError, type Resolved } from './resolve.js';
 import { settingsFor, type Part, type SettingDef, type Settings } from './settings.js';
@@ -64,32 +63,13 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     } as never);
     this.commit = commit;
     registerOptions(this, part);
-    const self = this as unknown as PyDockerGenerator & { fs: never; env: object };
-    this.writer = new DriftWriter({
+    this.writer = new DriftWriter(this as unknown as WriterHost, {
       part,
-      get root() {
-        return self.destinationRoot();
-      },
-      destinationPath: (path) => this.destinationPath(path),
-      get fs() {
-        return self.fs;
-      },
-      get env() {
-        return self.env;
-      },
-      get config() {
-        return self.config as never;
-      },
-      log: (message) => this.log(message),
-      info: (message) => this.log.info(message),
-      get dryRun() {
-        return self.dryRun;
-      },
-      get force() {
-        return self.force;
-      },
-      restore: Boolean(options.restore),
-      asksAboutEdits: !options.yes,
+      dryRun: () => this.dryRun,
+      // Only the user's own --force (yo passes it to us too); test environments force the conflicter.
+      force: () => Boolean(this.options.force),
+      restore: () => Boolean(this.options.restore),
+      asksAboutEdits: () => !this.options.yes,
     });
   }
 
@@ -170,23 +150,6 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     return answers.value;
   }
 
-  /**
-   * Whether the stored answers are asked again: always with --ask-answered; otherwise the re-run lists
-   * them and asks whether to keep them (a first run, with none stored, asks nothing here).
-   */
-  private async changeAnswers(): Promise<boolean> {
-    // verify writes nothing: it checks the files the stored answers generated, so it offers no change.
-    if (this.part === 'verify') return false;
-    if (this.options.askAnswered) return true;
-    const answers = storedAnswers(settingsFor(this.part), this.resolution);
-    if (answers.length === 0) return false;
-    this.log(storedAnswersText(answers));
-    const { keep } = await this.prompt<{ keep: boolean }>([
-      { type: 'confirm', name: 'keep', message: KEEP_ANSWERS_QUESTION, default: true },
-    ]);
-    return !keep;
-  }
-
   protected get interactive(): boolean {
     return !this.options.yes && !this.options.composed;
   }
@@ -202,7 +165,10 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
   }
 
   async prompting(): Promise<void> {
-    if (this.interactive) this.resolution = await this.resolve(true, await this.changeAnswers());
+    if (this.interactive) {
+      const again = await changeAnswers(this.part, this.resolution, Boolean(this.options.askAnswered), this);
+      this.resolution = await this.resolve(true, again);
+    }
     this.checkResolved();
     const tree = new DiskTree(this.destinationRoot());
     checkDetectedPaths(this.detection, this.settings, (path) => tree.read(path));
@@ -309,11 +275,6 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
 
   protected get dryRun(): boolean {
     return Boolean(this.options['dry-run'] ?? this.options.dryRun ?? this.envOptions.dryRun);
-  }
-
-  /** Only the user's own --force (yo passes it to us too); test environments force the conflicter. */
-  private get force(): boolean {
-    return Boolean(this.options.force);
   }
 
   /** The current content of a file the generator writes, checked (lib/generator/drift-writer.ts). */

@@ -653,7 +653,7 @@ export const SETTINGS: readonly SettingDef[] = [
     flag: 'image',
     type: 'string',
     description: 'Image repository without tag (detected from the git remote)',
-    parts: ['compose', 'k8s', 'ci', 'testing', 'docker'],
+    parts: ['compose', 'k8s', 'ci', 'testing'],
     default: (s) => `ghcr.io/example/${slugOrApp(s.projectName)}`,
     detect: (d) => d.imageRepository,
     validate: v.imageRepository,

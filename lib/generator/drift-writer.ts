@@ -32,10 +32,9 @@ export interface WriteOptions {
   secrets?: boolean;
 }
 
-/** What the writer needs of the generator it writes for. */
+/** What the writer needs of the generator it writes for (yeoman's own members). */
 export interface WriterHost {
-  readonly part: Part | 'app';
-  readonly root: string;
+  destinationRoot(): string;
   destinationPath(path: string): string;
   readonly fs: {
     write(path: string, content: Buffer, options?: never): void;
@@ -46,14 +45,18 @@ export interface WriterHost {
   /** yeoman's environment: its shared file store (the conflicter's marks) and the run's dry-run notes. */
   readonly env: object;
   readonly config: { get(key: string): unknown; set(key: string, value: never): void };
-  log(message: string): void;
-  info(message: string): void;
-  readonly dryRun: boolean;
+  readonly log: ((message: string) => void) & { info(message: string): void };
+}
+
+/** How this part's run writes. */
+export interface WriteRules {
+  readonly part: Part | 'app';
+  readonly dryRun: () => boolean;
   /** The user's own --force (yo passes it to us too); test environments force the conflicter. */
-  readonly force: boolean;
-  readonly restore: boolean;
+  readonly force: () => boolean;
+  readonly restore: () => boolean;
   /** Whether an edited file is asked about (no --yes); composed parts keep the user's --yes. */
-  readonly asksAboutEdits: boolean;
+  readonly asksAboutEdits: () => boolean;
 }
 
 /** The file records of `.yo-rc.json`, checked (lib/records.ts): the one place they are read. */
@@ -69,7 +72,10 @@ export class DriftWriter {
   private readonly recordChanges = new Map<string, FileRecord | undefined>();
   private heldBackCache?: boolean;
 
-  constructor(private readonly host: WriterHost) {}
+  constructor(
+    private readonly host: WriterHost,
+    private readonly rules: WriteRules,
+  ) {}
 
   records(): FileRecords {
     this.recordView ??= { ...storedRecords(this.host.config) };
@@ -77,7 +83,7 @@ export class DriftWriter {
   }
 
   private saveRecord(path: string, record: FileRecord | undefined): void {
-    if (this.host.dryRun) return;
+    if (this.rules.dryRun()) return;
     const records = this.records();
     if (record) records[path] = record;
     else delete records[path];
@@ -104,7 +110,7 @@ export class DriftWriter {
    * outside the project, or EISDIR/ENOTDIR halfway through).
    */
   readGenerated(path: string, encoding: BufferEncoding = 'utf8'): string | undefined {
-    const root = this.host.root;
+    const root = this.host.destinationRoot();
     const target = projectPath(root, path).real;
     const segments = path.split('/');
     segments.forEach((_s, i) => {
@@ -149,7 +155,7 @@ export class DriftWriter {
       // No secrets file beside theirs: their own build could copy it into an image. Adopting writes it.
       if (opts.secrets) return;
       const aside = heldBackPath(path);
-      if (host.dryRun) {
+      if (this.rules.dryRun()) {
         dryRunDiff(host, { path: aside, action: 'write', onDisk: undefined, content, encoding: 'utf8' });
         return;
       }
@@ -167,7 +173,8 @@ export class DriftWriter {
       opts.secrets && onDisk !== undefined ? missingEnvEntries(onDisk, content) : { names: [], text: '' };
     if (added) {
       content = onDisk + added;
-      if (!host.dryRun) host.info(`${path} exists; kept it and added ${names.join(', ')} to its end`);
+      if (!this.rules.dryRun())
+        host.log.info(`${path} exists; kept it and added ${names.join(', ')} to its end`);
     }
     const action = decideWrite({
       onDisk,
@@ -175,12 +182,12 @@ export class DriftWriter {
       record,
       once: (opts.once || opts.secrets) && !added,
       merge: opts.merge || Boolean(added),
-      force: host.force,
-      restore: host.restore,
-      interactive: host.asksAboutEdits,
+      force: this.rules.force(),
+      restore: this.rules.restore(),
+      interactive: this.rules.asksAboutEdits(),
       encoding,
     });
-    if (host.dryRun) {
+    if (this.rules.dryRun()) {
       if (action !== 'identical' && action !== 'keep' && action !== 'skip-deleted')
         dryRunDiff(host, { path, action, onDisk, content, encoding, secrets: opts.secrets });
       return;
@@ -191,23 +198,23 @@ export class DriftWriter {
     const newRecord: FileRecord = {
       hash: hashOf(content, encoding),
       version: GENERATOR_VERSION,
-      part: host.part,
+      part: this.rules.part,
     };
     const bytes = Buffer.from(content, encoding);
     // A file the generator never wrote is the user's own, not an edited copy of ours.
     const whose = record ? 'has your changes' : 'is your own file';
     switch (action) {
       case 'keep':
-        host.info(`${path} exists; kept as it is`);
+        host.log.info(`${path} exists; kept as it is`);
         return;
       case 'skip-deleted':
-        host.info(`${path} was deleted after it was generated; not recreated (--restore recreates it)`);
+        host.log.info(`${path} was deleted after it was generated; not recreated (--restore recreates it)`);
         return;
       case 'side-by-side': {
         const aside = `${path}${SIDE_BY_SIDE_SUFFIX}`;
         host.fs.write(host.destinationPath(aside), bytes, stat);
         this.markForced(aside);
-        host.info(`${path} ${whose}; kept it and wrote the new version to ${aside}`);
+        host.log.info(`${path} ${whose}; kept it and wrote the new version to ${aside}`);
         return;
       }
       case 'write':
@@ -251,7 +258,7 @@ export class DriftWriter {
   }
 
   get heldBack(): boolean {
-    this.heldBackCache ??= !this.host.force && this.ownContainerFiles.length > 0;
+    this.heldBackCache ??= !this.rules.force() && this.ownContainerFiles.length > 0;
     return this.heldBackCache;
   }
 
@@ -270,26 +277,26 @@ export class DriftWriter {
   removeStale(): void {
     const { host } = this;
     for (const [path, record] of Object.entries({ ...this.records() })) {
-      if (record.part !== host.part || this.generated.has(path)) continue;
+      if (record.part !== this.rules.part || this.generated.has(path)) continue;
       // Through links inside the project only (an OutsideProjectError names the path otherwise).
-      const real = projectPath(host.root, path).real;
+      const real = projectPath(host.destinationRoot(), path).real;
       const onDisk = existsSync(real) && statSync(real).isFile() ? readFileSync(real) : undefined;
       const action = decideRemoval(onDisk, record);
-      if (host.dryRun) {
+      if (this.rules.dryRun()) {
         if (action === 'delete') {
           dryRunRemoval(host, path, onDisk);
         }
         continue;
       }
       if (action === 'keep-edited') {
-        host.info(`${path} is no longer generated but has your changes; kept it`);
+        host.log.info(`${path} is no longer generated but has your changes; kept it`);
         continue;
       }
       if (action === 'delete') {
         host.fs.delete(host.destinationPath(path));
         // Untouched since it was generated: removed without a question (which --yes could not answer).
         this.markForced(path);
-        host.info(`${path} is no longer generated and was not changed; removed it`);
+        host.log.info(`${path} is no longer generated and was not changed; removed it`);
       }
       this.saveRecord(path, undefined);
     }

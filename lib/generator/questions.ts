@@ -3,8 +3,9 @@
  * at each choice), and whether to keep the answers stored by an earlier run.
  */
 import { questionNote } from '../lifecycle.js';
-import { checkValue } from '../resolve.js';
-import type { SettingDef } from '../settings.js';
+import { checkValue, type Resolved } from '../resolve.js';
+import { settingsFor, type Part, type SettingDef } from '../settings.js';
+import { KEEP_ANSWERS_QUESTION, storedAnswers, storedAnswersText } from '../stored-answers.js';
 
 /** The question for one setting, its answer checked like the flag's value. */
 export function questionFor(setting: SettingDef, fallback: unknown, today: Date): Record<string, unknown> {
@@ -35,4 +36,26 @@ export function questionFor(setting: SettingDef, fallback: unknown, today: Date)
       default: fallback,
     };
   return { type: 'input', name: 'value', message, default: String(fallback), validate };
+}
+
+/**
+ * Whether the stored answers are asked again: always with --ask-answered; otherwise the re-run lists
+ * them and asks whether to keep them (a first run, with none stored, asks nothing here).
+ */
+export async function changeAnswers(
+  part: Part | 'app',
+  resolution: Resolved,
+  askAnswered: boolean,
+  io: { log(message: string): void; prompt(questions: never): Promise<unknown> },
+): Promise<boolean> {
+  // verify writes nothing: it checks the files the stored answers generated, so it offers no change.
+  if (part === 'verify') return false;
+  if (askAnswered) return true;
+  const answers = storedAnswers(settingsFor(part), resolution);
+  if (answers.length === 0) return false;
+  io.log(storedAnswersText(answers));
+  const { keep } = (await io.prompt([
+    { type: 'confirm', name: 'keep', message: KEEP_ANSWERS_QUESTION, default: true },
+  ] as never)) as { keep: boolean };
+  return !keep;
 }
