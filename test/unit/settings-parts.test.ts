@@ -115,7 +115,14 @@ async function recordWhileWriting(reads: Reads): Promise<() => void> {
   };
 }
 
-/** Each setting a part read whose `parts` does not name that part. */
+/**
+ * Reads that are not uses, with the reason. docker writes the OCI source label from the image
+ * repository only when the user gave one (flag or answer): naming docker would make `yo py-docker:docker`
+ * store the default, and its re-run would then write the label for a repository no one chose.
+ */
+const NOT_A_USE: Partial<Record<Part, SettingKey[]>> = { docker: ['imageRepository'] };
+
+/** Each setting a part read whose `parts` does not name that part (NOT_A_USE left out). */
 function undeclared(
   reads: Reads,
   settings: readonly { key: SettingKey; parts: readonly Part[] }[],
@@ -123,6 +130,7 @@ function undeclared(
   const problems: string[] = [];
   for (const [part, keys] of reads)
     for (const key of keys) {
+      if (NOT_A_USE[part]?.includes(key)) continue;
       const setting = settings.find((s) => s.key === key)!;
       if (!setting.parts.includes(part))
         problems.push(`${part} reads ${key}, whose parts are [${setting.parts.join(', ')}]`);
