@@ -1,9 +1,8 @@
 /**
- * The sub-generators `app` composes, in order. Adding a part is one line here (plus its folder).
+ * The parts (sub-generators), declared once, in the order `app` composes them. Adding a part is one
+ * line here (plus its folder). verify writes nothing: the user runs it alone, `app` never composes it.
  */
-import type { Part } from './settings.js';
-
-export const SUB_GENERATORS: readonly Part[] = [
+export const PARTS = [
   'docker',
   'env',
   'scripts',
@@ -12,4 +11,9 @@ export const SUB_GENERATORS: readonly Part[] = [
   'devcontainer',
   'k8s',
   'ci',
-];
+  'verify',
+] as const;
+export type Part = (typeof PARTS)[number];
+
+/** The parts `app` composes, in order. */
+export const SUB_GENERATORS: readonly Part[] = PARTS.filter((part) => part !== 'verify');

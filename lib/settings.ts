@@ -5,6 +5,7 @@
  */
 import { pinSpec, type Detection, type Hint } from './detect.js';
 import { LIFECYCLES } from './lifecycle.js';
+import { PARTS, type Part } from './parts.js';
 import { satisfies } from './specifiers.js';
 import * as v from './validate.js';
 import { DEFAULT_MANAGER_VERSIONS, PACKAGE_MANAGERS, type PackageManager } from './package-manager.js';
@@ -19,18 +20,7 @@ import {
   pythonLinesFor,
 } from './versions.js';
 
-export const PARTS = [
-  'docker',
-  'compose',
-  'env',
-  'scripts',
-  'devcontainer',
-  'k8s',
-  'ci',
-  'testing',
-  'verify',
-] as const;
-export type Part = (typeof PARTS)[number];
+export { PARTS, type Part };
 
 export const VARIANTS = ['alpine', 'slim'] as const;
 export const DEBIAN_RELEASES = ['bookworm', 'trixie'] as const;
@@ -286,7 +276,7 @@ export const SETTINGS: readonly SettingDef[] = [
     type: 'string',
     description:
       'Front-end build: npm (an assets stage runs the build script with npm, yarn or pnpm; Node.js in development) or none',
-    parts: ['docker', 'compose', 'devcontainer', 'testing', 'ci', 'verify'],
+    parts: ['docker', 'compose', 'devcontainer', 'testing', 'ci', 'verify', 'env'],
     // An empty folder gets the starter, which has an npm build; an existing project only when it has one.
     default: (_s, d) => (d.django ? 'none' : 'npm'),
     detect: (d) => {
@@ -596,7 +586,7 @@ export const SETTINGS: readonly SettingDef[] = [
     flag: 'postgres',
     type: 'boolean',
     description: 'PostgreSQL database service (--no-postgres for none)',
-    parts: ['compose', 'env', 'scripts', 'k8s', 'testing', 'devcontainer', 'docker'],
+    parts: ['compose', 'env', 'scripts', 'k8s', 'testing', 'devcontainer', 'docker', 'ci'],
     default: () => true,
     validate: () => true,
     prompt: 'Use PostgreSQL?',
@@ -630,7 +620,7 @@ export const SETTINGS: readonly SettingDef[] = [
     flag: 'redis',
     type: 'boolean',
     description: 'Redis service (cache and Celery broker; on with Celery)',
-    parts: ['compose', 'env', 'scripts', 'k8s', 'testing', 'devcontainer'],
+    parts: ['compose', 'env', 'scripts', 'k8s', 'testing', 'devcontainer', 'docker'],
     default: (s) => s.celery === true,
     detect: (d) =>
       d.pythonPackages.has('redis') ? { value: true, source: 'dependencies (redis)' } : undefined,
@@ -675,7 +665,7 @@ export const SETTINGS: readonly SettingDef[] = [
     flag: 'k8s-namespace',
     type: 'string',
     description: 'Kubernetes namespace prefix (overlays use <namespace>-staging and <namespace>-production)',
-    parts: ['k8s', 'ci'],
+    parts: ['k8s', 'ci', 'compose', 'env', 'testing'],
     default: (s) => slugOrApp(s.projectName),
     validate: (value) => {
       const ok = v.namespace(value);
@@ -691,7 +681,7 @@ export const SETTINGS: readonly SettingDef[] = [
     flag: 'ingress-host',
     type: 'string',
     description: 'Public host name of the production ingress (staging uses staging.<host>)',
-    parts: ['k8s', 'env', 'ci'],
+    parts: ['k8s', 'env', 'ci', 'compose', 'testing'],
     default: (s) => `${slugOrApp(s.projectName)}.example.com`,
     validate: v.hostname,
     prompt: 'Public host name',

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import yosay from 'yosay';
 import chalk from 'chalk';
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
-import { hashOf, type FileRecords } from '../../lib/drift.js';
+import { hashOf } from '../../lib/drift.js';
 import { composeVars, envCatalog } from '../../lib/env-vars.js';
 import { k8sFiles } from '../../lib/k8s.js';
 import { SUB_GENERATORS } from '../../lib/parts.js';
@@ -71,7 +71,7 @@ export default class AppGenerator extends PyDockerGenerator {
    * dropped once written, so no re-run (not even --no-starter) removes the user's project files.
    */
   private decideStarter(wanted: boolean): void {
-    const records = (this.config.get('files') as FileRecords | undefined) ?? {};
+    const records = this.storedRecords;
     const recorded = starterFiles(this.model).some((f) => records[f.path]?.part === 'app');
     this.starter = recorded || (wanted && !this.detection.django);
     if (!this.starter) return;
@@ -122,7 +122,7 @@ export default class AppGenerator extends PyDockerGenerator {
 
   private writeStarter(): void {
     const c = starterContext(this.model);
-    const records = (this.config.get('files') as FileRecords | undefined) ?? {};
+    const records = this.storedRecords;
     for (const file of starterFiles(this.model)) {
       const content = file.content ?? this.render(`starter/${file.template!}`, { c, ...file.data });
       // The starter is the user's project: a file that is not exactly as we last wrote it (their own
@@ -163,7 +163,7 @@ export default class AppGenerator extends PyDockerGenerator {
   override end(): void {
     if (this.dryRun) return;
     // What each part owns now (the records of lib/drift.ts), then the commands to run next.
-    const records = (this.config.get('files') as FileRecords | undefined) ?? {};
+    const records = this.storedRecords;
     const byPart = new Map<string, string[]>();
     for (const [path, record] of Object.entries(records)) {
       byPart.set(record.part, [...(byPart.get(record.part) ?? []), path]);

@@ -23,18 +23,9 @@ export default class CiGenerator extends PyDockerGenerator {
     super(args, options, 'ci');
   }
 
-  override async initializing(): Promise<void> {
-    await super.initializing();
-    this.checkRegistry();
-  }
-
-  override async prompting(): Promise<void> {
-    await super.prompting();
-    this.checkRegistry();
-  }
-
   /** Logging in to one registry and pushing to another fails only in CI: refuse it now. */
-  private checkRegistry(): void {
+  protected override checkResolved(): void {
+    super.checkResolved();
     const problem = registryProblem(this.model);
     if (problem) throw new Error(`--registry: ${problem}`);
   }

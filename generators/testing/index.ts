@@ -1,6 +1,6 @@
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
 import type { Detection } from '../../lib/detect.js';
-import { hashOf, type FileRecords } from '../../lib/drift.js';
+import { hashOf } from '../../lib/drift.js';
 import { commentedYaml, composeYaml, testCompose, testImage, TESTS_SERVICE } from '../../lib/compose.js';
 import {
   pytestInstalled,
@@ -50,7 +50,7 @@ export default class TestingGenerator extends PyDockerGenerator {
   private projectDjango(): Detection['djangoInstall'] {
     const installed = this.detection.djangoInstall;
     if (!installed) return undefined;
-    const record = ((this.config.get('files') as FileRecords | undefined) ?? {})[installed.source];
+    const record = this.storedRecords[installed.source];
     const onDisk = record ? this.readGenerated(installed.source) : undefined;
     return onDisk !== undefined && hashOf(onDisk) === record!.hash ? undefined : installed;
   }
