@@ -49,7 +49,7 @@ export interface DevContainerOptions {
 export function devContainer(m: Model, opts: DevContainerOptions): DevContainer {
   const { s } = m;
   const svc = m.services;
-  const services = enabledServices(m);
+  const services = enabledServices(m, 'devServices', 'editorSettings');
   const runServices = [svc.web, ...services.flatMap((service) => service.devServices?.(m) ?? [])];
   return {
     name: s.projectName,

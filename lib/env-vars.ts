@@ -93,6 +93,8 @@ export function envCatalog(m: Model): EnvVar[] {
     },
   ];
   for (const service of m.backing) {
+    // A service without variables adds none either way: its switch is not read.
+    if (!service.env && !service.envWhenOff) continue;
     vars.push(...((service.enabled(s) ? service.env : service.envWhenOff)?.(m) ?? []));
   }
   // Compose only: the backing servers, which Kubernetes reaches through its own Services.

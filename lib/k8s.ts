@@ -387,7 +387,7 @@ export function workloadDeployment(m: Model, workload: AppWorkload): IDeployment
 
 /** The Kubernetes workloads of the enabled services, in service order. */
 export const enabledWorkloads = (m: Model): AppWorkload[] =>
-  enabledServices(m).flatMap((service) => service.workloads ?? []);
+  enabledServices(m, 'workloads').flatMap((service) => service.workloads ?? []);
 
 export function migrateJob(m: Model): IJob {
   const names = k8sNames(m);

@@ -126,14 +126,20 @@ export interface BackingService {
 /** Every backing service, in the order their pieces appear in the generated files. */
 export const SERVICES: readonly BackingService[] = [postgres, redis, celery, assets];
 
-/** The services of the model that its settings switch on, in list order. */
-export const enabledServices = (m: Model): BackingService[] => m.backing.filter((svc) => svc.enabled(m.s));
+/**
+ * The services of the model that its settings switch on, in list order; with `uses`, only those that
+ * declare one of these pieces, so a part reads the switch of a service only when it could add something.
+ */
+export const enabledServices = (m: Model, ...uses: (keyof BackingService)[]): BackingService[] =>
+  m.backing.filter(
+    (svc) => (uses.length === 0 || uses.some((key) => svc[key] !== undefined)) && svc.enabled(m.s),
+  );
 
 /** The backing servers that are on: the ones the app waits for and connects to. */
 export const enabledServers = (
   m: Model,
 ): (BackingService & { server: NonNullable<BackingService['server']> })[] =>
-  enabledServices(m).filter(
+  enabledServices(m, 'server').filter(
     (svc): svc is BackingService & { server: NonNullable<BackingService['server']> } => Boolean(svc.server),
   );
 
