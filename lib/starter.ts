@@ -10,6 +10,7 @@ import { buildModel, type Model } from './model.js';
 import { STARTER_FRONTEND, type Settings } from './settings.js';
 import { compareVersions } from './validate.js';
 import { pinned, postgresDriver, type Requirement } from './requirements.js';
+import { under } from './paths.js';
 export type { Requirement } from './requirements.js';
 
 export { REQUIREMENT_PINS } from './requirements.js';
@@ -229,8 +230,6 @@ export interface StarterContext {
   /** JSON string literal (valid in Python and JS) of a value. */
   lit: (value: string) => string;
 }
-
-const under = (dir: string, path: string): string => (dir === '.' ? path : `${dir}/${path}`);
 
 export function starterContext(m: Model): StarterContext {
   const { s } = m;
