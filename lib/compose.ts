@@ -534,12 +534,7 @@ export function testCompose(m: Model): ComposeDoc {
   };
 }
 
-/** Serializes a compose document: header comment, key comments, no line folding. */
+/** Serializes a compose document (lib/yaml.ts): header comment, key comments, no line folding. */
 export function composeYaml(doc: ComposeDoc): string {
-  return commentedYaml(doc.file, doc.header, doc.comments);
-}
-
-/** YAML for any typed object (lib/yaml.ts), with a header comment and comments before chosen keys. */
-export function commentedYaml(value: unknown, header: string[], comments: KeyComment[]): string {
-  return toYaml(value, { header, comments });
+  return toYaml(doc.file, { header: doc.header, comments: doc.comments });
 }

@@ -5,6 +5,7 @@
  */
 import type { Hint } from './detect.js';
 import type { FileTree } from './file-tree.js';
+import { dirOf, under as join } from './paths.js';
 
 /** Script names that build the assets, in order of preference. */
 export const BUILD_SCRIPTS = [
@@ -20,9 +21,6 @@ export const BUILD_SCRIPTS = [
 const BUILD_NAME = /^(?:build|bundle|compile)[:_-]/;
 /** Script names tried first for a watch build; any other script that is one counts after them. */
 const WATCH_SCRIPTS = ['watch', 'build:watch', 'watch:assets', 'dev', 'start'];
-
-const join = (dir: string, name: string): string => (dir === '.' || dir === '' ? name : `${dir}/${name}`);
-const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.');
 
 /**
  * `rel` (relative to `base`, both relative to the project root) as a path relative to the root, without

@@ -10,6 +10,7 @@ import { detectOutDir, pickBuildScript, pickWatchScript, rootRelative } from './
 import { detectManager, LOCKFILES, type PackageManager } from './package-manager.js';
 import { SKIPPED_DIRS, type FileTree } from './file-tree.js';
 import type { SettingKey } from './settings.js';
+import { dirOf, under as join } from './paths.js';
 
 export class DetectionError extends Error {
   constructor(
@@ -101,9 +102,6 @@ export interface Detection {
   /** Settings detection could not work out, by setting (see DetectionProblem). */
   problems?: Partial<Record<SettingKey, DetectionProblem>>;
 }
-
-const join = (dir: string, name: string): string => (dir === '.' || dir === '' ? name : `${dir}/${name}`);
-const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.');
 
 /** Finds files by name down to `depth` folders, skipping virtualenvs, node_modules and the like. */
 export function findFiles(tree: FileTree, name: string, depth = 2, dir = '.'): string[] {

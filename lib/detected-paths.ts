@@ -9,11 +9,10 @@ import { requirementClosure } from './dockerfile.js';
 import { printable } from './safe-fs.js';
 import type { Settings } from './settings.js';
 import { relativePath } from './validate.js';
+import { dirOf } from './paths.js';
 
 /** A file's name as the message shows it: quoted (with escapes) when it holds more than plain characters. */
 const named = (path: string): string => (/^[\w./-]+$/.test(path) ? path : printable(JSON.stringify(path)));
-
-const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.');
 
 /** Where `include` (as written in `from`) lands, relative to the root, or undefined when it leaves it. */
 function includedPath(from: string, include: string): string | undefined {

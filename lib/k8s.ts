@@ -677,10 +677,6 @@ export interface K8sFile {
   content: string;
 }
 
-/** One YAML document (lib/yaml.ts) with a comment on top. */
-export const yamlFile = (comment: string, value: object): string =>
-  toYaml(value, { header: comment.split('\n') });
-
 function secretsExample(m: Model, env: K8sEnvironment): string {
   const lines = [
     `# Secrets of ${env}. Copy to ${SECRETS_FILE} in this folder (gitignored), put real values in, then`,
@@ -695,7 +691,7 @@ function secretsExample(m: Model, env: K8sEnvironment): string {
 export function k8sFiles(m: Model): K8sFile[] {
   const files: K8sFile[] = [];
   const add = (path: string, comment: string, value: object): void => {
-    files.push({ path, content: yamlFile(comment, value) });
+    files.push({ path, content: toYaml(value, { header: comment.split('\n') }) });
   };
   const base: [string, string, object][] = [
     ['serviceaccount.yaml', 'Own ServiceAccount of the app; no API token is mounted.', serviceAccount(m)],

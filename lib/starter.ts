@@ -11,6 +11,7 @@ import { STARTER_FRONTEND, type Settings } from './settings.js';
 import { compareVersions } from './validate.js';
 import { pinned, type Requirement } from './requirements.js';
 import { enabledServices, SERVICES, type BackingService } from './services/index.js';
+import { under } from './paths.js';
 export type { Requirement } from './requirements.js';
 
 export { REQUIREMENT_PINS } from './requirements.js';
@@ -231,8 +232,6 @@ export interface StarterContext {
   /** JSON string literal (valid in Python and JS) of a value. */
   lit: (value: string) => string;
 }
-
-const under = (dir: string, path: string): string => (dir === '.' ? path : `${dir}/${path}`);
 
 export function starterContext(m: Model): StarterContext {
   const { s } = m;

@@ -8,6 +8,7 @@ import { gunicornArgs } from './commands.js';
 import { testEnvironment } from './compose.js';
 import { parseRequirement } from './detect.js';
 import type { Model } from './model.js';
+import { dirOf, under } from './paths.js';
 
 export interface KeyValue {
   key: string;
@@ -299,10 +300,9 @@ export function pytestInstalled(m: Model, read: (path: string) => string | undef
   const declares = (file: string): boolean => {
     if (seen.has(file)) return false;
     seen.add(file);
-    const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
     return (read(file) ?? '').split(/\r?\n/).some((line) => {
       const include = /^\s*(?:-r|--requirement)\s+(\S+)/.exec(line);
-      if (include) return declares(`${dir}${include[1]}`);
+      if (include) return declares(under(dirOf(file), include[1]!));
       return parseRequirement(line)?.name === 'pytest';
     });
   };

@@ -6,6 +6,8 @@ import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { testImage, testsImage, TESTS_SERVICE } from './compose.js';
 import type { Model } from './model.js';
+import { emptyDetection } from './detect-empty.js';
+import { settingByKey, type Settings } from './settings.js';
 
 export interface CommandResult {
   code: number;
@@ -514,7 +516,7 @@ export async function verify(input: VerifyInput): Promise<StepResult[]> {
     if (up && !aborted()) {
       const healthy = await step(ctx, 'all services healthy', () => waitHealthy(ctx));
       if (healthy) {
-        await step(ctx, `GET ${m.s.healthPath} on 127.0.0.1`, () =>
+        await step(ctx, healthStep(m.s.healthPath), () =>
           requestHealth(ctx, productionHost(input.envProduction)),
         );
         await step(ctx, 'manage.py check --deploy (production env)', async () => {
@@ -528,7 +530,7 @@ export async function verify(input: VerifyInput): Promise<StepResult[]> {
           if (check.code !== 0 || check.timedOut) throw new Error(deployIssues(check));
           return 'no issues';
         });
-        await step(ctx, `web runs as non-root uid ${m.uid}`, async () => {
+        await step(ctx, uidStep(m.uid), async () => {
           const web = await containerOf(ctx, m.services.web);
           const status = await must(ctx, ['exec', web, 'cat', '/proc/1/status'], 30_000);
           const uid = /^Uid:\s+(\d+)/m.exec(status.stdout)?.[1];
@@ -628,6 +630,51 @@ async function teardown(ctx: Context, runId: string): Promise<void> {
   );
   const tags = [`${ctx.m.localImage}:verify-${runId}`, `${ctx.m.localImage}:verify-${runId}-dev`];
   await ctx.run('docker', ['image', 'rm', '--force', ...tags], { timeoutMs: 60_000 });
+}
+
+/** Step names that hold a setting: the run and the sample report in README.Docker.md name them alike. */
+export const healthStep = (healthPath: string): string => `GET ${healthPath} on 127.0.0.1`;
+export const uidStep = (uid: number): string => `web runs as non-root uid ${uid}`;
+
+/**
+ * The report README.Docker.md (and README.md, with the defaults) shows: a run of the end-to-end suite on
+ * the starter project, development build cached, with this setup's health path and uid.
+ */
+export function sampleReport(s: Pick<Settings, 'healthPath' | 'appUid'>): string {
+  const row = (name: string, seconds: number, detail = '', status: StepStatus = 'pass'): StepResult => ({
+    name,
+    status,
+    duration: seconds * 1000,
+    detail,
+  });
+  const rows = [
+    row('Docker Engine 25+ and Compose 2.20+', 0.3, 'engine 26.1.5+dfsg1, compose 2.26.1-4'),
+    ...['base', 'development (base + override)', 'production (base + prod)', 'tests'].map((files) =>
+      row(`compose config: ${files}`, 0.3),
+    ),
+    row('build development target', 3.2, '3 s'),
+    row('build production target', 13.4, '13 s'),
+    row('start base + prod stack', 6.3, 'project shop-verify-341b23'),
+    row('all services healthy', 3.6, 'db, web healthy'),
+    row(healthStep(s.healthPath), 0.4, `http://127.0.0.1:37839${s.healthPath} answered 200`),
+    row('manage.py check --deploy (production env)', 1.1, 'no issues'),
+    row(uidStep(s.appUid), 0.5, `uid ${s.appUid}`),
+    row('docker stop web: graceful', 1.0, 'exit 0 after 0.6 s'),
+    row('test suite (docker-compose.test.yml)', 11.7, 'passed'),
+    row('container-structure-test', 0, 'container-structure-test is not installed', 'skip'),
+  ];
+  // The table pads an empty detail; a README line ends without the spaces.
+  return formatTable(rows).replace(/ +$/gm, '');
+}
+
+/**
+ * The sample of README.Docker.md: a starter project's run, so with the defaults lib/settings.ts declares
+ * (a changed default follows; the project's own values would make it a run that never happened).
+ */
+export function defaultSampleReport(): string {
+  const fallback = (key: 'healthPath' | 'appUid'): unknown =>
+    settingByKey.get(key)!.default({}, emptyDetection());
+  return sampleReport({ healthPath: String(fallback('healthPath')), appUid: Number(fallback('appUid')) });
 }
 
 export function formatTable(results: StepResult[]): string {

@@ -111,14 +111,9 @@ export const checkout = (): UsesStep =>
   action('checkout', { name: 'Check out the repository', with: { 'persist-credentials': false } });
 
 /**
- * A workflow (or any object holding `uses:` values) as YAML: header comment, the `# vX.Y.Z` comment of
- * every pinned action, a blank line between jobs, no line folding.
+ * What a workflow (or any file holding `uses:` values) adds when written by lib/yaml.ts: the `# vX.Y.Z`
+ * comment of every pinned action, and a blank line between jobs and top sections.
  */
-export function workflowYaml(value: object, header: string[]): string {
-  return toYaml(value, { header, decorate: pinComments });
-}
-
-/** The `# vX.Y.Z` comment of every pinned action, and a blank line between jobs and top sections. */
 function pinComments(doc: Document): void {
   visit(doc, {
     Pair(_key, pair: Pair) {
@@ -480,7 +475,7 @@ export function dockerBuildWorkflowYaml(m: Model): string {
     s.registry === GHCR
       ? `Pushes to ${s.imageRepository} with the workflow's own GITHUB_TOKEN (packages: write).`
       : `Pushes to ${s.imageRepository}: set the repository secrets ${REGISTRY_SECRETS.username} and ${REGISTRY_SECRETS.password}.`;
-  return workflowYaml(dockerBuildWorkflow(m), [
+  const header = [
     'Pull requests: build the production image, run the test suite in containers',
     `(${PIPELINE_INPUTS.testCompose}), the container structure tests and a vulnerability scan.`,
     `Pushes to ${MAIN_BRANCH} and v* tags: the same, then a ${s.platforms} push with provenance and SBOM.`,
@@ -492,7 +487,8 @@ export function dockerBuildWorkflowYaml(m: Model): string {
         ]
       : []),
     'Actions are pinned to commit SHAs; Dependabot (.github/dependabot.yml) proposes updates.',
-  ]);
+  ];
+  return toYaml(dockerBuildWorkflow(m), { header, decorate: pinComments });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -542,8 +538,9 @@ export function dependabotConfig(m: Model, dirs: ManifestDirs): DependabotConfig
 }
 
 export function dependabotYaml(m: Model, dirs: ManifestDirs): string {
-  return workflowYaml(dependabotConfig(m, dirs), [
+  const header = [
     'Keeps pinned versions fresh: base images, the SHAs of the workflow actions, Python and npm packages.',
     'Minor and patch updates arrive grouped, one pull request per ecosystem a week.',
-  ]);
+  ];
+  return toYaml(dependabotConfig(m, dirs), { header, decorate: pinComments });
 }

@@ -20,6 +20,7 @@ import {
 import type { MemFsEditorFile } from 'mem-fs-editor';
 import { hashOf, type FileRecord, type FileRecords } from './drift.js';
 import { atomicWrite, OutsideProjectError, printable, projectPath, removeFile } from './safe-fs.js';
+import { dirOf } from './paths.js';
 
 type MemFile = MemFsEditorFile;
 
@@ -70,9 +71,8 @@ function commitFile(root: string, file: MemFile, info: (message: string) => void
     }
   } else {
     // The folders are followed (inside the project only); a link in the file's place is removed itself.
-    const slash = path.lastIndexOf('/');
-    const folder = slash < 0 ? '.' : path.slice(0, slash);
-    removeFile(resolve(projectPath(root, folder).real, path.slice(slash + 1)));
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    removeFile(resolve(projectPath(root, dirOf(path)).real, name));
   }
   setCommittedFile(file);
   clearFileState(file);

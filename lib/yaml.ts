@@ -3,7 +3,10 @@
  * and the structure tests all go through `toYaml`. A string that a YAML 1.1 or 1.2 reader would take for
  * something else when written plain (yes/no/on/off/y/n, true/false, null/~, 010, 0o10, 1_000, 1:20, 1.5,
  * 1e3, .inf, a date) is double-quoted, so `--project-name no` stays the string "no" for PyYAML, Go's
- * yaml.v2 and kubectl alike. Shared objects are written out in full (no anchors); lines are never folded.
+ * yaml.v2 and kubectl alike; so are `=` and `<<`, which PyYAML reads as its value and merge tags and
+ * refuses. Shared objects are written out in full (no anchors); lines are never folded. The options are
+ * what a file type needs on top: a header comment (every file), comments before keys (compose) and last
+ * touches such as the pin comments of a workflow.
  */
 import { Document, isMap, isScalar, parse, visit, type YAMLMap } from 'yaml';
 
@@ -36,13 +39,21 @@ export function plainIsAmbiguous(value: string): boolean {
   });
 }
 
+/** YAML 1.1 tags PyYAML resolves a plain scalar to and cannot construct (`a: =` fails to load). */
+const YAML11_TAGS = new Set(['=', '<<']);
+
+/** The one quoting rule: a string is double-quoted when its plain form would not read back as itself. */
+export function needsQuotes(value: string): boolean {
+  return YAML11_TAGS.has(value) || plainIsAmbiguous(value);
+}
+
 /** Typed data as YAML text, with a header comment and comments before chosen keys. */
 export function toYaml(value: unknown, options: YamlOptions): string {
   const doc = new Document(value, { aliasDuplicateObjects: false });
   doc.commentBefore = options.header.map((line) => (line ? ` ${line}` : '')).join('\n');
   visit(doc, {
     Scalar(_key, node) {
-      if (typeof node.value === 'string' && plainIsAmbiguous(node.value)) node.type = 'QUOTE_DOUBLE';
+      if (typeof node.value === 'string' && needsQuotes(node.value)) node.type = 'QUOTE_DOUBLE';
     },
   });
   for (const { path, text } of options.comments ?? []) {

@@ -11,8 +11,7 @@ import {
   WORKFLOW_PATH,
   type ManifestDirs,
 } from '../../lib/workflow.js';
-
-const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.');
+import { dirOf } from '../../lib/paths.js';
 
 /**
  * `yo py-docker:ci`: the GitHub Actions image pipeline (.github/workflows/docker-build.yml) and the

@@ -22,6 +22,7 @@ import { isIgnored, mergeLines, parseIgnore, SECRET_FILES } from '../../lib/igno
 import { printable } from '../../lib/safe-fs.js';
 import { TRACKED_ENV_SECRETS_FILE } from '../../lib/env-files.js';
 import type { MustFix } from '../../lib/summary.js';
+import { dirOf } from '../../lib/paths.js';
 
 /** Secrets files as they are named in a project (lib/ignore-files.ts SECRET_FILES): never in an image. */
 const SECRET_PATHS = [
@@ -31,8 +32,6 @@ const SECRET_PATHS = [
   TRACKED_ENV_SECRETS_FILE,
   'k8s/overlays/production/secrets.env',
 ];
-
-const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.');
 
 /**
  * `yo py-docker:docker`: the multi-stage Dockerfile (assets, builder, development, production) and the

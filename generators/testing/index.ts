@@ -1,13 +1,14 @@
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
 import type { Detection } from '../../lib/detect.js';
 import { hashOf } from '../../lib/drift.js';
-import { commentedYaml, composeYaml, testCompose, testImage, TESTS_SERVICE } from '../../lib/compose.js';
+import { composeYaml, testCompose, testImage, TESTS_SERVICE } from '../../lib/compose.js';
 import {
   pytestInstalled,
   STRUCTURE_TEST_HEADER,
   structureTest,
   testRunner,
 } from '../../lib/structure-test.js';
+import { toYaml } from '../../lib/yaml.js';
 
 /** `yo py-docker:testing`: Dockerfile.test, docker-compose.test.yml, container-structure-test.yaml. */
 export default class TestingGenerator extends PyDockerGenerator {
@@ -38,7 +39,7 @@ export default class TestingGenerator extends PyDockerGenerator {
     this.writeGenerated('docker-compose.test.yml', composeYaml(testCompose(m)));
     this.writeGenerated(
       'container-structure-test.yaml',
-      commentedYaml(structureTest(m, this.projectDjango()), STRUCTURE_TEST_HEADER, []),
+      toYaml(structureTest(m, this.projectDjango()), { header: STRUCTURE_TEST_HEADER }),
     );
   }
 

@@ -22,6 +22,7 @@ import {
   type E2eMode,
 } from '../support/e2e-docker.js';
 import { DIST } from '../support/run.js';
+import { HEALTH_PATH } from '../support/defaults.js';
 
 /** A host user that is neither root nor the images' default 1000. */
 const HOST_UID = 2345;
@@ -77,7 +78,7 @@ describe('development in real containers', function () {
       assert.equal(statSync(built).uid, HOST_UID);
 
       // The health middleware of the container settings answers the probe, whatever the Host.
-      const health = await fetch(`http://127.0.0.1:${port}/health/`);
+      const health = await fetch(`http://127.0.0.1:${port}${HEALTH_PATH}`);
       assert.equal(await health.text(), 'ok\n');
       const url = `http://127.0.0.1:${port}/`;
       const body = async (): Promise<string> => (await fetch(url)).text();

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StepResult } from '../../lib/verify.js';
+import { healthStep, uidStep, type StepResult } from '../../lib/verify.js';
+import { APP_UID, HEALTH_PATH } from '../support/defaults.js';
 import {
   copyProject,
   requireEngine,
@@ -69,26 +70,25 @@ describe('yo py-docker:verify fails at the right step on a broken setup', functi
       /^not healthy within 40 s: .*\bweb running\/(starting|unhealthy)/,
     );
     const names = run.results.map((r) => r.name);
-    for (const later of [
-      'GET /health/ on 127.0.0.1',
-      'web runs as non-root uid 10001',
-      'docker stop web: graceful',
-    ])
+    for (const later of [healthStep(HEALTH_PATH), uidStep(APP_UID), 'docker stop web: graceful'])
       assert.ok(!names.includes(later), `${later} ran\n${run.table}`);
   });
 
-  it('an image that runs as root: "web runs as non-root uid 10001" fails with uid 0', async function () {
+  it(`an image that runs as root: "${uidStep(APP_UID)}" fails with uid 0`, async function () {
     this.timeout(900_000);
-    const run = await verifyBroken((dir) => edit(dir, 'Dockerfile', /^USER 10001:10001$/m, 'USER root'), {
-      'skip-tests': true,
-    });
+    const run = await verifyBroken(
+      (dir) => edit(dir, 'Dockerfile', new RegExp(`^USER ${APP_UID}:${APP_UID}$`, 'm'), 'USER root'),
+      {
+        'skip-tests': true,
+      },
+    );
     // container-structure-test (when installed) checks the image's user too.
     assert.deepEqual(
       failed(run.results).filter((name) => name !== 'container-structure-test'),
-      ['web runs as non-root uid 10001'],
+      [uidStep(APP_UID)],
       run.table,
     );
-    assert.equal(detail(run, 'web runs as non-root uid 10001'), 'process 1 runs as uid 0');
+    assert.equal(detail(run, uidStep(APP_UID)), 'process 1 runs as uid 0');
     assert.equal(run.results.find((r) => r.name === 'all services healthy')?.status, 'pass', run.table);
   });
 
@@ -103,11 +103,7 @@ describe('yo py-docker:verify fails at the right step on a broken setup', functi
       detail(run, 'manage.py check --deploy (production env)'),
       /^\?: \(security\.W018\) You should not have DEBUG set to True in deployment\./m,
     );
-    for (const step of [
-      'all services healthy',
-      'web runs as non-root uid 10001',
-      'docker stop web: graceful',
-    ])
+    for (const step of ['all services healthy', uidStep(APP_UID), 'docker stop web: graceful'])
       assert.equal(run.results.find((r) => r.name === step)?.status, 'pass', `${step}\n${run.table}`);
   });
 

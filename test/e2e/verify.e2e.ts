@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { ENGINE_STEP, SECRETS_STEP, type StepResult } from '../../lib/verify.js';
+import { ENGINE_STEP, healthStep, SECRETS_STEP, uidStep, type StepResult } from '../../lib/verify.js';
+import { APP_UID, HEALTH_PATH, READINESS_PATH } from '../support/defaults.js';
 import {
   copyProject,
   E2E_PREFIX,
@@ -34,9 +35,9 @@ const allSteps = (healthPath: string): string[] => [
   SECRETS_STEP,
   'start base + prod stack',
   'all services healthy',
-  `GET ${healthPath} on 127.0.0.1`,
+  healthStep(healthPath),
   'manage.py check --deploy (production env)',
-  'web runs as non-root uid 10001',
+  uidStep(APP_UID),
   'docker stop web: graceful',
   'test suite (docker-compose.test.yml)',
   STRUCTURE_STEP,
@@ -89,7 +90,7 @@ describe('yo py-docker:verify in real containers', function () {
     const dir = await starterProject(mode);
     const run = await runVerify(mode, dir);
     show(run);
-    assertAllPass(run, '/health/');
+    assertAllPass(run, HEALTH_PATH);
   });
 
   it('a new user runs `yo py-docker --yes --variant alpine` in an empty folder, then verify passes', async function () {
@@ -99,7 +100,7 @@ describe('yo py-docker:verify in real containers', function () {
     assert.match(readFileSync(join(dir, 'Dockerfile'), 'utf8'), /^FROM python:\S+-alpine\S* AS builder$/m);
     const run = await runVerify(mode, dir);
     show(run);
-    assertAllPass(run, '/health/');
+    assertAllPass(run, HEALTH_PATH);
   });
 
   it('an existing project (settings package, requirements/base.txt + dev.txt, its own npm build into assets/build, pytest) set up with `--yes` passes verify', async function () {
@@ -107,7 +108,7 @@ describe('yo py-docker:verify in real containers', function () {
     const dir = newFolder();
     writeExistingProject(dir, mode.versions, `${E2E_PREFIX}shop`);
     // Only what cannot be detected: the base image and the build output folder. The health probes are
-    // the container settings' own (/health/), so the project's /healthz/ view and its test stay as they are.
+    // the container settings' own (the --health-path default), so the project's /healthz/ view and its test stay as they are.
     await generate({ ...mode.flags.existing, 'assets-dir': EXISTING.assetsDir }, dir);
     const stored = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-py-docker'];
     assert.deepEqual(
@@ -134,7 +135,7 @@ describe('yo py-docker:verify in real containers', function () {
     assert.match(readFileSync(join(dir, 'Dockerfile.test'), 'utf8'), /^CMD \["pytest"/m);
     const run = await runVerify(mode, dir);
     show(run);
-    assertAllPass(run, '/health/');
+    assertAllPass(run, HEALTH_PATH);
   });
 
   describe('a deliberately broken setup makes verify fail at the right step', function () {
@@ -142,12 +143,12 @@ describe('yo py-docker:verify in real containers', function () {
       this.timeout(900_000);
       const dir = copyProject(await starterProject(mode));
       // The image and the health middleware agree on READINESS_PATH; the broken script ignores it.
-      edit(dir, 'docker/healthcheck.sh', 'path=${READINESS_PATH:-/health/ready/}', 'path=/no-such-page/');
+      edit(dir, 'docker/healthcheck.sh', `path=\${READINESS_PATH:-${READINESS_PATH}}`, 'path=/no-such-page/');
       const run = await runVerify(mode, dir, { 'skip-tests': true, 'health-timeout': '45' });
       show(run);
       assert.deepEqual(failed(run.results), ['all services healthy'], run.table);
       assert.match(run.results.find((r) => r.status === 'fail')!.detail, /web/);
-      for (const later of ['GET /health/ on 127.0.0.1', 'docker stop web: graceful'])
+      for (const later of [healthStep(HEALTH_PATH), 'docker stop web: graceful'])
         assert.ok(!run.results.some((r) => r.name === later), `${later} ran`);
       assert.ok(run.error, 'verify exits non-zero');
     });

@@ -16,6 +16,7 @@ import {
   srcLayoutProject,
   tutorialProject,
 } from '../support/e2e-projects.js';
+import { HEALTH_PATH, READINESS_PATH } from '../support/defaults.js';
 import { kustomizeBuild, type K8sObject } from '../support/k8s-check.js';
 import { envFile, python, pythonSite } from '../support/python.js';
 import { runGenerator } from '../support/run.js';
@@ -52,8 +53,8 @@ const PROBES = [
   'django.setup()',
   'from django.test import Client',
   'c = Client()',
-  'live = c.get("/health/", HTTP_HOST="not-allowed.invalid")',
-  'ready = c.get("/health/ready/", HTTP_HOST="not-allowed.invalid")',
+  `live = c.get(${JSON.stringify(HEALTH_PATH)}, HTTP_HOST="not-allowed.invalid")`,
+  `ready = c.get(${JSON.stringify(READINESS_PATH)}, HTTP_HOST="not-allowed.invalid")`,
   'print(json.dumps([live.status_code, ready.status_code, ready.content.decode()]))',
 ].join('\n');
 

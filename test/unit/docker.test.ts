@@ -19,6 +19,7 @@ import {
 } from '../support/dockerfile-rules.js';
 import { TODAY, generatorPath, runExpectingError, runGenerator, snapshotFolder } from '../support/run.js';
 import { requireTool } from '../support/tools.js';
+import { HEALTH_PATH, literal } from '../support/defaults.js';
 import { formatFindings, validateProject } from '../support/validate-project.js';
 
 const read = (dir: string, file: string): string => readFileSync(join(dir, file), 'utf8');
@@ -121,7 +122,7 @@ describe('py-docker:docker', () => {
     assert.ok(!cmd.includes('-w') && !cmd.includes('--workers'), 'workers come from WEB_CONCURRENCY');
     assert.match(production, /PYTHONDONTWRITEBYTECODE=1/);
     assert.match(production, /PATH=\/opt\/venv\/bin:\$PATH/);
-    assert.match(production, /HEALTH_PATH=\/health\//);
+    assert.match(production, literal(`HEALTH_PATH=${HEALTH_PATH}`));
     assert.match(production, /org\.opencontainers\.image\.title=/);
     // The placeholder image repository is not a source to point at.
     assert.doesNotMatch(dockerfile, /org\.opencontainers\.image\.source/);

@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { memoryToBytes } from '../../lib/settings.js';
 import { pythonTooOldFor } from '../../lib/versions.js';
+import { HEALTH_PATH } from '../support/defaults.js';
 import { runGenerator, snapshotFolder } from '../support/run.js';
 import { requireTool } from '../support/tools.js';
 import {
@@ -426,7 +427,7 @@ describe('the validation layer reports broken folders', function () {
     [
       'a probe on another path',
       'k8s/overlays/production/patches/web-probes.yaml',
-      (t) => t.replace(/path: \/health\//, 'path: /healthz/'),
+      (t) => t.replace(`path: ${HEALTH_PATH}`, 'path: /healthz/'),
       /consistency:health-path[\s\S]*k8s-checklist/,
       ['kustomize'],
     ],

@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
+import { sampleReport } from '../../lib/verify.js';
+import { APP_UID, HEALTH_PATH } from '../support/defaults.js';
 import { runGenerator } from '../support/run.js';
 import { requireTool } from '../support/tools.js';
 
@@ -87,6 +89,13 @@ describe('README.Docker.md answers what a new user asks next', function () {
       const spec = w.spec as { template: { spec: { serviceAccountName?: string } } };
       assert.equal(spec.template.spec.serviceAccountName, account.metadata.name, w.metadata.name);
     }
+  });
+
+  it("what verify's report looks like, with this setup's health path and uid", () => {
+    assert.equal(
+      blockAfter(text, 'Its report', 'text').trimEnd(),
+      sampleReport({ healthPath: HEALTH_PATH, appUid: APP_UID }),
+    );
   });
 
   it("verify's hint at the docker group when Docker cannot be reached", () => {

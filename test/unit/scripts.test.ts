@@ -6,6 +6,7 @@ import ejs from 'ejs';
 import { emptyDetection } from '../../lib/detect-empty.js';
 import { buildModel } from '../../lib/model.js';
 import { resolveSettings } from '../../lib/resolve.js';
+import { literal, PORT, READINESS_PATH } from '../support/defaults.js';
 import { DIST, runGenerator } from '../support/run.js';
 import { scriptsProject } from '../support/scripts-fixture.js';
 import { requireTool } from '../support/tools.js';
@@ -76,7 +77,7 @@ describe('py-docker:scripts', function () {
     );
     assert.match(
       read(plain, 'docker/healthcheck.sh'),
-      /port=\$\{PORT:-8000\}\npath=\$\{READINESS_PATH:-\/health\/ready\/\}/,
+      literal(`port=\${PORT:-${PORT}}\npath=\${READINESS_PATH:-${READINESS_PATH}}`),
     );
   });
 

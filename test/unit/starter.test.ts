@@ -11,6 +11,7 @@ import { emptyDetection } from '../../lib/detect-empty.js';
 import { REQUIREMENT_PINS, starterFiles, starterProblem, starterRequirements } from '../../lib/starter.js';
 import type { Settings } from '../../lib/settings.js';
 import { BUILD_ONLY_SECRET_KEY } from '../../lib/dockerfile.js';
+import { HEALTH_PATH } from '../support/defaults.js';
 import { fixtureFiles, runGenerator, snapshotFolder } from '../support/run.js';
 import { requireTool } from '../support/tools.js';
 import { envFile, python, pythonSite } from '../support/python.js';
@@ -449,7 +450,7 @@ describe('the starter project works for real', function () {
       'c = Client()',
       'home = c.get("/", HTTP_HOST="localhost", secure=True)',
       'asset = c.get("/static/main.js", HTTP_HOST="localhost", secure=True)',
-      'health = c.get("/health/", HTTP_HOST="localhost")',
+      `health = c.get(${JSON.stringify(HEALTH_PATH)}, HTTP_HOST="localhost")`,
       'plain = c.get("/", HTTP_HOST="localhost")',
       'print(json.dumps({"home": home.status_code, "body": home.content.decode(), "asset": asset.status_code,',
       '  "health": health.status_code, "healthBody": health.content.decode(), "plain": plain.status_code,',

@@ -23,6 +23,9 @@ import {
   type StepResult,
   type VerifyInput,
   unreachableEngine,
+  sampleReport,
+  healthStep,
+  uidStep,
 } from '../../lib/verify.js';
 
 const ok = (stdout = ''): CommandResult => ({ code: 0, stdout, stderr: '', duration: 5, timedOut: false });
@@ -235,6 +238,43 @@ describe('verify steps (lib/verify) with a fake Docker', () => {
         .map((p) => p.slice(dir.length + 1))
         .sort(),
       ['.env', '.env.local', 'deep/secrets.env'],
+    );
+  });
+
+  it("the sample report of README.Docker.md names steps of a full run, in the run's order", async () => {
+    const m = await model();
+    const run = (await runVerify(fakeDocker().run, { m })).map((r) => r.name);
+    const sample = sampleReport(m.s)
+      .split('\n')
+      .slice(1)
+      .map((line) => line.replace(/ {2,}(PASS|SKIP) .*$/, ''));
+    assert.ok(
+      sample.includes(healthStep(m.s.healthPath)) && sample.includes(uidStep(m.uid)),
+      sample.join('\n'),
+    );
+    assert.deepEqual(
+      sample,
+      run.filter((name) => sample.includes(name)),
+    );
+  });
+
+  it('the sample report follows the health path and uid, its columns as wide as the longest step', () => {
+    const lines = sampleReport({ healthPath: '/a/much/longer/health/check/path/', appUid: 20001 }).split(
+      '\n',
+    );
+    assert.ok(
+      lines.includes(
+        `${'GET /a/much/longer/health/check/path/ on 127.0.0.1'}  PASS     0.4 s  http://127.0.0.1:37839/a/much/longer/health/check/path/ answered 200`,
+      ),
+      lines.join('\n'),
+    );
+    const uid = lines.find((line) => line.startsWith('web runs as non-root uid 20001 '));
+    assert.match(uid ?? '', / PASS {5}0\.5 s {2}uid 20001$/);
+    const column = lines[0]!.indexOf('result');
+    for (const line of lines.slice(1)) assert.match(line.slice(column), /^(PASS|SKIP) /, line);
+    assert.ok(
+      lines.every((line) => line === line.trimEnd()),
+      'no line ends in spaces',
     );
   });
 

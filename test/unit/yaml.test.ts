@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { plainIsAmbiguous, toYaml } from '../../lib/yaml.js';
+import { needsQuotes, plainIsAmbiguous, toYaml } from '../../lib/yaml.js';
 import { runGenerator, snapshotFolder } from '../support/run.js';
 import { formatFindings, validateProject } from '../support/validate-project.js';
 
@@ -32,6 +32,46 @@ describe('lib/yaml.ts: one serializer, YAML 1.1 words quoted', () => {
     for (const value of [...WORDS.filter(Boolean), ...NUMBERS, '2001-12-14'])
       assert.equal(plainIsAmbiguous(value), true, value);
     for (const value of STRINGS) assert.equal(plainIsAmbiguous(value), false, value);
+  });
+
+  it('the one quoting rule: YAML 1.1 booleans, nulls, octal- and float-looking values, times and tags are written double-quoted', () => {
+    const quoted = [
+      'yes',
+      'no',
+      'on',
+      'off',
+      'y',
+      'n',
+      'Y',
+      'N',
+      '1.10',
+      '0755',
+      '~',
+      'null',
+      '12:30',
+      '1:20:30',
+    ];
+    const tags = ['=', '<<']; // PyYAML reads these plain as its value and merge tags, and refuses them
+    for (const value of [...quoted, ...tags]) {
+      assert.equal(needsQuotes(value), true, value);
+      assert.equal(toYaml({ key: value }, { header: [] }), `key: "${value}"\n`, value);
+      assert.equal(toYaml({ [value]: 1 }, { header: [] }), `"${value}": 1\n`, `${value} as a key`);
+    }
+    for (const value of quoted)
+      for (const version of ['1.1', '1.2'] as const)
+        assert.deepEqual(parse(toYaml({ key: value }, { header: [] }), { version }), { key: value }, value);
+    for (const value of [
+      ...STRINGS.filter((s) => s !== '=' && s !== 'a b'),
+      '/health/',
+      'v1.10',
+      '=x',
+      '<<x',
+    ])
+      assert.equal(toYaml({ key: value }, { header: [] }), `key: ${value}\n`, `${value} stays plain`);
+    assert.equal(
+      toYaml({ uid: 10001, debug: false, none: null }, { header: [] }),
+      'uid: 10001\ndebug: false\nnone: null\n',
+    );
   });
 
   it('every value and key round-trips as a string under both YAML versions, and real numbers stay numbers', () => {
