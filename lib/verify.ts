@@ -6,8 +6,7 @@ import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { testImage, testsImage, TESTS_SERVICE } from './compose.js';
 import type { Model } from './model.js';
-import { emptyDetection } from './detect-empty.js';
-import { settingByKey, type Settings } from './settings.js';
+import type { Settings } from './settings.js';
 
 export interface CommandResult {
   code: number;
@@ -665,16 +664,6 @@ export function sampleReport(s: Pick<Settings, 'healthPath' | 'appUid'>): string
   ];
   // The table pads an empty detail; a README line ends without the spaces.
   return formatTable(rows).replace(/ +$/gm, '');
-}
-
-/**
- * The sample of README.Docker.md: a starter project's run, so with the defaults lib/settings.ts declares
- * (a changed default follows; the project's own values would make it a run that never happened).
- */
-export function defaultSampleReport(): string {
-  const fallback = (key: 'healthPath' | 'appUid'): unknown =>
-    settingByKey.get(key)!.default({}, emptyDetection());
-  return sampleReport({ healthPath: String(fallback('healthPath')), appUid: Number(fallback('appUid')) });
 }
 
 export function formatTable(results: StepResult[]): string {

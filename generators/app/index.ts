@@ -16,7 +16,7 @@ import { mustFixesOf, mustFixLines } from '../../lib/summary.js';
 import { starterContext, starterFiles, starterProblem, starterWarnings } from '../../lib/starter.js';
 import { shortRun } from '../../lib/package-manager.js';
 import { firstScanLines, newerPatches, type NewerPatch } from '../../lib/versions.js';
-import { defaultSampleReport } from '../../lib/verify.js';
+import { sampleReport } from '../../lib/verify.js';
 
 /** Names for the detection summary where a setting's description says more than what was detected. */
 const SUMMARY_WORDS: Record<string, string> = {
@@ -145,7 +145,7 @@ export default class AppGenerator extends PyDockerGenerator {
       envVars: envCatalog(m),
       composeVars: composeVars(m),
       starter: this.starter,
-      verifySample: defaultSampleReport(),
+      verifySample: sampleReport(this.settings),
       cell: (value: string) => (value === '' ? '(empty)' : `\`${value.replace(/\|/g, '\\|')}\``),
     });
   }
