@@ -1,6 +1,7 @@
 /**
  * The compose files: strict YAML, their services, and Compose's own merged model of each combination.
  */
+import { appWorkloadsFor, serversFor } from '../../../lib/services/index.js';
 import { GRACEFUL_TIMEOUT_S } from '../../../lib/model.js';
 import type { Settings } from '../../../lib/settings.js';
 import {
@@ -25,13 +26,11 @@ export const COMPOSE = {
 /** Services of the app image as opposed to the database and Redis images. */
 const APP_SERVICES = ['web', 'worker', 'beat', 'migrate'];
 
+/** The backing servers the settings switch on (lib/services/), by compose name. */
+const serverNames = (s: Partial<Settings>): string[] => serversFor(s).map((x) => x.name);
+
 function expectedServices(s: Partial<Settings>): string[] {
-  return [
-    'web',
-    ...(s.postgres ? ['db'] : []),
-    ...(s.redis ? ['redis'] : []),
-    ...(s.celery ? ['worker', 'beat'] : []),
-  ];
+  return ['web', ...serverNames(s), ...appWorkloadsFor(s)];
 }
 
 /** Raw (not merged) compose documents, parsed strictly; also the names each file declares. */
@@ -123,7 +122,7 @@ function mergedComposeFindings(
   if (label === 'production') {
     const ctxRules = {
       appServices: APP_SERVICES.filter((x) => x in merged.services),
-      backingServices: ['db', 'redis'].filter((x) => x in merged.services),
+      backingServices: serverNames(s).filter((x) => x in merged.services),
       gracefulTimeout: GRACEFUL_TIMEOUT_S,
       migrate: 'migrate',
       web: 'web',
@@ -163,7 +162,7 @@ function mergedComposeFindings(
   // The test stack runs the suite: the app, its backing services and the tests, no Celery.
   const wanted =
     label === 'test'
-      ? ['web', 'tests', ...expectedServices(s).filter((x) => x === 'db' || x === 'redis')]
+      ? ['web', 'tests', ...serverNames(s)]
       : label === 'production'
         ? [...expectedServices(s), 'migrate']
         : expectedServices(s);

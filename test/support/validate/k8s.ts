@@ -2,6 +2,7 @@
  * The Kubernetes manifests as written (schema, agreement with the other files) and as kustomize builds
  * them.
  */
+import { serversFor } from '../../../lib/services/index.js';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +42,7 @@ function k8sExpectations(
     minReplicas: env === 'production' ? 2 : 1,
     gracefulTimeout: GRACEFUL_TIMEOUT_S,
     secretPlaceholders,
-    egressPorts: [...(s.postgres ? [5432] : []), ...(s.redis ? [6379] : [])],
+    egressPorts: serversFor(s).map((x) => x.port),
     sqlite: !s.postgres,
   };
 }
