@@ -82,6 +82,35 @@ export function buildPackages(m: Model): string[] {
   return [alpine ? 'build-base' : 'build-essential', ...(m.s.postgres ? ['libpq-dev'] : [])];
 }
 
+/** Where the builder leaves a wheel of every runtime dependency (downloaded or built). */
+export const WHEELS_DIR = '/opt/wheels';
+/**
+ * The builder's pip alone, without its dist-info: the production stage runs it from a bind mount to
+ * install the wheels, so no pip lands in the production venv, and one the project requires is still
+ * installed (a pip found on sys.path with metadata would count as installed).
+ */
+export const INSTALLER_DIR = '/opt/installer';
+
+/**
+ * The builder's wheel step: wheels only first; only when some package has none (pip's error), the
+ * toolchain (buildPackages, the system packages' headers) comes in and pip builds what is missing.
+ * With unpinned requirements, the first try takes the newest release that has a wheel.
+ */
+export function wheelsOrBuild(m: Model, toolchain: readonly string[], requirements: string): string {
+  const wheel = (extra: string): string => `pip wheel${extra} --wheel-dir ${WHEELS_DIR} ${requirements}`;
+  const fallback = [
+    'echo "A dependency has no wheel for this platform: installing the build toolchain to build it" >&2',
+    ...installPackages(m, toolchain),
+    wheel(''),
+  ];
+  const next = ' \\\n        && ';
+  return `if ! ${wheel(' --only-binary=:all:')}; then \\\n        ${fallback.join(next)}; fi`;
+}
+
+/** pip install of the builder's wheels, from the folder only (no index, nothing downloaded or built). */
+export const wheelsInstall = (pip: string): string =>
+  `${pip} install --no-cache-dir --no-index --find-links ${WHEELS_DIR} ${WHEELS_DIR}/*.whl`;
+
 /** Shared libraries the app needs at run time (psycopg loads libpq). */
 export function runtimePackages(m: Model): string[] {
   if (!m.s.postgres) return [];
@@ -142,6 +171,14 @@ export const BASE_TOOLS_REMOVAL = [
   `tools=$(python -c 'from importlib import metadata as m; print(*[n for n in ("setuptools", "wheel", "pip") if any(d.read_text("RECORD") for d in m.distributions(name=n))])')`,
   'if [ -n "$tools" ]; then python -m pip uninstall --yes --quiet $tools; fi',
 ];
+
+/**
+ * Drops setuid/setgid bits. Python (/usr/local), headers and docs hold no setuid binary in any base
+ * image or package, so the sweep skips them: the binaries that have the bits (su, mount, passwd,
+ * unix_chkpwd) live under /usr/bin, /usr/sbin and /usr/lib, which it walks.
+ */
+export const SETUID_SWEEP =
+  'find / -xdev \\( -path /usr/local -o -path /usr/share -o -path /usr/include \\) -prune -o -type f -perm /6000 -exec chmod a-s {} +';
 
 export const PIP_CACHE_MOUNT = '--mount=type=cache,target=/root/.cache/pip';
 export const NPM_CACHE_MOUNT = '--mount=type=cache,target=/root/.npm';
@@ -283,11 +320,21 @@ export interface DockerfileView {
   assetsCopy: string[];
   /** node_modules of the assets stage (copied into the development image). */
   nodeModulesPath: string;
-  builderPackages: string[];
+  /** Compilers and headers: the builder's fallback when a package has no wheel; always in development. */
+  toolchain: string[];
   /** COPY instructions of the runtime dependency manifests. */
   depsCopy: string[];
-  /** Commands of the RUN that installs the runtime dependencies into the venv (after the guard). */
+  /** Commands of the builder's RUN that makes the runtime dependencies' wheels (after the guard). */
   depsInstall: string[];
+  /** The development stage's install of those wheels into its venv. */
+  wheelsInstall: string;
+  /** The production stage's install of the wheels, with the builder's pip from a bind mount. */
+  productionInstall: string;
+  /** The bind mounts of that RUN: the wheels and the builder's pip. */
+  wheelMounts: string;
+  /** Copies the builder venv's pip (the package alone) to INSTALLER_DIR. */
+  installerCopy: string[];
+  installerDir: string;
   /** Whether uv is needed (uv mode). */
   uv: boolean;
   /** pip install of the venv's pip (and setuptools) at fixed releases, right after the venv is made. */
@@ -331,7 +378,9 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
       ? `${m.workdir}/${inputs.pyprojectDir}`
       : m.workdir;
   let depsCopy: string[];
-  let depsInstall: string[];
+  // Commands that write the requirement files (pyproject, uv), and pip's `-r` arguments for them.
+  let depsPrepare: string[] = [];
+  let depsRequirements: string;
   let devCopy: string[] = [];
   let devInstall: string[] = [];
   const pyproject = under(inputs.pyprojectDir, 'pyproject.toml');
@@ -340,7 +389,8 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
   switch (s.pythonDeps) {
     case 'pyproject':
       depsCopy = copyLines([{ sources: [pyproject], dest: `${depsWorkdir}/` }]);
-      depsInstall = [extract('', '/tmp/requirements.txt'), 'pip install -r /tmp/requirements.txt'];
+      depsPrepare = [extract('', '/tmp/requirements.txt')];
+      depsRequirements = '-r /tmp/requirements.txt';
       devInstall = [
         extract(' dev test', '/tmp/requirements-dev.txt'),
         'pip install -r /tmp/requirements-dev.txt',
@@ -353,13 +403,14 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
       // uv only reads the lockfile (no network); pip installs, so PIP_INDEX_URL works for uv projects too.
       const exportCmd = (extra: string, out: string): string =>
         `UV_PYTHON_DOWNLOADS=never /opt/uv/bin/uv export --project ${depsWorkdir} --frozen --no-emit-project --no-header${extra} --output-file ${out}`;
-      depsInstall = [exportCmd(' --no-dev', '/tmp/requirements.txt'), 'pip install -r /tmp/requirements.txt'];
+      depsPrepare = [exportCmd(' --no-dev', '/tmp/requirements.txt')];
+      depsRequirements = '-r /tmp/requirements.txt';
       devInstall = [exportCmd('', '/tmp/requirements-dev.txt'), 'pip install -r /tmp/requirements-dev.txt'];
       break;
     }
     default:
       depsCopy = copyLines(copySteps(m, inputs.requirements));
-      depsInstall = [`pip install -r ${reqPath(s.requirementsFile)}`];
+      depsRequirements = `-r ${reqPath(s.requirementsFile)}`;
       if (s.devRequirementsFile !== 'none') {
         devCopy = copyLines(copySteps(m, inputs.devRequirements));
         devInstall = [`pip install -r ${reqPath(s.devRequirementsFile)}`];
@@ -368,7 +419,10 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
   // The container's own needs (docker/requirements.txt) resolve together with the project's.
   const containerFile = `${m.workdir}/${CONTAINER_REQUIREMENTS}`;
   depsCopy.push(`COPY ${CONTAINER_REQUIREMENTS} ${m.workdir}/${dirOf(CONTAINER_REQUIREMENTS)}/`);
-  depsInstall[depsInstall.length - 1] += ` -r ${containerFile}`;
+  depsRequirements += ` -r ${containerFile}`;
+  const toolchain = [
+    ...new Set([...buildPackages(m), ...systemPackagesFor(m, inputs.pythonPackages ?? [], 'build')]),
+  ];
   // With Celery the development image adds docker/requirements-dev.txt (watchfiles), with the dev deps.
   if (s.celery) {
     devCopy = [
@@ -435,11 +489,20 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
     assetsPath: `${m.workdir}/${s.assetsDir}`,
     nodeModulesPath: `${nodeWorkdir}/node_modules`,
     assetsCopy: assetsCopy(m),
-    builderPackages: [
-      ...new Set([...buildPackages(m), ...systemPackagesFor(m, inputs.pythonPackages ?? [], 'build')]),
-    ],
+    toolchain,
     depsCopy,
-    depsInstall,
+    depsInstall: [...depsPrepare, wheelsOrBuild(m, toolchain, depsRequirements)],
+    wheelsInstall: wheelsInstall('pip'),
+    productionInstall: wheelsInstall(`PYTHONPATH=${INSTALLER_DIR} python -m pip --disable-pip-version-check`),
+    wheelMounts: [
+      `--mount=type=bind,from=builder,source=${WHEELS_DIR},target=${WHEELS_DIR}`,
+      `--mount=type=bind,from=builder,source=${INSTALLER_DIR},target=${INSTALLER_DIR}`,
+    ].join(' \\\n    '),
+    installerDir: INSTALLER_DIR,
+    installerCopy: [
+      `mkdir -p ${INSTALLER_DIR}`,
+      `cp -a ${m.venv}/lib/python*/site-packages/pip ${INSTALLER_DIR}/`,
+    ],
     uv: s.pythonDeps === 'uv',
     venvTools: `pip install --upgrade ${venvToolPins(s.pythonVersion)
       .map((r) => `"${r.name}==${r.version}"`)
@@ -449,8 +512,10 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
       ...productionUser(m),
       // Without PostgreSQL: the sqlite folder, owned by the app user, so a new volume mounted there is too.
       ...(s.postgres ? [] : [`install -d -o ${m.uid} -g ${m.gid} -m 0750 ${m.dataDir}`]),
-      'find / -xdev -perm /6000 -type f -exec chmod a-s {} +',
+      SETUID_SWEEP,
       ...BASE_TOOLS_REMOVAL,
+      // The venv the wheels go into, without pip: the builder's runs from a bind mount.
+      `python -m venv --without-pip ${m.venv}`,
     ],
     devCopy,
     devInstall,

@@ -4,16 +4,18 @@
  * gunicorn and Celery and stops gracefully.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, get, type Server } from 'node:http';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { STOP_GRACE_PERIOD_S } from '../../lib/model.js';
-import { venvToolPins } from '../../lib/requirements.js';
 import { parseComposePs, spawnRunner, type PsEntry } from '../../lib/verify.js';
 import {
   buildImage,
   composeDown,
   copyProject,
+  freePort,
   generate,
   must,
   newFolder,
@@ -24,6 +26,7 @@ import {
   waitFor,
   type E2eMode,
 } from '../support/e2e-docker.js';
+import { buildFlags } from '../support/e2e-mode.js';
 import { runStructureTests } from '../support/structure-test-runner.js';
 
 const TAG = 'e2e';
@@ -49,7 +52,8 @@ async function processes(container: string): Promise<string[]> {
 
 /**
  * Run as the image's user: who it is, how many files /app and /opt/venv hold, those not owned by root,
- * those it may write or cannot read (at most 5 of each), and the venv's pip.
+ * those it may write or cannot read (at most 5 of each), and the installers (pip, setuptools, wheel)
+ * the venv holds.
  */
 const OWNERSHIP_CHECK = `
 import json, os, importlib.metadata as md
@@ -64,7 +68,8 @@ for top in ("/app", "/opt/venv"):
             if os.stat(p).st_uid != 0: bad["notRoot"].append(p)
             if os.access(p, os.W_OK): bad["writable"].append(p)
             if not os.access(p, os.R_OK): bad["unreadable"].append(p)
-print(json.dumps({"uid": os.getuid(), "files": count, **{k: v[:5] for k, v in bad.items()}, "pip": md.version("pip")}))
+installers = sorted({d.metadata["Name"].lower() for d in md.distributions()} & {"pip", "setuptools", "wheel"})
+print(json.dumps({"uid": os.getuid(), "files": count, **{k: v[:5] for k, v in bad.items()}, "installers": installers}))
 `;
 
 /** `docker compose -p <project> <files> ...` in `dir`, with IMAGE_TAG the image the case built. */
@@ -113,7 +118,7 @@ describe('the generated images and stacks in real containers', function () {
     assert.match(broken.failures[0]!, /user/);
 
     // Image hygiene, as the app user: root owns /app and the venv, the user reads all of it and can
-    // write none of it; the venv's pip is the pinned release.
+    // write none of it; the venv has no pip, setuptools or wheel (nothing there runs them).
     const ownership = await must(
       'docker',
       ['run', '--rm', '--entrypoint', 'python', image, '-c', OWNERSHIP_CHECK],
@@ -126,7 +131,7 @@ describe('the generated images and stacks in real containers', function () {
       notRoot: [],
       writable: [],
       unreadable: [],
-      pip: venvToolPins(stored(dir).pythonVersion!)[0]!.version,
+      installers: [],
     });
     assert.ok((report.files as number) > 50, `${String(report.files)} files under /app and /opt/venv`);
   });
@@ -305,6 +310,132 @@ describe('the generated images and stacks in real containers', function () {
       );
       assert.match(probe.stdout, /^impl c postgresql True$/m, probe.stdout + probe.stderr);
     } finally {
+      await composeDown(project);
+    }
+  });
+
+  it('a dependency with no wheel (an sdist with a C extension): the builder brings in the compilers, builds it, and the production image runs it without compilers', async function () {
+    this.timeout(1_500_000);
+    const dir = copyProject(await starterProject(mode));
+    // The sdist, made here: one C function that setuptools compiles into a shared library of the
+    // package, loaded with ctypes. (Plain C, not Python's C API: the stand-in Python image, made from
+    // Debian's packages, has no Python headers; the official images have them.)
+    const src = join(newFolder(), 'tinycext-0.1');
+    mkdirSync(join(src, 'tinycext'), { recursive: true });
+    writeFileSync(join(src, 'PKG-INFO'), 'Metadata-Version: 2.1\nName: tinycext\nVersion: 0.1\n');
+    writeFileSync(
+      join(src, 'pyproject.toml'),
+      '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
+    );
+    writeFileSync(
+      join(src, 'setup.py'),
+      'from setuptools import Extension, setup\nsetup(name="tinycext", version="0.1", packages=["tinycext"], ext_modules=[Extension("tinycext._native", ["native.c"])])\n',
+    );
+    writeFileSync(join(src, 'native.c'), 'int answer(void) { return 42; }\n');
+    writeFileSync(
+      join(src, 'tinycext', '__init__.py'),
+      [
+        'import ctypes, glob, os',
+        '_lib = ctypes.CDLL(glob.glob(os.path.join(os.path.dirname(__file__), "_native*.so"))[0])',
+        'answer = _lib.answer',
+        '',
+      ].join('\n'),
+    );
+    const sdist = join(src, '..', 'tinycext-0.1.tar.gz');
+    execFileSync('tar', ['-C', join(src, '..'), '-czf', sdist, 'tinycext-0.1']);
+    // An index on 127.0.0.1 that has tinycext as an sdist only and forwards every other request to the
+    // offline index (stand-in mode); without one, requirements.txt names the sdist by its URL.
+    const upstream = mode.indexUrl ? new URL(mode.indexUrl) : undefined;
+    const port = await freePort();
+    const server: Server = createServer((req, res) => {
+      if (req.url === '/tinycext-0.1.tar.gz') {
+        res.writeHead(200, { 'content-type': 'application/gzip' }).end(readFileSync(sdist));
+      } else if (req.url === '/simple/tinycext/') {
+        res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end(
+            '<!DOCTYPE html><html><body><a href="../../tinycext-0.1.tar.gz">tinycext-0.1.tar.gz</a></body></html>',
+          );
+      } else if (upstream) {
+        get(new URL(req.url ?? '/', upstream.origin), (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        }).on('error', () => res.writeHead(502).end());
+      } else res.writeHead(404).end();
+    });
+    await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
+    const requirements = join(dir, 'requirements.txt');
+    const own = upstream ? 'tinycext==0.1' : `tinycext @ http://127.0.0.1:${port}/tinycext-0.1.tar.gz`;
+    writeFileSync(requirements, `${readFileSync(requirements, 'utf8')}${own}\n`);
+    const image = `${projectName(dir)}:e2e-no-wheel`;
+    const project = `${projectName(dir)}-nowheel`;
+    const compose = composeIn(
+      dir,
+      project,
+      ['-f', 'docker-compose.yml', '-f', 'docker-compose.prod.yml'],
+      'e2e-no-wheel',
+    );
+    try {
+      const build = await must(
+        'docker',
+        [
+          'build',
+          ...buildFlags(mode, upstream ? [`PIP_INDEX_URL=http://127.0.0.1:${port}/simple/`] : []),
+          ...(mode.buildNetwork ? [] : ['--network', 'host']),
+          '--progress',
+          'plain',
+          '--target',
+          'production',
+          '-t',
+          image,
+          '.',
+        ],
+        1_200_000,
+        { cwd: dir },
+      );
+      const log = build.stdout + build.stderr;
+      // The wheels-only try failed on tinycext, the toolchain came in, and pip built the wheel.
+      // (Output lines only: BuildKit prints them as `#<step> <seconds> <line>`; the RUN's text names
+      // the same words.)
+      assert.match(log, /^#\d+ [\d.]+ A dependency has no wheel for this platform/m);
+      assert.match(log, /^#\d+ [\d.]+ Setting up build-essential/m);
+      assert.match(log, /^#\d+ [\d.]+ +Building wheel for tinycext/m);
+      // No compiler in the production image, and the compiled module is there.
+      const tools = await must(
+        'docker',
+        [
+          'run',
+          '--rm',
+          '--entrypoint',
+          'sh',
+          image,
+          '-c',
+          'for t in gcc cc make ld; do command -v "$t" || true; done',
+        ],
+        120_000,
+      );
+      assert.equal(tools.stdout.trim(), '');
+      await compose(['up', '-d', '--no-build', 'web'], 600_000);
+      const id = (await compose(['ps', '-q', 'web'])).stdout.trim();
+      await waitFor('web healthy', 180_000, async () =>
+        (await health(id)) === 'healthy' ? true : undefined,
+      );
+      const probe = await must(
+        'docker',
+        [
+          'exec',
+          id,
+          'python',
+          'manage.py',
+          'shell',
+          '-c',
+          'import tinycext; print("answer", tinycext.answer(), tinycext._lib._name.endswith(".so"))',
+        ],
+        120_000,
+      );
+      assert.match(probe.stdout, /^answer 42 True$/m, probe.stdout + probe.stderr);
+    } finally {
+      server.close();
       await composeDown(project);
     }
   });

@@ -326,7 +326,7 @@ function checkRun(
     for (let i = 0; i < tokens.length; i += 1) {
       const token = tokens[i]!.replace(/^["']|["']$/g, '');
       if (
-        /^-(r|c|e)$|^--(requirement|constraint|editable|index-url|extra-index-url|trusted-host|target|prefix)$/.test(
+        /^-(r|c|e|f)$|^--(requirement|constraint|editable|index-url|extra-index-url|trusted-host|target|prefix|find-links)$/.test(
           token,
         )
       ) {
@@ -334,6 +334,8 @@ function checkRun(
         continue;
       }
       if (token.startsWith('-') || token === '') continue;
+      // A path (a wheel file the build made) pins itself, as a requirement file does.
+      if (token.includes('/')) continue;
       if (!/^[A-Za-z0-9._-]+(\[[^\]]*\])?==[^=*]+$/.test(token))
         add('DL3013', run, `pip install ${token} is not pinned exactly (name==version)`);
     }
@@ -381,4 +383,102 @@ export function contextCopySources(text: string): string[] {
     }
   }
   return sources;
+}
+
+/** A RUN's `--mount` values as key=value records. */
+function mountRecords(run: Instruction): Record<string, string>[] {
+  return mounts(run).map((m) =>
+    Object.fromEntries(
+      m.split(',').map((kv) => {
+        const at = kv.indexOf('=');
+        return at < 0 ? [kv, ''] : [kv.slice(0, at), kv.slice(at + 1)];
+      }),
+    ),
+  );
+}
+
+/**
+ * No pip in the production venv (checklist.md, "Nothing in the production image that does not run"):
+ * the final stage makes its venv `--without-pip`, copies no venv in from another stage, installs no
+ * pip, setuptools or wheel by name, and runs pip only from a bind mount (PYTHONPATH=<mount target>),
+ * never one that stays in the image.
+ */
+export function productionPipFindings(text: string, venv: string): string[] {
+  const findings: string[] = [];
+  const final = parseStages(text).at(-1);
+  if (!final) return ['no FROM instruction'];
+  if (final.parent) findings.push(`line ${line(final.from)}: the final stage is built on ${final.base}`);
+  let madeWithoutPip = false;
+  for (const instruction of final.instructions) {
+    const kw = keyword(instruction);
+    if (kw === 'COPY' && copyFrom(instruction) !== undefined) {
+      const sources = (instruction as ModifiableInstruction).getArguments().map((a) => a.getValue());
+      for (const source of sources.slice(0, -1).filter((s) => s.replace(/\/$/, '') === venv))
+        findings.push(
+          `line ${line(instruction)}: COPY --from=${copyFrom(instruction)} ${source} (a venv with its pip)`,
+        );
+    }
+    if (kw !== 'RUN') continue;
+    const targets = mountRecords(instruction)
+      .filter((m) => m.type === 'bind')
+      .map((m) => m.target ?? m.dst ?? m.destination ?? '');
+    for (const segment of rawSegments(runCommand(instruction))) {
+      if (new RegExp(`^python3? -m venv\\b.*\\s${venv}$`).test(segment)) {
+        if (/\s--without-pip\b/.test(segment)) madeWithoutPip = true;
+        else findings.push(`line ${line(instruction)}: ${segment}: the venv gets pip`);
+      }
+      const pip =
+        /^(?:(\w+)=(\S+)\s+)*(?:\S*\/)?(?:pip3?|python3?\s+-m\s+pip)\s+(?:--\S+\s+)*(\w+)(.*)$/.exec(segment);
+      if (!pip) continue;
+      const [, , , subcommand, rest = ''] = pip;
+      if (subcommand === 'uninstall') continue;
+      const pythonPath = /(?:^|\s)PYTHONPATH=(\S+)/.exec(segment)?.[1];
+      if (!pythonPath || !targets.includes(pythonPath))
+        findings.push(`line ${line(instruction)}: ${segment}: pip that is not a bind mount`);
+      for (const name of rest.split(/\s+/).filter((t) => /^["']?(pip|setuptools|wheel)\b/i.test(t)))
+        findings.push(`line ${line(instruction)}: installs ${name}`);
+    }
+  }
+  if (!madeWithoutPip) findings.push(`the final stage makes no venv ${venv} with --without-pip`);
+  return findings;
+}
+
+/**
+ * The dependency layers are independent of the code: before the RUN that installs (or builds) the
+ * dependencies, in its stage and the stages it is built on, no COPY from the build context and no
+ * bind mount of the context brings anything but the dependency manifests (`manifests`: files, or
+ * folders written with a trailing `/`). `isInstall` picks the RUNs that install dependencies.
+ */
+export function dependencyLayerFindings(
+  text: string,
+  manifests: readonly string[],
+  isInstall: (command: string) => boolean,
+): string[] {
+  const findings: string[] = [];
+  const allowed = (source: string): boolean => manifests.includes(source);
+  for (const stage of parseStages(text)) {
+    const seen = stage.parent ? lineage(stage.parent) : [];
+    for (const instruction of stage.instructions) {
+      seen.push(instruction);
+      if (keyword(instruction) !== 'RUN' || !isInstall(runCommand(instruction))) continue;
+      for (const before of seen) {
+        if (keyword(before) === 'COPY' && copyFrom(before) === undefined) {
+          const sources = (before as ModifiableInstruction).getArguments().map((a) => a.getValue());
+          for (const source of sources.slice(0, -1).filter((s) => !allowed(s)))
+            findings.push(
+              `line ${line(before)}: COPY ${source} before the dependency install on line ${line(instruction)}`,
+            );
+        }
+        if (keyword(before) !== 'RUN') continue;
+        for (const m of mountRecords(before).filter((r) => r.type === 'bind' && r.from === undefined)) {
+          const source = m.source ?? m.src ?? '.';
+          if (!allowed(source))
+            findings.push(
+              `line ${line(before)}: binds ${source} of the build context at the dependency install`,
+            );
+        }
+      }
+    }
+  }
+  return findings;
 }

@@ -13,8 +13,10 @@ import { buildModel } from '../../lib/model.js';
 import { resolveSettings } from '../../lib/resolve.js';
 import {
   contextCopySources,
+  dependencyLayerFindings,
   dockerfileFindings,
   parseStages,
+  productionPipFindings,
   runCommand,
 } from '../support/dockerfile-rules.js';
 import { TODAY, generatorPath, runExpectingError, runGenerator, snapshotFolder } from '../support/run.js';
@@ -128,22 +130,152 @@ describe('py-docker:docker', () => {
     assert.doesNotMatch(dockerfile, /org\.opencontainers\.image\.source/);
   });
 
-  it('the production stage installs runtime libraries only, and the builder holds the compilers', async () => {
+  it('the production stage installs runtime libraries only, and the builder brings the compilers in only when a package has no wheel', async () => {
     const result = await runGenerator('docker', { options: { yes: true } });
     const dockerfile = read(result.cwd, 'Dockerfile');
-    assert.match(runs(dockerfile, 'builder').join('\n'), /apk add --no-cache build-base libpq-dev/);
+    const builder = runs(dockerfile, 'builder');
+    assert.ok(
+      builder.every((r) => !/^apk add/.test(r)),
+      'no RUN of the builder installs compilers unconditionally',
+    );
+    assert.match(
+      builder.join('\n'),
+      /if ! pip wheel --only-binary=:all: --wheel-dir \/opt\/wheels -r \/app\/requirements\.txt -r \/app\/docker\/requirements\.txt; then .*&& apk add --no-cache build-base libpq-dev\s+&& pip wheel --wheel-dir \/opt\/wheels -r \/app\/requirements\.txt -r \/app\/docker\/requirements\.txt; fi$/,
+    );
     const production = runs(dockerfile, 'production').join('\n');
     assert.match(production, /apk add --no-cache libpq(\s|$)/);
     assert.match(production, /addgroup -S -g 10001 app/);
     assert.match(production, /adduser -S -D -H -u 10001 -G app/);
     assert.doesNotMatch(production, /build-base|gcc|nodejs|npm/);
-    assert.match(production, /find \/ -xdev -perm \/6000 -type f -exec chmod a-s \{\} \+/);
+    // The sweep skips the trees no setuid binary lives in (Python under /usr/local, docs, headers).
+    assert.match(
+      production,
+      /find \/ -xdev \\\( -path \/usr\/local -o -path \/usr\/share -o -path \/usr\/include \\\) -prune -o -type f -perm \/6000 -exec chmod a-s \{\} \+/,
+    );
     // collectstatic runs with a throwaway key inline; no ARG or ENV carries a secret.
     assert.match(
       production,
       /PY_DOCKER_BUILD=1 DJANGO_SECRET_KEY=build-only-not-secret\S* .*python manage\.py collectstatic --noinput/,
     );
     assert.equal(dockerfile.match(/DJANGO_SECRET_KEY/g)!.length, 1);
+  });
+
+  describe('structural rules of the production image, over the Dockerfile AST', () => {
+    /** Dockerfiles of several configurations: both variants, the three dependency modes, supervisord. */
+    const configurations: [string, Record<string, unknown>, Record<string, string>?][] = [
+      ['alpine with an npm build', {}],
+      ['slim', { variant: 'slim' }],
+      ['supervisord with Celery', { 'process-manager': 'supervisord', celery: true, redis: true }],
+      ['requirements/ with -r includes', {}, djangoProject({ extra: REQUIREMENTS_FOLDER })],
+      [
+        'pyproject.toml',
+        { variant: 'slim' },
+        djangoProject({
+          extra: {
+            'pyproject.toml': '[project]\nname = "shop"\nversion = "1"\ndependencies = ["Django==4.2.20"]\n',
+          },
+        }),
+      ],
+    ];
+    const generated = async (): Promise<[string, string][]> => {
+      const out: [string, string][] = [];
+      for (const [name, options, files] of configurations) {
+        const result = await runGenerator('docker', {
+          options: { yes: true, ...options },
+          ...(files ? { cwd: projectDir(files) } : {}),
+        });
+        out.push([name, read(result.cwd, 'Dockerfile')]);
+      }
+      return out;
+    };
+    /** Puts `line` into the production stage right after its WORKDIR. */
+    const intoProduction = (dockerfile: string, line: string): string => {
+      const at = dockerfile.indexOf('\nWORKDIR /app\n', dockerfile.indexOf('AS production'));
+      assert.ok(at > 0);
+      return `${dockerfile.slice(0, at)}\nWORKDIR /app\n${line}\n${dockerfile.slice(at + '\nWORKDIR /app\n'.length)}`;
+    };
+    const toolchainFindings = (dockerfile: string): string[] =>
+      dockerfileFindings(dockerfile).filter((f) => f.startsWith('ProductionToolchain'));
+
+    it('no compiler in production: the final stage is not built on the builder and installs no toolchain, in every configuration', async () => {
+      for (const [name, dockerfile] of await generated()) {
+        assert.deepEqual(toolchainFindings(dockerfile), [], name);
+        const final = parseStages(dockerfile).at(-1)!;
+        assert.equal(final.parent, undefined, `${name}: the final stage starts from the base image`);
+        // Whatever comes from the builder comes as a bind mount (gone after the RUN), never a COPY.
+        assert.ok(
+          !final.instructions.some((i) => /^COPY\s+(--\S+\s+)*--from=builder\b/.test(i.toString())),
+          name,
+        );
+      }
+      // The rule sees a compiler in the production stage, and a production stage built on the builder.
+      const [, dockerfile] = (await generated())[1]!;
+      const withGcc = intoProduction(
+        dockerfile,
+        'RUN apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*',
+      );
+      assert.deepEqual(toolchainFindings(withGcc).length, 1, toolchainFindings(withGcc).join('\n'));
+      const onBuilder = dockerfile.replace(/^FROM \S+ AS production$/m, 'FROM builder AS production');
+      assert.ok(toolchainFindings(onBuilder).some((f) => /build-essential/.test(f)));
+    });
+
+    it('no pip in the production venv: made --without-pip, no venv copied in, pip only from a bind mount', async () => {
+      for (const [name, dockerfile] of await generated())
+        assert.deepEqual(productionPipFindings(dockerfile, '/opt/venv'), [], name);
+      const [, dockerfile] = (await generated())[1]!;
+      const copied = intoProduction(dockerfile, 'COPY --from=builder /opt/venv /opt/venv');
+      assert.match(productionPipFindings(copied, '/opt/venv').join('\n'), /COPY --from=builder \/opt\/venv/);
+      const withPip = dockerfile.replace(
+        'python -m venv --without-pip /opt/venv',
+        'python -m venv /opt/venv',
+      );
+      assert.notEqual(withPip, dockerfile);
+      assert.match(productionPipFindings(withPip, '/opt/venv').join('\n'), /the venv gets pip/);
+      const ownPip = intoProduction(dockerfile, 'RUN python -m pip install --no-cache-dir "pip==25.1.1"');
+      assert.match(
+        productionPipFindings(ownPip, '/opt/venv').join('\n'),
+        /not a bind mount[\s\S]*installs "pip==/,
+      );
+    });
+
+    it('the dependency layers are independent of the code: only manifests reach the builder and production installs, and the code layer is --link', async () => {
+      const manifests: Record<string, string[]> = {
+        'alpine with an npm build': ['requirements.txt', 'docker/requirements.txt', 'requirements-dev.txt'],
+        slim: ['requirements.txt', 'docker/requirements.txt', 'requirements-dev.txt'],
+        'supervisord with Celery': [
+          'requirements.txt',
+          'docker/requirements.txt',
+          'requirements-dev.txt',
+          'docker/requirements-dev.txt',
+        ],
+        'requirements/ with -r includes': ['requirements/', 'docker/requirements.txt'],
+        'pyproject.toml': ['pyproject.toml', 'docker/requirements.txt'],
+      };
+      const isInstall = (command: string): boolean => /\bpip(\s+--\S+)*\s+(wheel|install)\b/.test(command);
+      for (const [name, dockerfile] of await generated()) {
+        assert.deepEqual(dependencyLayerFindings(dockerfile, manifests[name]!, isInstall), [], name);
+        // Every stage that installs dependencies has such a RUN (the rule is not vacuous).
+        for (const st of ['builder', 'development', 'production'])
+          assert.ok(runs(dockerfile, st).some(isInstall), `${name}: ${st} installs`);
+        const production = stage(dockerfile, 'production');
+        assert.match(production, /^COPY --link \. \/app\/$/m, name);
+      }
+      const [, dockerfile] = (await generated())[1]!;
+      const early = dockerfile.replace(/^(COPY requirements\.txt \/app\/)$/m, 'COPY . /app/\n$1');
+      assert.notEqual(early, dockerfile);
+      assert.match(
+        dependencyLayerFindings(early, manifests.slim!, isInstall).join('\n'),
+        /COPY \. before the dependency install/,
+      );
+      const bound = intoProduction(
+        dockerfile,
+        'RUN --mount=type=bind,target=/src pip install --no-cache-dir -r /src/requirements.txt',
+      );
+      assert.match(
+        dependencyLayerFindings(bound, manifests.slim!, isInstall).join('\n'),
+        /binds \. of the build context/,
+      );
+    });
   });
 
   it('the venv gets pip and setuptools at fixed exact releases before anything installs, and the production image drops the base image`s own', async () => {
@@ -158,16 +290,13 @@ describe('py-docker:docker', () => {
     };
     const mission = await builderRuns('3.9.21');
     const upgrade = mission.findIndex((r) => r.includes('pip install --upgrade'));
-    assert.match(mission[upgrade]!, /pip install --upgrade "pip==25\.1\.1" "setuptools==78\.1\.1"$/);
+    assert.match(mission[upgrade]!, /pip install --upgrade "pip==25\.1\.1" "setuptools==78\.1\.1"( |$)/);
     assert.ok(
-      upgrade < mission.findIndex((r) => r.includes('pip install -r')),
+      upgrade < mission.findIndex((r) => r.includes('pip wheel')),
       'upgraded before the dependencies',
     );
     // Python 3.12 venvs have no setuptools: none is added. Python 3.8 gets the last releases for it.
-    assert.match(
-      (await builderRuns('3.12.8')).join('\n'),
-      /pip install --upgrade "pip==25\.1\.1"\n|pip install --upgrade "pip==25\.1\.1"$/m,
-    );
+    assert.match((await builderRuns('3.12.8')).join('\n'), /pip install --upgrade "pip==25\.1\.1"( |\n|$)/m);
     assert.doesNotMatch((await builderRuns('3.12.8')).join('\n'), /setuptools==/);
     assert.match((await builderRuns('3.8.20')).join('\n'), /"pip==24\.3\.1" "setuptools==75\.3\.0"/);
   });
@@ -322,7 +451,9 @@ describe('py-docker:docker', () => {
     // Each command of a stage's RUNs (runCommand joins a `&&` chain into one line).
     const commands = (name: string): string[] =>
       runs(dockerfile, name).flatMap((r) => r.split(/\s+&&\s+/).map((c) => c.trim()));
-    assert.equal(commands('builder')[0], 'apk add --no-cache build-base libpq-dev');
+    // Compilers: in the builder only as the fallback for a package without a wheel; always in development.
+    assert.ok(commands('builder').includes('apk add --no-cache build-base libpq-dev'));
+    assert.equal(commands('development')[0], 'apk add --no-cache build-base libpq-dev');
     for (const command of [
       'apk add --no-cache libpq',
       'addgroup -S -g 10001 app',
@@ -359,7 +490,10 @@ describe('py-docker:docker', () => {
     const dockerfile = read(result.cwd, 'Dockerfile');
     const builder = stage(dockerfile, 'builder');
     assert.match(builder, /^COPY requirements\/ \/app\/requirements\/$/m);
-    assert.match(builder, /pip install -r \/app\/requirements\/base\.txt/);
+    assert.match(
+      builder,
+      /pip wheel --only-binary=:all: --wheel-dir \/opt\/wheels -r \/app\/requirements\/base\.txt/,
+    );
     // Only the manifests before the install: the source comes later, in other stages.
     assert.doesNotMatch(builder, /^COPY \. /m);
     assert.match(builder, /--mount=type=cache,target=\/root\/.cache\/pip/);
@@ -427,7 +561,10 @@ describe('py-docker:docker', () => {
     const builder = stage(dockerfile, 'builder');
     assert.match(builder, /^COPY pyproject\.toml \/app\/$/m);
     assert.doesNotMatch(dockerfile, /pip install \./);
-    assert.match(builder, /pip install -r \/tmp\/requirements\.txt/);
+    assert.match(
+      builder,
+      /pip wheel --only-binary=:all: --wheel-dir \/opt\/wheels -r \/tmp\/requirements\.txt/,
+    );
     // The script the Dockerfile runs, run here for real on the same file (tomllib, then pip's tomli).
     const file = join(result.cwd, 'pyproject.toml');
     const deps = (script: string, ...groups: string[]): string[] =>
@@ -509,7 +646,10 @@ describe('py-docker:docker', () => {
       /^CMD \["supervisord", "-c", "\/app\/docker\/supervisord\.conf"\]$/m,
     );
     // supervisor comes pinned exactly from the container's own requirements, installed with the project's.
-    assert.match(stage(dockerfile, 'builder'), /pip install -r \S+ -r \/app\/docker\/requirements\.txt/);
+    assert.match(
+      stage(dockerfile, 'builder'),
+      /pip wheel --only-binary=:all: --wheel-dir \S+ -r \S+ -r \/app\/docker\/requirements\.txt/,
+    );
     assert.match(read(result.cwd, 'docker/requirements.txt'), /^supervisor==4\.2\.5$/m);
   });
 

@@ -283,7 +283,7 @@ describe('a yarn build in a subfolder, generated', () => {
     assert.match(
       stage(dockerfile, 'production'),
       // Root owns what production copies in (the app user only reads it).
-      /^COPY --from=assets \/app\/project-static\/dist \/app\/project-static\/dist$/m,
+      /^COPY --link --from=assets \/app\/project-static\/dist \/app\/project-static\/dist$/m,
     );
   });
 

@@ -142,7 +142,10 @@ describe('py-docker:testing', function () {
     const text = read(withPytest.cwd, 'Dockerfile.test');
     assert.match(text, /^CMD \["pytest","-p","no:cacheprovider"\]$/m);
     assert.match(text, /^COPY requirements-dev\.txt \/app\/requirements-dev\.txt$/m);
-    assert.match(text, /^RUN python -m pip install --no-cache-dir -r requirements-dev\.txt$/m);
+    assert.match(
+      text,
+      /^RUN python -m ensurepip \\\n {4}&& python -m pip install --no-cache-dir -r requirements-dev\.txt$/m,
+    );
     // pytest only in a dev file the images do not install: Django's runner.
     const without = await runGenerator('testing', {
       options: { yes: true, 'dev-requirements-file': 'none' },
