@@ -10,7 +10,6 @@ import chalk from 'chalk';
 import Generator from 'yeoman-generator';
 import type { Detection } from './detect.js';
 import { checkDetectedPaths } from './detected-paths.js';
-import { secretsFileFor, secretsFileReason, TRACKED_ENV_SECRETS_FILE } from './env-files.js';
 import { DiskTree } from './file-tree.js';
 import type { FileRecords } from './drift.js';
 import { helpText } from './flags-table.js';
@@ -34,6 +33,7 @@ import { projectPath, printable } from './safe-fs.js';
 import { noteMustFix } from './summary.js';
 import { resolveSettings, SettingError, type Resolved } from './resolve.js';
 import { settingsFor, type Part, type SettingDef, type Settings } from './settings.js';
+import { secretsFileFor, secretsFileReason, TRACKED_ENV_SECRETS_FILE } from './secrets-file.js';
 
 export type { PyDockerOptions };
 

@@ -9,6 +9,7 @@ import { DEBUG_PORT, type Model } from './model.js';
 import { enabledServers, enabledServices, type ComposeKit, type ComposePart } from './services/index.js';
 import { cpuToMilli, memoryToBytes } from './settings.js';
 import { toYaml, type KeyComment } from './yaml.js';
+import { testImage, testsImage, TESTS_SERVICE } from './names.js';
 
 export type { KeyComment } from './yaml.js';
 
@@ -486,11 +487,6 @@ export function testEnvironment(m: Model): Record<string, string> {
   }
   return env;
 }
-
-export const testImage = (m: Model): string => `${m.localImage}:test`;
-/** The image Dockerfile.test builds (the test run's own). */
-export const testsImage = (m: Model): string => `${m.localImage}-tests:test`;
-export const TESTS_SERVICE = 'tests';
 
 /**
  * docker-compose.test.yml: standalone (no .env needed, nothing published), its own project name.

@@ -18,6 +18,8 @@ import {
   ROOT_CACHES,
   runCommand,
 } from './package-manager.js';
+import { BUILD_ONLY_SECRET_KEY } from './names.js';
+import { assetsSourceList } from './assets-sources.js';
 
 /** Where the project's files are, as far as the Dockerfile cares (from detection; defaults at the root). */
 export interface DockerfileInputs {
@@ -40,11 +42,6 @@ export interface CopyStep {
   sources: string[];
   dest: string;
 }
-
-/** uv that exports uv.lock; a newer one reads older lockfiles (build arg UV_VERSION overrides it). */
-export const UV_VERSION = '0.13.8';
-/** A value for collectstatic only, inline in its RUN: never an ARG/ENV, never in the image config. */
-export const BUILD_ONLY_SECRET_KEY = 'build-only-not-secret-collectstatic-needs-any-value-at-all';
 
 const under = (dir: string, path: string): string => (dir === '.' || dir === '' ? path : `${dir}/${path}`);
 const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.');
@@ -83,6 +80,8 @@ export function buildPackages(m: Model): string[] {
 }
 
 /** Where the builder leaves a wheel of every runtime dependency (downloaded or built). */
+/** uv that exports uv.lock; a newer one reads older lockfiles (build arg UV_VERSION overrides it). */
+export const UV_VERSION = '0.13.8';
 export const WHEELS_DIR = '/opt/wheels';
 /**
  * The builder's pip alone, without its dist-info: the production stage runs it from a bind mount to
@@ -230,16 +229,6 @@ export function copyLines(steps: readonly CopyStep[], flags = ''): string[] {
   return steps.map((s) => `COPY ${flags}${[...s.sources, s.dest].join(' ')}`);
 }
 
-/** The --assets-sources paths, normalized ("./frontend" is "frontend"; "." stays the whole project). */
-export function assetsSourceList(value: string): string[] {
-  return value.split(',').map((p) => normalize(p) || '.');
-}
-
-/** The first --assets-sources path that is not in the project (`has`: a file or folder exists there). */
-export function missingAssetsSource(value: string, has: (path: string) => boolean): string | undefined {
-  return assetsSourceList(value).find((p) => p !== '.' && !has(p));
-}
-
 /**
  * One COPY per source, each to the same path under the workdir (a folder keeps its name). "." copies
  * the whole context: then any change, also to Python code, re-runs the npm build.
@@ -250,43 +239,6 @@ function assetsCopy(m: Model): string[] {
       p === '.' ? { sources: ['.'], dest: `${m.workdir}/` } : { sources: [p], dest: `${m.workdir}/${p}` },
     ),
   );
-}
-
-/**
- * Follows `-r`/`-c` includes from `file` with `read` (undefined: no such file); `file` comes first.
- * `onInclude` sees each include as written, with the file it is in, before it is followed.
- */
-export function requirementClosure(
-  read: (path: string) => string | undefined,
-  file: string,
-  onInclude?: (from: string, include: string) => void,
-): string[] {
-  const seen: string[] = [];
-  const visit = (path: string): void => {
-    const normalized = normalize(path);
-    if (seen.includes(normalized)) return;
-    seen.push(normalized);
-    const text = read(normalized);
-    if (text === undefined) return;
-    for (const line of text.split(/\r?\n/)) {
-      const include = /^\s*(?:-r|-c|--requirement|--constraint)(?:\s+|=)(\S+)/.exec(line);
-      if (!include) continue;
-      onInclude?.(normalized, include[1]!);
-      visit(under(dirOf(normalized), include[1]!));
-    }
-  };
-  visit(file);
-  return seen;
-}
-
-function normalize(path: string): string {
-  const out: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') out.pop();
-    else out.push(part);
-  }
-  return out.join('/');
 }
 
 /** Everything the Dockerfile template needs beyond `m` and `s`. */

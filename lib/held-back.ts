@@ -6,7 +6,7 @@
  */
 import { SIDE_BY_SIDE_SUFFIX, type FileRecords } from './drift.js';
 import { wrapList } from './text.js';
-import { WORKFLOW_PATH } from './workflow.js';
+import { WORKFLOW_PATH } from './names.js';
 
 /** Files of the user's that mean "this project runs its containers its own way". */
 export const OWN_CONTAINER_FILES = [

@@ -24,9 +24,7 @@ import { configVars, envCatalog, secretVars } from './env-vars.js';
 import type { Model } from './model.js';
 import { enabledServers, enabledServices, type AppWorkload } from './services/index.js';
 import { toYaml } from './yaml.js';
-
-export const K8S_ENVIRONMENTS = ['staging', 'production'] as const;
-export type K8sEnvironment = (typeof K8S_ENVIRONMENTS)[number];
+import { K8S_ENVIRONMENTS, k8sNames, namespaceFor, SECRETS_FILE, type K8sEnvironment } from './names.js';
 
 /**
  * Tag the manifests ship with: the `sha-<7 hex>` form docker/metadata-action gives commit images, so
@@ -57,42 +55,6 @@ export const JOB_RELEASE_PLACEHOLDER = 'release';
 export const JOB_IMAGE_ANNOTATION = 'release-image';
 /** Without PostgreSQL: size of the PersistentVolumeClaim that holds the sqlite database. */
 export const SQLITE_STORAGE = '1Gi';
-
-export interface K8sNames {
-  app: string;
-  web: string;
-  worker: string;
-  beat: string;
-  migrate: string;
-  service: string;
-  ingress: string;
-  config: string;
-  secret: string;
-  serviceAccount: string;
-  tlsSecret: string;
-  container: string;
-  /** PersistentVolumeClaim of the sqlite database (no PostgreSQL). */
-  data: string;
-}
-
-export function k8sNames(m: Model): K8sNames {
-  const p = m.s.projectName;
-  return {
-    app: p,
-    web: `${p}-${m.services.web}`,
-    worker: `${p}-${m.services.worker}`,
-    beat: `${p}-${m.services.beat}`,
-    migrate: `${p}-${m.services.migrate}`,
-    service: `${p}-${m.services.web}`,
-    ingress: p,
-    config: `${p}-config`,
-    secret: `${p}-secrets`,
-    serviceAccount: p,
-    tlsSecret: `${p}-tls`,
-    container: 'app',
-    data: `${p}-data`,
-  };
-}
 
 type Component = keyof Pick<Model['services'], 'web' | 'worker' | 'beat' | 'migrate'>;
 
@@ -559,8 +521,6 @@ type DeepPartial<T> = T extends (infer U)[]
     ? { [K in keyof T]?: DeepPartial<T[K]> }
     : T;
 
-export const namespaceFor = (m: Model, env: K8sEnvironment): string => `${m.s.namespace}-${env}`;
-
 function overlayPatches(m: Model, env: K8sEnvironment): Record<string, { comment: string; doc: object }> {
   const names = k8sNames(m);
   const hpa = horizontalPodAutoscaler(m, env);
@@ -666,8 +626,6 @@ function deployKustomization(m: Model, env: K8sEnvironment): Kustomization {
     secretGenerator: [{ name: k8sNames(m).secret, behavior: 'replace', envs: [SECRETS_FILE] }],
   };
 }
-
-export const SECRETS_FILE = 'secrets.env';
 
 // ---------------------------------------------------------------------------------------------------
 // Files

@@ -10,3 +10,14 @@ export const dirOf = (path: string): string =>
 /** `path` inside `dir` ("." or "" is the root). */
 export const under = (dir: string, path: string): string =>
   dir === '.' || dir === '' ? path : `${dir}/${path}`;
+
+/** `path` with `.` and empty parts dropped and `..` applied: "./a//b/../c" is "a/c". */
+export function normalize(path: string): string {
+  const out: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return out.join('/');
+}

@@ -6,6 +6,8 @@
  */
 import { parseRequirement, providedDistributions } from './detect.js';
 import { SERVICES } from './services/index.js';
+import type { Model } from './model.js';
+import { dirOf, normalize, under } from './paths.js';
 import type { Settings } from './settings.js';
 import { firstScanLines, newerPatches } from './versions.js';
 
@@ -156,4 +158,65 @@ export function containerRequirementsFile(requirements: readonly Requirement[], 
 /** What README.Docker.md says beyond the settings: the first scan's findings, the venv's tools. */
 export function readmeFacts(s: Settings): { firstScan: string[]; venvTools: Requirement[] } {
   return { firstScan: firstScanLines(newerPatches(s)), venvTools: venvToolPins(s.pythonVersion) };
+}
+
+/**
+ * Follows `-r`/`-c` includes from `file` with `read` (undefined: no such file); `file` comes first.
+ * `onInclude` sees each include as written, with the file it is in, before it is followed.
+ */
+export function requirementClosure(
+  read: (path: string) => string | undefined,
+  file: string,
+  onInclude?: (from: string, include: string) => void,
+): string[] {
+  const seen: string[] = [];
+  const visit = (path: string): void => {
+    const normalized = normalize(path);
+    if (seen.includes(normalized)) return;
+    seen.push(normalized);
+    const text = read(normalized);
+    if (text === undefined) return;
+    for (const line of text.split(/\r?\n/)) {
+      const include = /^\s*(?:-r|-c|--requirement|--constraint)(?:\s+|=)(\S+)/.exec(line);
+      if (!include) continue;
+      onInclude?.(normalized, include[1]!);
+      visit(under(dirOf(normalized), include[1]!));
+    }
+  };
+  visit(file);
+  return seen;
+}
+
+/**
+ * requirements.txt for an existing project that declares no dependencies (a fresh `django-admin
+ * startproject`): its Django, pinned. What the container adds besides comes from docker/requirements.txt.
+ */
+export function djangoRequirementsFile(s: Settings): string {
+  return [
+    '# Written by generator-py-docker because the project declared no dependencies: its Django, pinned.',
+    '# Add your own dependencies here; the images install this file.',
+    `Django==${s.djangoVersion}`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * Requirement files of the project that declare pytest (following `-r` includes). Only files the images
+ * install count: requirements mode, the runtime file and the dev file (unless "none").
+ */
+export function pytestInstalled(m: Model, read: (path: string) => string | undefined): boolean {
+  const { s } = m;
+  if (s.pythonDeps !== 'requirements') return false;
+  const seen = new Set<string>();
+  const declares = (file: string): boolean => {
+    if (seen.has(file)) return false;
+    seen.add(file);
+    return (read(file) ?? '').split(/\r?\n/).some((line) => {
+      const include = /^\s*(?:-r|--requirement)\s+(\S+)/.exec(line);
+      if (include) return declares(under(dirOf(file), include[1]!));
+      return parseRequirement(line)?.name === 'pytest';
+    });
+  };
+  const files = [s.requirementsFile, ...(s.devRequirementsFile === 'none' ? [] : [s.devRequirementsFile])];
+  return files.some(declares);
 }

@@ -5,13 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { missingAssetsSource } from './dockerfile.js';
 import { buildModel, type Model } from './model.js';
 import { STARTER_FRONTEND, type Settings } from './settings.js';
 import { compareVersions } from './validate.js';
 import { pinned, type Requirement } from './requirements.js';
 import { enabledServices, SERVICES, type BackingService } from './services/index.js';
 import { under } from './paths.js';
+import { missingAssetsSource } from './assets-sources.js';
 export type { Requirement } from './requirements.js';
 
 export { REQUIREMENT_PINS } from './requirements.js';
@@ -47,19 +47,6 @@ export function starterRequirements(
   add('whitenoise');
   for (const service of services) if (service.enabled(s)) service.requirements?.(s).forEach(add);
   return list;
-}
-
-/**
- * requirements.txt for an existing project that declares no dependencies (a fresh `django-admin
- * startproject`): its Django, pinned. What the container adds besides comes from docker/requirements.txt.
- */
-export function djangoRequirementsFile(s: Settings): string {
-  return [
-    '# Written by generator-py-docker because the project declared no dependencies: its Django, pinned.',
-    '# Add your own dependencies here; the images install this file.',
-    `Django==${s.djangoVersion}`,
-    '',
-  ].join('\n');
 }
 
 /** Pins that do not install on the chosen Python, as warnings the user sees before anything runs. */

@@ -6,9 +6,7 @@
  */
 import { gunicornArgs } from './commands.js';
 import { testEnvironment } from './compose.js';
-import { parseRequirement } from './detect.js';
 import type { Model } from './model.js';
-import { dirOf, under } from './paths.js';
 
 export interface KeyValue {
   key: string;
@@ -288,27 +286,6 @@ export const STRUCTURE_TEST_HEADER = [
   `  docker build --target production -t IMAGE . && container-structure-test test --image IMAGE --config container-structure-test.yaml`,
   'Metadata, files and commands mirror the Dockerfile; change them together.',
 ];
-
-/**
- * Requirement files of the project that declare pytest (following `-r` includes). Only files the images
- * install count: requirements mode, the runtime file and the dev file (unless "none").
- */
-export function pytestInstalled(m: Model, read: (path: string) => string | undefined): boolean {
-  const { s } = m;
-  if (s.pythonDeps !== 'requirements') return false;
-  const seen = new Set<string>();
-  const declares = (file: string): boolean => {
-    if (seen.has(file)) return false;
-    seen.add(file);
-    return (read(file) ?? '').split(/\r?\n/).some((line) => {
-      const include = /^\s*(?:-r|--requirement)\s+(\S+)/.exec(line);
-      if (include) return declares(under(dirOf(file), include[1]!));
-      return parseRequirement(line)?.name === 'pytest';
-    });
-  };
-  const files = [s.requirementsFile, ...(s.devRequirementsFile === 'none' ? [] : [s.devRequirementsFile])];
-  return files.some(declares);
-}
 
 /** The command Dockerfile.test runs: pytest when the project installs it, else Django's runner. */
 export function testRunner(pytest: boolean): string[] {

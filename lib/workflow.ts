@@ -10,10 +10,9 @@
 import { isScalar, visit, type Document, type Pair } from 'yaml';
 import { toYaml } from './yaml.js';
 import { ACTIONS, CONTAINER_STRUCTURE_TEST, pinOf, usesRef, type ActionKey } from './actions.js';
-import { testImage, TESTS_SERVICE } from './compose.js';
-import { k8sNames, namespaceFor, SECRETS_FILE } from './k8s.js';
 import type { Model } from './model.js';
 import { imageRegistry } from './validate.js';
+import { testImage, TESTS_SERVICE, k8sNames, namespaceFor, SECRETS_FILE } from './names.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Typed model (the subset of the workflow syntax we write)
@@ -140,7 +139,6 @@ function pinComments(doc: Document): void {
 // ---------------------------------------------------------------------------------------------------
 // The image pipeline of a generated project: .github/workflows/docker-build.yml
 
-export const WORKFLOW_PATH = '.github/workflows/docker-build.yml';
 export const DEPENDABOT_PATH = '.github/dependabot.yml';
 export const MAIN_BRANCH = 'main';
 /** The registry whose token GitHub hands every workflow run (GITHUB_TOKEN with `packages: write`). */

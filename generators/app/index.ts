@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yosay from 'yosay';
 import chalk from 'chalk';
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
-import { hashOf } from '../../lib/drift.js';
+import { hashOf, SIDE_BY_SIDE_SUFFIX } from '../../lib/drift.js';
 import { composeVars, envCatalog } from '../../lib/env-vars.js';
-import { k8sFiles } from '../../lib/k8s.js';
 import { SUB_GENERATORS } from '../../lib/parts.js';
 import { heldBackCandidates, heldBackPath, heldBackSummary } from '../../lib/held-back.js';
 import { printable } from '../../lib/safe-fs.js';
@@ -16,7 +16,7 @@ import { mustFixesOf, mustFixLines } from '../../lib/summary.js';
 import { starterContext, starterFiles, starterProblem, starterWarnings } from '../../lib/starter.js';
 import { shortRun } from '../../lib/package-manager.js';
 import { firstScanLines, newerPatches, type NewerPatch } from '../../lib/versions.js';
-import { sampleReport } from '../../lib/verify.js';
+import { sampleReport } from '../../lib/verify-report.js';
 
 /** Names for the detection summary where a setting's description says more than what was detected. */
 const SUMMARY_WORDS: Record<string, string> = {
@@ -154,12 +154,21 @@ export default class AppGenerator extends PyDockerGenerator {
   private heldBackLines(): string[] {
     const own = this.ownContainerFiles;
     if (own.length === 0) return [];
-    const manifests = k8sFiles(this.model).map((file) => file.path);
-    const held = [...heldBackCandidates(), ...manifests].filter((path) =>
+    const held = [...heldBackCandidates(), ...this.heldBackManifests()].filter((path) =>
       existsSync(this.destinationPath(heldBackPath(path))),
     );
     const lines = heldBackSummary(own, held);
     return lines.length > 0 ? [...lines.map((l) => chalk.yellow(l)), ''] : [];
+  }
+
+  /** The Kubernetes manifests the k8s part held back in this project (`k8s/**\/<name>.py-docker-new`). */
+  private heldBackManifests(): string[] {
+    const dir = this.destinationPath('k8s');
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((path) => path.endsWith(SIDE_BY_SIDE_SUFFIX))
+      .map((path) => `k8s/${path.split(sep).join('/').slice(0, -SIDE_BY_SIDE_SUFFIX.length)}`)
+      .sort();
   }
 
   override end(): void {

@@ -1,6 +1,5 @@
 import chalk from 'chalk';
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
-import { SECRETS_FILE } from '../../lib/k8s.js';
 import {
   DEPENDABOT_PATH,
   DEPLOY_ENVIRONMENT,
@@ -8,10 +7,10 @@ import {
   dockerBuildWorkflowYaml,
   PIPELINE_INPUTS,
   registryProblem,
-  WORKFLOW_PATH,
   type ManifestDirs,
 } from '../../lib/workflow.js';
 import { dirOf } from '../../lib/paths.js';
+import { SECRETS_FILE, WORKFLOW_PATH } from '../../lib/names.js';
 
 /**
  * `yo py-docker:ci`: the GitHub Actions image pipeline (.github/workflows/docker-build.yml) and the

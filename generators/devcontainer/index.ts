@@ -2,8 +2,8 @@ import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generato
 import { commandLine } from '../../lib/commands.js';
 import { dependencyFiles } from '../../lib/compose.js';
 import { devContainer, POST_CREATE, POST_START } from '../../lib/devcontainer.js';
-import { pytestInstalled } from '../../lib/structure-test.js';
 import { LOCKFILES } from '../../lib/package-manager.js';
+import { pytestInstalled } from '../../lib/requirements.js';
 
 /** `yo py-docker:devcontainer`: .devcontainer/devcontainer.json and its two scripts. */
 export default class DevcontainerGenerator extends PyDockerGenerator {

@@ -3,7 +3,6 @@ import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generato
 import {
   dockerfileView,
   dockerignoreLines,
-  requirementClosure,
   type DockerfileInputs,
   type DockerfileView,
 } from '../../lib/dockerfile.js';
@@ -16,13 +15,13 @@ import {
   requirementNames,
   requirementPins,
 } from '../../lib/requirements.js';
-import { djangoRequirementsFile } from '../../lib/starter.js';
 import { muslWarnings } from '../../lib/system-packages.js';
 import { isIgnored, mergeLines, parseIgnore, SECRET_FILES } from '../../lib/ignore-files.js';
 import { printable } from '../../lib/safe-fs.js';
-import { TRACKED_ENV_SECRETS_FILE } from '../../lib/env-files.js';
 import type { MustFix } from '../../lib/summary.js';
 import { dirOf } from '../../lib/paths.js';
+import { TRACKED_ENV_SECRETS_FILE } from '../../lib/secrets-file.js';
+import { requirementClosure, djangoRequirementsFile } from '../../lib/requirements.js';
 
 /** Secrets files as they are named in a project (lib/ignore-files.ts SECRET_FILES): never in an image. */
 const SECRET_PATHS = [

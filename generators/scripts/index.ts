@@ -1,7 +1,7 @@
 import { celeryWorkerArgs, commandLine, gunicornArgs } from '../../lib/commands.js';
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
 import { BRIDGE_DIR, BRIDGE_MODULE, HEALTH_MODULE, type Model } from '../../lib/model.js';
-import { BUILD_ONLY_SECRET_KEY } from '../../lib/dockerfile.js';
+import { BUILD_ONLY_SECRET_KEY } from '../../lib/names.js';
 
 /** A program supervisord runs in all-in-one mode. */
 export interface SupervisedProgram {

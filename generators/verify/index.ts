@@ -3,14 +3,13 @@ import { delimiter, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
 import {
-  formatTable,
   plainProgress,
   spawnRunner,
   terminalProgress,
   verify,
-  type StepResult,
   type VerifyOptions,
 } from '../../lib/verify.js';
+import { formatTable, type StepResult } from '../../lib/verify-report.js';
 
 /**
  * `yo py-docker:verify`: checks the generated setup for real with your Docker and prints a table of

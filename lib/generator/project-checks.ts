@@ -5,10 +5,10 @@
  */
 import { basename, relative } from 'node:path';
 import { DetectionError, detectProject, type Detection } from '../detect.js';
-import { missingAssetsSource } from '../dockerfile.js';
 import { DiskTree } from '../file-tree.js';
 import { printable } from '../safe-fs.js';
 import type { Settings } from '../settings.js';
+import { missingAssetsSource } from '../assets-sources.js';
 
 export function detectIn(root: string): Detection {
   try {

@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { healthStep, uidStep, type StepResult } from '../../lib/verify.js';
 import { APP_UID, HEALTH_PATH } from '../support/defaults.js';
 import {
   copyProject,
@@ -17,6 +16,7 @@ import {
   type E2eMode,
   type VerifyRun,
 } from '../support/e2e-docker.js';
+import { healthStep, uidStep, type StepResult } from '../../lib/verify-report.js';
 
 const failed = (results: StepResult[]): string[] =>
   results.filter((r) => r.status === 'fail').map((r) => r.name);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { ENGINE_STEP, healthStep, SECRETS_STEP, uidStep, type StepResult } from '../../lib/verify.js';
+import { ENGINE_STEP, SECRETS_STEP } from '../../lib/verify.js';
 import { APP_UID, HEALTH_PATH, READINESS_PATH } from '../support/defaults.js';
 import {
   copyProject,
@@ -20,6 +20,7 @@ import {
   type VerifyRun,
 } from '../support/e2e-docker.js';
 import { EXISTING, writeExistingProject } from '../support/e2e-fixtures.js';
+import { healthStep, uidStep, type StepResult } from '../../lib/verify-report.js';
 
 const STRUCTURE_STEP = 'container-structure-test';
 

@@ -17,7 +17,6 @@ import { dirname, join } from 'node:path';
 import ejs from 'ejs';
 import { parse } from 'yaml';
 import { ACTIONS, CONTAINER_STRUCTURE_TEST, PINNED_ACTIONS } from '../../lib/actions.js';
-import { testImage, TESTS_SERVICE } from '../../lib/compose.js';
 import { emptyDetection } from '../../lib/detect-empty.js';
 import { buildModel } from '../../lib/model.js';
 import { readmeFacts } from '../../lib/requirements.js';
@@ -29,7 +28,6 @@ import {
   GHCR,
   PIPELINE_INPUTS,
   REGISTRY_SECRETS,
-  WORKFLOW_PATH,
 } from '../../lib/workflow.js';
 import { DIST, runExpectingError, runGenerator, snapshotFolder } from '../support/run.js';
 import { requireTool } from '../support/tools.js';
@@ -44,6 +42,7 @@ import {
   shellcheckFindings,
   type Finding,
 } from '../support/workflow-check.js';
+import { testImage, TESTS_SERVICE, WORKFLOW_PATH } from '../../lib/names.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- parsed YAML is walked as plain data */
 

@@ -3,10 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { sampleReport } from '../../lib/verify.js';
 import { APP_UID, HEALTH_PATH } from '../support/defaults.js';
 import { runGenerator } from '../support/run.js';
 import { requireTool } from '../support/tools.js';
+import { sampleReport } from '../../lib/verify-report.js';
 
 const readme = (dir: string): string => readFileSync(join(dir, 'README.Docker.md'), 'utf8');
 

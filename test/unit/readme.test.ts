@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { FLAGS_BEGIN, FLAGS_END, flagsTable } from '../../lib/flags-table.js';
 import { SETTINGS } from '../../lib/settings.js';
-import { sampleReport } from '../../lib/verify.js';
 import { APP_UID, HEALTH_PATH, READINESS_PATH } from '../support/defaults.js';
+import { sampleReport } from '../../lib/verify-report.js';
 
 const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 

@@ -10,11 +10,11 @@ import { resolveSettings } from '../../lib/resolve.js';
 import { emptyDetection } from '../../lib/detect-empty.js';
 import { REQUIREMENT_PINS, starterFiles, starterProblem, starterRequirements } from '../../lib/starter.js';
 import type { Settings } from '../../lib/settings.js';
-import { BUILD_ONLY_SECRET_KEY } from '../../lib/dockerfile.js';
 import { HEALTH_PATH } from '../support/defaults.js';
 import { fixtureFiles, runGenerator, snapshotFolder } from '../support/run.js';
 import { requireTool } from '../support/tools.js';
 import { envFile, python, pythonSite } from '../support/python.js';
+import { BUILD_ONLY_SECRET_KEY } from '../../lib/names.js';
 
 const read = (dir: string, file: string): string => readFileSync(join(dir, file), 'utf8');
 

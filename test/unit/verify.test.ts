@@ -20,13 +20,10 @@ import {
   verify,
   type CommandResult,
   type Runner,
-  type StepResult,
   type VerifyInput,
   unreachableEngine,
-  sampleReport,
-  healthStep,
-  uidStep,
 } from '../../lib/verify.js';
+import { type StepResult, sampleReport, healthStep, uidStep } from '../../lib/verify-report.js';
 
 const ok = (stdout = ''): CommandResult => ({ code: 0, stdout, stderr: '', duration: 5, timedOut: false });
 
