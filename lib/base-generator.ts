@@ -104,7 +104,7 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
 
   private secretsFileCache?: { file: string; reason?: string };
   /**
-   * Where the generated secrets go (lib/env-files.ts): `.env`, or another gitignored file when git
+   * Where the generated secrets go (generators/env/env-files.ts): `.env`, or another gitignored file when git
    * tracks `.env`; asked of git once per part.
    */
   protected get secretsFile(): { file: string; reason?: string } {

@@ -124,7 +124,7 @@ const fromEnvFile = (name: string, fallback: string): string => `\${${name}:-${f
 
 /**
  * The secrets file a service reads with env_file when it is not `.env` (git tracks the project's `.env`,
- * lib/env-files.ts): compose interpolates `${...}` from `.env` only, so the secrets reach the containers
+ * generators/env/env-files.ts): compose interpolates `${...}` from `.env` only, so the secrets reach the containers
  * this way, and `environment` leaves them out (it would win over env_file).
  */
 export const secretsEnvFile = (m: Model): string[] => (m.secretsFile === '.env' ? [] : [m.secretsFile]);

@@ -31,7 +31,7 @@ export const OWN_CONTAINER_FILES = [
  */
 export function isHeldBackPath(path: string): boolean {
   return (
-    // .env.py-docker: the secrets file when git tracks .env (lib/env-files.ts).
+    // .env.py-docker: the secrets file when git tracks .env (generators/env/env-files.ts).
     /^(Dockerfile|Dockerfile\.test|\.dockerignore|\.env(\.py-docker)?|docker-compose(\.[a-z]+)?\.yml)$/.test(
       path,
     ) ||

@@ -85,7 +85,7 @@ export interface Model {
   pythonMinor: string;
   nodeMajor: string;
   /** The file the generated secrets live in and compose reads them from: `.env`, or another when git
-   * tracks `.env` (lib/env-files.ts secretsFileFor). */
+   * tracks `.env` (generators/env/env-files.ts secretsFileFor). */
   secretsFile: string;
 }
 

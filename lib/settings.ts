@@ -128,7 +128,7 @@ function def<K extends SettingKey>(
   return setting as unknown as SettingDef;
 }
 
-/** The starter's front-end folder (lib/starter.ts writes frontend/build.mjs and frontend/src). */
+/** The starter's front-end folder (generators/app/starter.ts writes frontend/build.mjs and frontend/src). */
 export const STARTER_FRONTEND = 'frontend';
 
 /** The mission's Python: the default whenever the project's Django runs on it. */

@@ -191,7 +191,7 @@ export interface NewerPatch {
 }
 
 /**
- * The pinned lines the production image scan meets (lib/workflow.ts fails on fixed HIGH/CRITICAL
+ * The pinned lines the production image scan meets (generators/ci/workflow.ts fails on fixed HIGH/CRITICAL
  * advisories) that have a newer patch release: Python from the image tags of the base, Django from
  * its last releases. A supported Django line is listed with no number (check its newest patch).
  */

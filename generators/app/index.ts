@@ -13,7 +13,7 @@ import { readmeFacts } from '../../lib/requirements.js';
 import { wrapList } from '../../lib/text.js';
 import { SETTINGS } from '../../lib/settings.js';
 import { mustFixesOf, mustFixLines } from '../../lib/summary.js';
-import { starterContext, starterFiles, starterProblem, starterWarnings } from '../../lib/starter.js';
+import { starterContext, starterFiles, starterProblem, starterWarnings } from './starter.js';
 import { shortRun } from '../../lib/package-manager.js';
 import { firstScanLines, newerPatches, type NewerPatch } from '../../lib/versions.js';
 import { sampleReport } from '../../lib/verify-report.js';

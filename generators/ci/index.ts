@@ -8,7 +8,7 @@ import {
   PIPELINE_INPUTS,
   registryProblem,
   type ManifestDirs,
-} from '../../lib/workflow.js';
+} from './workflow.js';
 import { dirOf } from '../../lib/paths.js';
 import { SECRETS_FILE, WORKFLOW_PATH } from '../../lib/names.js';
 

@@ -1,7 +1,7 @@
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
 import { commandLine } from '../../lib/commands.js';
 import { dependencyFiles } from '../../lib/compose.js';
-import { devContainer, POST_CREATE, POST_START } from '../../lib/devcontainer.js';
+import { devContainer, POST_CREATE, POST_START } from './devcontainer.js';
 import { LOCKFILES } from '../../lib/package-manager.js';
 import { pytestInstalled } from '../../lib/requirements.js';
 

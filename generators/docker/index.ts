@@ -5,7 +5,7 @@ import {
   dockerignoreLines,
   type DockerfileInputs,
   type DockerfileView,
-} from '../../lib/dockerfile.js';
+} from './dockerfile.js';
 import {
   CONTAINER_DEV_REQUIREMENTS,
   CONTAINER_REQUIREMENTS,
@@ -15,7 +15,7 @@ import {
   requirementNames,
   requirementPins,
 } from '../../lib/requirements.js';
-import { muslWarnings } from '../../lib/system-packages.js';
+import { muslWarnings } from './system-packages.js';
 import { isIgnored, mergeLines, parseIgnore, SECRET_FILES } from '../../lib/ignore-files.js';
 import { printable } from '../../lib/safe-fs.js';
 import type { MustFix } from '../../lib/summary.js';
@@ -115,7 +115,7 @@ export default class DockerGenerator extends PyDockerGenerator {
           true,
         ),
       );
-    // System libraries of the project's packages (lib/system-packages.ts), and Alpine's gaps.
+    // System libraries of the project's packages (generators/docker/system-packages.ts), and Alpine's gaps.
     const view = dockerfileView(m, { ...inputs, pythonPackages: packages });
     for (const warning of muslWarnings(m, packages)) this.mustFix(warning, 'yo py-docker --variant slim');
     this.writeGenerated('Dockerfile', this.render('Dockerfile.ejs', { d: view }));

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LOCK_FILE } from '../../lib/run-lock.js';
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
-import { renderEnvFile, localEnvValues } from '../../lib/env-files.js';
+import { renderEnvFile, localEnvValues } from './env-files.js';
 import { gitTracks } from '../../lib/git-tracked.js';
 import { isIgnored, mergeLines, parseIgnore, SECRET_FILES } from '../../lib/ignore-files.js';
 

@@ -1,5 +1,5 @@
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
-import { k8sFiles } from '../../lib/k8s.js';
+import { k8sFiles } from './manifests.js';
 
 /** `yo py-docker:k8s`: kustomize base, staging/production overlays and their secret wrappers. */
 export default class K8sGenerator extends PyDockerGenerator {

@@ -2,7 +2,7 @@ import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generato
 import type { Detection } from '../../lib/detect.js';
 import { hashOf } from '../../lib/drift.js';
 import { composeYaml, testCompose } from '../../lib/compose.js';
-import { STRUCTURE_TEST_HEADER, structureTest, testRunner } from '../../lib/structure-test.js';
+import { STRUCTURE_TEST_HEADER, structureTest, testRunner } from './structure-test.js';
 import { toYaml } from '../../lib/yaml.js';
 import { testImage, TESTS_SERVICE } from '../../lib/names.js';
 import { pytestInstalled } from '../../lib/requirements.js';

@@ -2,13 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
-import {
-  plainProgress,
-  spawnRunner,
-  terminalProgress,
-  verify,
-  type VerifyOptions,
-} from '../../lib/verify.js';
+import { plainProgress, spawnRunner, terminalProgress, verify, type VerifyOptions } from './verify.js';
 import { formatTable, type StepResult } from '../../lib/verify-report.js';
 
 /**

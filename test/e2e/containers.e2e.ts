@@ -10,7 +10,7 @@ import { createServer, get, type Server } from 'node:http';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { STOP_GRACE_PERIOD_S } from '../../lib/model.js';
-import { parseComposePs, spawnRunner, type PsEntry } from '../../lib/verify.js';
+import { parseComposePs, spawnRunner, type PsEntry } from '../../generators/verify/verify.js';
 import {
   buildImage,
   composeDown,

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENGINE_STEP } from '../../lib/verify.js';
+import { ENGINE_STEP } from '../../generators/verify/verify.js';
 import {
   buildHereFiles,
   chownTree,

@@ -9,7 +9,7 @@ import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { parseComposePs } from '../../lib/verify.js';
+import { parseComposePs } from '../../generators/verify/verify.js';
 import {
   buildImage,
   composeDown,

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { ENGINE_STEP, SECRETS_STEP } from '../../lib/verify.js';
+import { ENGINE_STEP, SECRETS_STEP } from '../../generators/verify/verify.js';
 import { APP_UID, HEALTH_PATH, READINESS_PATH } from '../support/defaults.js';
 import {
   copyProject,

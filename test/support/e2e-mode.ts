@@ -15,7 +15,7 @@ import { emptyDetection } from '../../lib/detect-empty.js';
 import { buildModel } from '../../lib/model.js';
 import { resolveSettings } from '../../lib/resolve.js';
 import { SETTINGS, type SettingKey, type Settings } from '../../lib/settings.js';
-import { REQUIREMENT_PINS } from '../../lib/starter.js';
+import { REQUIREMENT_PINS } from '../../generators/app/starter.js';
 import type { Versions } from './e2e-fixtures.js';
 
 export const REAL_IMAGES_VAR = 'PY_DOCKER_E2E_REAL_IMAGES';

@@ -4,11 +4,16 @@
  * becomes one finding when it does not hold.
  */
 import { parse } from 'yaml';
-import type { CommandTest, FileExistenceTest, KeyValue, MetadataTest } from '../../lib/structure-test.js';
-import type { Runner } from '../../lib/verify.js';
+import type {
+  CommandTest,
+  FileExistenceTest,
+  KeyValue,
+  MetadataTest,
+} from '../../generators/testing/structure-test.js';
+import type { Runner } from '../../generators/verify/verify.js';
 
 /**
- * The generator's model (lib/structure-test.ts) covers what it writes; the runner also accepts the
+ * The generator's model (generators/testing/structure-test.ts) covers what it writes; the runner also accepts the
  * rest of the v2 format a user may add by hand.
  */
 interface StructureTest {
@@ -43,7 +48,7 @@ export interface StructureResult {
 const sameList = (a: readonly string[] | null | undefined, b: readonly string[]): boolean =>
   JSON.stringify(a ?? []) === JSON.stringify(b);
 
-/** Runs every declared test; `run` is the Docker command runner (lib/verify.ts). */
+/** Runs every declared test; `run` is the Docker command runner (generators/verify/verify.ts). */
 export async function runStructureTests(
   run: Runner,
   image: string,

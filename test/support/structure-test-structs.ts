@@ -1,6 +1,6 @@
 /**
  * The configuration structs of the real container-structure-test, at the release the generated
- * workflow installs (lib/actions.ts CONTAINER_STRUCTURE_TEST.version, v1.21.0), as data: each field's
+ * workflow installs (generators/ci/actions.ts CONTAINER_STRUCTURE_TEST.version, v1.21.0), as data: each field's
  * YAML key and Go type, read from the tool's public source (GoogleContainerTools/container-structure-test,
  * pkg/types/v2/{structure,metadata,command,file_existence,file_content,licenses}.go and
  * pkg/types/unversioned/types.go).

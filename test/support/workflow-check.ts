@@ -4,7 +4,7 @@
  * - `checklistFindings`: the "GitHub Actions" rules of checklist.md (Scorecard Token-Permissions and
  *   Pinned-Dependencies, zizmor template-injection and artipacked), over the parsed YAML and the
  *   source text (for the `# vX.Y.Z` comments);
- * - `pinFindings`: every `uses:` is a row of lib/actions.ts with its version as the comment;
+ * - `pinFindings`: every `uses:` is a row of generators/ci/actions.ts with its version as the comment;
  * - `runEnvFindings`: a `run:` script reads no variable that nothing defines (values moved to `env:`
  *   must really be there);
  * - `shellcheckFindings`: shellcheck over every `run:` script (a shellcheck that does not answer is a
@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import v8 from 'node:v8';
 import { isMap, isScalar, parseDocument, visit, type Pair } from 'yaml';
-import type { PinnedAction } from '../../lib/actions.js';
+import type { PinnedAction } from '../../generators/ci/actions.js';
 
 export interface Finding {
   rule: string;
@@ -235,11 +235,15 @@ export function pinFindings(src: string, table: readonly PinnedAction[]): Findin
     const [name, sha] = use.value.split('@');
     const row = table.find((a) => a.name === name);
     if (!row)
-      findings.push({ rule: 'pin-table', message: `${name} is not in lib/actions.ts`, line: use.line });
+      findings.push({
+        rule: 'pin-table',
+        message: `${name} is not in generators/ci/actions.ts`,
+        line: use.line,
+      });
     else if (row.sha !== sha)
       findings.push({
         rule: 'pin-table',
-        message: `${use.value}: lib/actions.ts pins ${row.sha} (${row.version})`,
+        message: `${use.value}: generators/ci/actions.ts pins ${row.sha} (${row.version})`,
         line: use.line,
       });
     else if (!new RegExp(`#\\s*${row.version.replace(/\./g, '\\.')}\\s*$`).test(use.text))

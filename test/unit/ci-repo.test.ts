@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { ACTIONS, CONTAINER_STRUCTURE_TEST, PINNED_ACTIONS } from '../../lib/actions.js';
+import { ACTIONS, CONTAINER_STRUCTURE_TEST, PINNED_ACTIONS } from '../../generators/ci/actions.js';
 import { inCI, missing, requireTool } from '../support/tools.js';
 import {
   actionlintFindings,
@@ -51,14 +51,14 @@ describe('this repository: .github/workflows/ci.yml and .github/dependabot.yml',
     assert.deepEqual(findings, [], show(findings));
   });
 
-  it('pins exactly the SHAs of lib/actions.ts, each commented with its version', () => {
+  it('pins exactly the SHAs of generators/ci/actions.ts, each commented with its version', () => {
     assert.deepEqual(pinFindings(src, PINNED_ACTIONS), []);
     // The check notices a pin that drifted from the table.
     const drifted = src.replace(ACTIONS.setupNode.sha, '49933ea5288caeca8642d1e84afbd3f7d6820020');
     assert.notEqual(drifted, src);
     assert.match(
       show(pinFindings(drifted, PINNED_ACTIONS)),
-      /actions\/setup-node@49933ea.*lib\/actions\.ts pins 6044e13b/,
+      /actions\/setup-node@49933ea.*generators\/ci\/actions\.ts pins 6044e13b/,
     );
   });
 
@@ -207,7 +207,7 @@ describe('this repository: .github/workflows/ci.yml and .github/dependabot.yml',
     assert.deepEqual(findings, [], show(findings));
   });
 
-  it('lib/actions.ts is one well-formed table: full SHAs, release tags, how each was checked', () => {
+  it('generators/ci/actions.ts is one well-formed table: full SHAs, release tags, how each was checked', () => {
     const names = PINNED_ACTIONS.map((a) => a.name);
     assert.equal(new Set(names).size, names.length, 'one row per action');
     for (const a of PINNED_ACTIONS) {

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import ejs from 'ejs';
 import { parse } from 'yaml';
-import { ACTIONS, CONTAINER_STRUCTURE_TEST, PINNED_ACTIONS } from '../../lib/actions.js';
+import { ACTIONS, CONTAINER_STRUCTURE_TEST, PINNED_ACTIONS } from '../../generators/ci/actions.js';
 import { emptyDetection } from '../../lib/detect-empty.js';
 import { buildModel } from '../../lib/model.js';
 import { readmeFacts } from '../../lib/requirements.js';
@@ -28,7 +28,7 @@ import {
   GHCR,
   PIPELINE_INPUTS,
   REGISTRY_SECRETS,
-} from '../../lib/workflow.js';
+} from '../../generators/ci/workflow.js';
 import { DIST, runExpectingError, runGenerator, snapshotFolder } from '../support/run.js';
 import { requireTool } from '../support/tools.js';
 import {
@@ -118,7 +118,7 @@ describe('ci: yo py-docker:ci', function () {
 
   describe('a user runs `yo py-docker:ci --yes`', () => {
     for (const [title, options] of SCENARIOS) {
-      it(`${title}: the workflow passes actionlint and every checklist rule, with pins from lib/actions.ts`, async () => {
+      it(`${title}: the workflow passes actionlint and every checklist rule, with pins from generators/ci/actions.ts`, async () => {
         const { cwd } = await runGenerator('ci', { options: { ...BASE, ...options } });
         const src = read(cwd, WORKFLOW_PATH);
         const findings = await allFindings(src, shellcheck);
@@ -463,10 +463,10 @@ describe('ci: yo py-docker:ci', function () {
         /pinned: .* has no "# vX\.Y\.Z" comment/,
       ],
       [
-        'a pin that is not the one in lib/actions.ts',
+        'a pin that is not the one in generators/ci/actions.ts',
         (s) => mutate(s, `@${sha} # v6.0.2`, '@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2'),
         (s) => pinFindings(s, PINNED_ACTIONS),
-        /pin-table: actions\/checkout@11bd7.*lib\/actions\.ts pins de0fac2e/,
+        /pin-table: actions\/checkout@11bd7.*generators\/ci\/actions\.ts pins de0fac2e/,
       ],
       [
         'a pull request title inside run:',

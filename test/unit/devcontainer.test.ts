@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
-import { EXTENSIONS } from '../../lib/devcontainer.js';
+import { EXTENSIONS } from '../../generators/devcontainer/devcontainer.js';
 import { composeMerged, dockerfileStage } from '../support/compose-check.js';
 import { generatorPath, runGenerator, snapshotFolder } from '../support/run.js';
 import { requireTool } from '../support/tools.js';

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { validate } from 'dockerfile-utils';
 import ejs from 'ejs';
 import helpers from 'yeoman-test';
-import { PYPROJECT_DEPS_SCRIPT } from '../../lib/dockerfile.js';
+import { PYPROJECT_DEPS_SCRIPT } from '../../generators/docker/dockerfile.js';
 import { emptyDetection } from '../../lib/detect-empty.js';
 import { isIgnored, parseIgnore } from '../../lib/ignore-files.js';
 import { buildModel } from '../../lib/model.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { emptyDetection } from '../../lib/detect-empty.js';
 import { resolveSettings } from '../../lib/resolve.js';
-import { REQUIREMENT_PINS } from '../../lib/starter.js';
+import { REQUIREMENT_PINS } from '../../generators/app/starter.js';
 import {
   buildFlags,
   e2eMode,

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { baseCompose, composeYaml, overrideCompose, prodCompose, testCompose } from '../../lib/compose.js';
 import { emptyDetection } from '../../lib/detect-empty.js';
-import { devContainer } from '../../lib/devcontainer.js';
-import { localEnvValues, renderEnvFile } from '../../lib/env-files.js';
-import { configData, k8sFiles, networkPolicy } from '../../lib/k8s.js';
+import { devContainer } from '../../generators/devcontainer/devcontainer.js';
+import { localEnvValues, renderEnvFile } from '../../generators/env/env-files.js';
+import { configData, k8sFiles, networkPolicy } from '../../generators/k8s/manifests.js';
 import { buildModel, type Model } from '../../lib/model.js';
 import { resolveSettings } from '../../lib/resolve.js';
 import {
@@ -16,7 +16,7 @@ import {
   type BackingService,
 } from '../../lib/services/index.js';
 import { SETTINGS, type Settings } from '../../lib/settings.js';
-import { starterFiles, starterRequirements } from '../../lib/starter.js';
+import { starterFiles, starterRequirements } from '../../generators/app/starter.js';
 
 /** The settings a run with these flags resolves to (the generator's own resolution, no detection). */
 async function settingsFor(options: Record<string, unknown>): Promise<Settings> {

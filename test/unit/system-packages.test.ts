@@ -10,7 +10,7 @@ import {
   SYSTEM_PACKAGES,
   muslWarnings,
   systemPackagesFor,
-} from '../../lib/system-packages.js';
+} from '../../generators/docker/system-packages.js';
 import { runGenerator } from '../support/run.js';
 import { CACHE, missing } from '../support/tools.js';
 
@@ -27,7 +27,7 @@ function aptKnows(names: string[], opts: string[]): string[] {
   return [...result.stdout.matchAll(/^Package: (\S+)$/gm)].map((m) => m[1]!);
 }
 
-describe('system packages of common Python packages (lib/system-packages.ts)', () => {
+describe('system packages of common Python packages (generators/docker/system-packages.ts)', () => {
   it("every Debian name exists in its release's archive (apt-cache)", function () {
     const trixieDir = join(CACHE, 'apt', 'trixie');
     const trixie = [

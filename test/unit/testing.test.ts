@@ -7,7 +7,7 @@ import { Ajv } from 'ajv';
 import { DockerfileParser } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { parse } from 'yaml';
-import { versionPattern } from '../../lib/structure-test.js';
+import { versionPattern } from '../../generators/testing/structure-test.js';
 import { DJANGO_RELEASES } from '../../lib/versions.js';
 import {
   COMBINATIONS,

@@ -22,7 +22,7 @@ import {
   type Runner,
   type VerifyInput,
   unreachableEngine,
-} from '../../lib/verify.js';
+} from '../../generators/verify/verify.js';
 import { type StepResult, sampleReport, healthStep, uidStep } from '../../lib/verify-report.js';
 
 const ok = (stdout = ''): CommandResult => ({ code: 0, stdout, stderr: '', duration: 5, timedOut: false });
@@ -151,7 +151,7 @@ describe('verify: a Docker it cannot reach says what to do', () => {
   });
 });
 
-describe('verify steps (lib/verify) with a fake Docker', () => {
+describe('verify steps (generators/verify/verify.ts) with a fake Docker', () => {
   it('stops after a broken compose file and still tears everything down', async () => {
     const docker = fakeDocker((args) => args.includes('config'));
     const results = await runVerify(docker.run);

@@ -13,7 +13,7 @@ import { emptyDetection } from '../../lib/detect-empty.js';
 import { MemoryTree } from '../../lib/file-tree.js';
 import { checkValue, resolveSettings, SettingError, type ResolveInput } from '../../lib/resolve.js';
 import { settingByKey, type SettingKey } from '../../lib/settings.js';
-import { djangoCheck, rangeBounds } from '../../lib/structure-test.js';
+import { djangoCheck, rangeBounds } from '../../generators/testing/structure-test.js';
 import {
   DJANGO_RELEASES,
   expandLine,

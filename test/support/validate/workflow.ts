@@ -1,7 +1,7 @@
 /**
  * The GitHub Actions workflow and Dependabot configuration.
  */
-import { PINNED_ACTIONS } from '../../../lib/actions.js';
+import { PINNED_ACTIONS } from '../../../generators/ci/actions.js';
 import {
   actionlintFindings,
   checklistFindings as workflowChecklistFindings,

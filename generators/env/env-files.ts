@@ -2,9 +2,9 @@
  * Renders the env files from the one catalogue in env-vars.ts. Values are validated settings, so they
  * contain no quotes, spaces, `$` or `#` and are written unquoted (read the same by compose, Docker and sh).
  */
-import { composeVars, envCatalog, type Environment } from './env-vars.js';
-import type { Model } from './model.js';
-import { enabledServices } from './services/index.js';
+import { composeVars, envCatalog, type Environment } from '../../lib/env-vars.js';
+import type { Model } from '../../lib/model.js';
+import { enabledServices } from '../../lib/services/index.js';
 
 export type EnvFileKind = Environment | 'example' | 'local' | 'secrets';
 

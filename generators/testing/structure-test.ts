@@ -4,9 +4,9 @@
  * and commands that prove the Python and Django versions and the Django configuration. Also the choice
  * of test runner for Dockerfile.test, which the devcontainer settings share.
  */
-import { gunicornArgs } from './commands.js';
-import { testEnvironment } from './compose.js';
-import type { Model } from './model.js';
+import { gunicornArgs } from '../../lib/commands.js';
+import { testEnvironment } from '../../lib/compose.js';
+import type { Model } from '../../lib/model.js';
 
 export interface KeyValue {
   key: string;

@@ -19,12 +19,18 @@ import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { commandLine, gunicornArgs } from './commands.js';
-import { configVars, envCatalog, secretVars } from './env-vars.js';
-import type { Model } from './model.js';
-import { enabledServers, enabledServices, type AppWorkload } from './services/index.js';
-import { toYaml } from './yaml.js';
-import { K8S_ENVIRONMENTS, k8sNames, namespaceFor, SECRETS_FILE, type K8sEnvironment } from './names.js';
+import { commandLine, gunicornArgs } from '../../lib/commands.js';
+import { configVars, envCatalog, secretVars } from '../../lib/env-vars.js';
+import type { Model } from '../../lib/model.js';
+import { enabledServers, enabledServices, type AppWorkload } from '../../lib/services/index.js';
+import { toYaml } from '../../lib/yaml.js';
+import {
+  K8S_ENVIRONMENTS,
+  k8sNames,
+  namespaceFor,
+  SECRETS_FILE,
+  type K8sEnvironment,
+} from '../../lib/names.js';
 
 /**
  * Tag the manifests ship with: the `sha-<7 hex>` form docker/metadata-action gives commit images, so

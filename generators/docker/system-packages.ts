@@ -4,7 +4,7 @@
  * names changed in trixie's 64-bit time_t transition). The Debian names are checked against apt-cache
  * in test/unit/system-packages.test.ts; the Alpine names are Alpine's own (pkgs.alpinelinux.org).
  */
-import type { Model } from './model.js';
+import type { Model } from '../../lib/model.js';
 
 type Target = 'alpine' | 'bookworm' | 'trixie';
 type Names = Record<Target, readonly string[]>;

@@ -5,16 +5,16 @@
  */
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { buildModel, type Model } from './model.js';
-import { STARTER_FRONTEND, type Settings } from './settings.js';
-import { compareVersions } from './validate.js';
-import { pinned, type Requirement } from './requirements.js';
-import { enabledServices, SERVICES, type BackingService } from './services/index.js';
-import { under } from './paths.js';
-import { missingAssetsSource } from './assets-sources.js';
-export type { Requirement } from './requirements.js';
+import { buildModel, type Model } from '../../lib/model.js';
+import { STARTER_FRONTEND, type Settings } from '../../lib/settings.js';
+import { compareVersions } from '../../lib/validate.js';
+import { pinned, type Requirement } from '../../lib/requirements.js';
+import { enabledServices, SERVICES, type BackingService } from '../../lib/services/index.js';
+import { under } from '../../lib/paths.js';
+import { missingAssetsSource } from '../../lib/assets-sources.js';
+export type { Requirement } from '../../lib/requirements.js';
 
-export { REQUIREMENT_PINS } from './requirements.js';
+export { REQUIREMENT_PINS } from '../../lib/requirements.js';
 
 /** Lowest Python of each Django release line (docs.djangoproject.com faq/install). */
 const DJANGO_PYTHON: Record<string, string> = {

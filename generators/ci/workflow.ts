@@ -1,6 +1,6 @@
 /**
  * GitHub Actions workflows and Dependabot configuration, built as typed objects and serialized with
- * `yaml`. Every `uses:` comes from the pinned table in lib/actions.ts and gets its `# vX.Y.Z` comment
+ * `yaml`. Every `uses:` comes from the pinned table in generators/ci/actions.ts and gets its `# vX.Y.Z` comment
  * attached to the scalar node, so the comment survives serialization.
  *
  * Hardening (checklist "GitHub Actions"): top-level `permissions: contents: read`, write scopes only on
@@ -8,11 +8,11 @@
  * reach scripts through `env:`), a concurrency group per ref and a timeout on every job.
  */
 import { isScalar, visit, type Document, type Pair } from 'yaml';
-import { toYaml } from './yaml.js';
+import { toYaml } from '../../lib/yaml.js';
 import { ACTIONS, CONTAINER_STRUCTURE_TEST, pinOf, usesRef, type ActionKey } from './actions.js';
-import type { Model } from './model.js';
-import { imageRegistry } from './validate.js';
-import { testImage, TESTS_SERVICE, k8sNames, namespaceFor, SECRETS_FILE } from './names.js';
+import type { Model } from '../../lib/model.js';
+import { imageRegistry } from '../../lib/validate.js';
+import { testImage, TESTS_SERVICE, k8sNames, namespaceFor, SECRETS_FILE } from '../../lib/names.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Typed model (the subset of the workflow syntax we write)
@@ -82,7 +82,7 @@ export interface Workflow {
 // ---------------------------------------------------------------------------------------------------
 // Builders
 
-/** A step running a pinned action from lib/actions.ts. */
+/** A step running a pinned action from generators/ci/actions.ts. */
 export function action(key: ActionKey, step: Omit<UsesStep, 'uses'>): UsesStep {
   const { name, id, if: condition, ...rest } = step;
   return {
@@ -118,7 +118,7 @@ function pinComments(doc: Document): void {
     Pair(_key, pair: Pair) {
       if (!isScalar(pair.key) || pair.key.value !== 'uses' || !isScalar(pair.value)) return;
       const pin = pinOf(String(pair.value.value));
-      if (!pin) throw new Error(`workflow: ${String(pair.value.value)} is not in lib/actions.ts`);
+      if (!pin) throw new Error(`workflow: ${String(pair.value.value)} is not in generators/ci/actions.ts`);
       pair.value.comment = ` ${pin.version}`;
     },
   });

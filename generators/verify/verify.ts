@@ -4,9 +4,9 @@
  */
 import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import type { Model } from './model.js';
-import { testImage, testsImage, TESTS_SERVICE } from './names.js';
-import { healthStep, uidStep, type StepResult } from './verify-report.js';
+import type { Model } from '../../lib/model.js';
+import { testImage, testsImage, TESTS_SERVICE } from '../../lib/names.js';
+import { healthStep, uidStep, type StepResult } from '../../lib/verify-report.js';
 
 export interface CommandResult {
   code: number;

@@ -3,11 +3,11 @@
  * each base image, package installs per variant, what each dependency mode copies and installs, and
  * the files the build context must (not) contain.
  */
-import { gunicornArgs } from './commands.js';
-import { LOCK_FILE } from './run-lock.js';
-import { isIgnored, parseIgnore, SECRET_FILES } from './ignore-files.js';
-import type { Model } from './model.js';
-import { CONTAINER_DEV_REQUIREMENTS, CONTAINER_REQUIREMENTS, venvToolPins } from './requirements.js';
+import { gunicornArgs } from '../../lib/commands.js';
+import { LOCK_FILE } from '../../lib/run-lock.js';
+import { isIgnored, parseIgnore, SECRET_FILES } from '../../lib/ignore-files.js';
+import type { Model } from '../../lib/model.js';
+import { CONTAINER_DEV_REQUIREMENTS, CONTAINER_REQUIREMENTS, venvToolPins } from '../../lib/requirements.js';
 import { systemPackagesFor } from './system-packages.js';
 import {
   corepackSetup,
@@ -17,9 +17,9 @@ import {
   LOCKFILES,
   ROOT_CACHES,
   runCommand,
-} from './package-manager.js';
-import { BUILD_ONLY_SECRET_KEY } from './names.js';
-import { assetsSourceList } from './assets-sources.js';
+} from '../../lib/package-manager.js';
+import { BUILD_ONLY_SECRET_KEY } from '../../lib/names.js';
+import { assetsSourceList } from '../../lib/assets-sources.js';
 
 /** Where the project's files are, as far as the Dockerfile cares (from detection; defaults at the root). */
 export interface DockerfileInputs {
@@ -33,7 +33,7 @@ export interface DockerfileInputs {
   devRequirements: readonly string[];
   /** The image repository was chosen (flag, answer, detection), not the placeholder default. */
   imageRepositoryKnown: boolean;
-  /** Distribution names the project depends on (lib/system-packages.ts picks their system libraries). */
+  /** Distribution names the project depends on (generators/docker/system-packages.ts picks their system libraries). */
   pythonPackages?: ReadonlySet<string>;
 }
 

@@ -3,8 +3,8 @@
  * service (docker-compose.yml + docker-compose.override.yml), as the development image's non-root
  * user. Nothing is downloaded when the container opens: no features, only the images compose builds.
  */
-import { DEBUG_PORT, type Model } from './model.js';
-import { enabledServices } from './services/index.js';
+import { DEBUG_PORT, type Model } from '../../lib/model.js';
+import { enabledServices } from '../../lib/services/index.js';
 
 export interface PortAttributes {
   label: string;
