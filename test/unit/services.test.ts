@@ -4,7 +4,7 @@ import { baseCompose, composeYaml, overrideCompose, prodCompose, testCompose } f
 import { emptyDetection } from '../../lib/detect-empty.js';
 import { devContainer } from '../../generators/devcontainer/devcontainer.js';
 import { localEnvValues, renderEnvFile } from '../../generators/env/env-files.js';
-import { configData, k8sFiles, networkPolicy } from '../../generators/k8s/manifests.js';
+import { k8sFiles } from '../../generators/k8s/manifests.js';
 import { buildModel, type Model } from '../../lib/model.js';
 import { resolveSettings } from '../../lib/resolve.js';
 import {
@@ -17,6 +17,8 @@ import {
 } from '../../lib/services/index.js';
 import { SETTINGS, type Settings } from '../../lib/settings.js';
 import { starterFiles, starterRequirements } from '../../generators/app/starter.js';
+import { configData } from '../../generators/k8s/common.js';
+import { networkPolicy } from '../../generators/k8s/network.js';
 
 /** The settings a run with these flags resolves to (the generator's own resolution, no detection). */
 async function settingsFor(options: Record<string, unknown>): Promise<Settings> {
