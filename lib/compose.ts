@@ -5,11 +5,13 @@
  * the settings or the env catalogue; `composeYaml` serializes with short comments for the reader.
  */
 import { envCatalog, type Environment } from './env-vars.js';
-import { DEBUG_PORT, type Model } from './model.js';
+import { type Model } from './model.js';
 import { enabledServers, enabledServices, type ComposeKit, type ComposePart } from './services/index.js';
 import { cpuToMilli, memoryToBytes } from './settings.js';
 import { toYaml, type KeyComment } from './yaml.js';
 import { testImage, testsImage, TESTS_SERVICE } from './names.js';
+import { OverrideOptions } from '../generators/compose/override.js';
+import { hardening, sqliteData } from '../generators/compose/prod.js';
 
 export type { KeyComment } from './yaml.js';
 
@@ -129,7 +131,7 @@ const fromEnvFile = (name: string, fallback: string): string => `\${${name}:-${f
  */
 export const secretsEnvFile = (m: Model): string[] => (m.secretsFile === '.env' ? [] : [m.secretsFile]);
 
-const withSecretsFile = (m: Model): Pick<Service, 'env_file'> =>
+export const withSecretsFile = (m: Model): Pick<Service, 'env_file'> =>
   m.secretsFile === '.env' ? {} : { env_file: secretsEnvFile(m) };
 
 /** `env` without the secrets when they come from the secrets file (env_file) instead of `.env`. */
@@ -165,14 +167,14 @@ export function appEnvironment(m: Model): Record<string, string> {
   return interpolatedSecrets(m, env);
 }
 
-const healthy = { condition: 'service_healthy' as const };
+export const healthy = { condition: 'service_healthy' as const };
 
 /** The backing servers the app waits for (healthy), per the chosen services. */
-function backingDependencies(m: Model): Record<string, { condition: Condition }> {
+export function backingDependencies(m: Model): Record<string, { condition: Condition }> {
   return Object.fromEntries(enabledServers(m).map((service) => [service.server.name, healthy]));
 }
 
-const withDeps = (deps: Record<string, { condition: Condition }>): Pick<Service, 'depends_on'> =>
+export const withDeps = (deps: Record<string, { condition: Condition }>): Pick<Service, 'depends_on'> =>
   Object.keys(deps).length > 0 ? { depends_on: deps } : {};
 
 /**
@@ -227,7 +229,7 @@ export function composeKit(
 }
 
 /** Adds each enabled service's part of one compose file; returns the named volumes they declare. */
-function addParts(
+export function addParts(
   m: Model,
   file: 'base' | 'override' | 'prod' | 'test',
   kit: ComposeKit,
@@ -245,59 +247,8 @@ function addParts(
   return volumes;
 }
 
-const volumesOf = (names: string[]): Pick<ComposeFile, 'volumes'> =>
+export const volumesOf = (names: string[]): Pick<ComposeFile, 'volumes'> =>
   names.length > 0 ? { volumes: Object.fromEntries(names.map((name) => [name, {}])) } : {};
-
-export function baseCompose(m: Model): ComposeDoc {
-  const { s } = m;
-  const svc = m.services;
-  const services: Record<string, Service> = {};
-  const comments: KeyComment[] = [];
-  const kit = composeKit(m);
-  services[svc.web] = {
-    build: { context: '.', target: 'production' },
-    image: appImage(m),
-    ...withSecretsFile(m),
-    environment: appEnvironment(m),
-    ...withDeps(backingDependencies(m)),
-    healthcheck: webHealthcheck(m),
-    stop_grace_period: `${m.stopGracePeriod}s`,
-    networks: kit.appNetworks,
-  };
-  comments.push({
-    path: ['services', svc.web, 'stop_grace_period'],
-    text: ` Longer than gunicorn's graceful timeout (${m.gracefulTimeout} s): requests in flight finish on stop.`,
-  });
-  comments.push({
-    path: ['services', svc.web, 'environment'],
-    text: ` Secrets come from ${m.secretsFile}; the host names are the compose services. Other settings: env_file in the override/prod files.`,
-  });
-  if (m.secretsFile !== '.env')
-    comments.push({
-      path: ['services', svc.web, 'env_file'],
-      text: ` The secrets: your .env is tracked by git, so they live in the gitignored ${m.secretsFile}.`,
-    });
-  const volumes = addParts(m, 'base', kit, { services, comments });
-  comments.push({
-    path: ['networks', NETWORKS.back],
-    text: ' Internal: the database and Redis have no route to the outside world.',
-  });
-  return {
-    file: {
-      name: s.projectName,
-      services,
-      networks: { [NETWORKS.front]: {}, [NETWORKS.back]: { internal: true } },
-      ...volumesOf(volumes),
-    },
-    header: [
-      `Base compose file of ${s.projectName}: the services and how they depend on each other.`,
-      'Development: `docker compose up` (adds docker-compose.override.yml automatically).',
-      'Production:  `docker compose -f docker-compose.yml -f docker-compose.prod.yml up -d`.',
-      'Variables like ${WEB_PORT} come from .env (see .env.example).',
-    ],
-    comments,
-  };
-}
 
 /** The Python dependency files whose change means a rebuild of the development image. */
 export function dependencyFiles(m: Model): string[] {
@@ -309,170 +260,6 @@ export function dependencyFiles(m: Model): string[] {
 }
 
 export { NODE_MODULES_VOLUME } from './services/assets.js';
-
-export interface OverrideOptions {
-  /** Folder of package.json, relative to the project root. */
-  nodeDir: string;
-  /** npm script the assets service keeps running (a watch script, else the build script). */
-  watchScript: string;
-}
-
-export function overrideCompose(m: Model, opts: OverrideOptions): ComposeDoc {
-  const { s } = m;
-  const svc = m.services;
-  const services: Record<string, Service> = {};
-  const comments: KeyComment[] = [];
-  const devEnv = [`env.development`];
-  services[svc.web] = {
-    build: {
-      target: 'development',
-      args: { HOST_UID: '${HOST_UID:-1000}', HOST_GID: '${HOST_GID:-1000}' },
-    },
-    image: devImage(m),
-    command: ['python', m.managePy, 'runserver', `0.0.0.0:${s.port}`],
-    env_file: devEnv,
-    ports: [
-      `${WEB_BIND}:\${WEB_PORT:-${s.port}}:${s.port}`,
-      `${WEB_BIND}:\${DEBUG_PORT:-${DEBUG_PORT}}:${DEBUG_PORT}`,
-    ],
-    volumes: ['.:/app'],
-    develop: { watch: dependencyFiles(m).map((path) => ({ action: 'rebuild' as const, path: `./${path}` })) },
-  };
-  comments.push(
-    {
-      path: ['services', svc.web, 'build', 'args'],
-      text: ' Your user and group ids (from .env): files the container writes into the bind mount stay yours.',
-    },
-    {
-      path: ['services', svc.web, 'ports'],
-      text: ` ${s.port}: runserver (hot reload). ${DEBUG_PORT}: debugpy, when you start it (README.Docker.md); host ports from .env.`,
-    },
-    {
-      path: ['services', svc.web, 'develop'],
-      text: ' `docker compose watch` rebuilds the image when the dependencies change.',
-    },
-  );
-  const volumes = addParts(m, 'override', composeKit(m, opts), { services, comments });
-  return {
-    file: { services, ...volumesOf(volumes) },
-    header: [
-      'Development overrides, read automatically by `docker compose up`: the development image with',
-      'your code bind-mounted, runserver with hot reload, and the assets watcher.',
-    ],
-    comments,
-  };
-}
-
-/** The container hardening every production app container gets (CIS Docker 5.x). */
-export function hardening(m: Model): Service {
-  const { s } = m;
-  return {
-    read_only: true,
-    tmpfs: ['/tmp:rw,nosuid,nodev,size=64m'],
-    shm_size: '64m',
-    cap_drop: ['ALL'],
-    security_opt: ['no-new-privileges:true'],
-    deploy: {
-      resources: {
-        limits: { cpus: composeCpus(s.cpuLimit), memory: composeMemory(s.memoryLimit), pids: 256 },
-        reservations: { cpus: composeCpus(s.cpuRequest), memory: composeMemory(s.memoryRequest) },
-      },
-    },
-    logging: { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '5' } },
-  };
-}
-
-/** Without PostgreSQL: the volume of the sqlite database, shared by migrate and every app container. */
-export const SQLITE_VOLUME = 'sqlite-data';
-
-/** The root filesystem is read-only: the sqlite database lives on a volume migrate writes and the app reads. */
-const sqliteData = (m: Model): Pick<Service, 'volumes'> =>
-  m.s.postgres ? {} : { volumes: [`${SQLITE_VOLUME}:${m.dataDir}`] };
-
-export function prodCompose(m: Model): ComposeDoc {
-  const { s } = m;
-  const svc = m.services;
-  const prodEnv = ['env.production'];
-  const data = sqliteData(m);
-  const migrated = { [svc.migrate]: { condition: 'service_completed_successfully' as const } };
-  const services: Record<string, Service> = {};
-  const comments: KeyComment[] = [];
-  services[svc.migrate] = {
-    image: appImage(m),
-    command: ['python', m.managePy, 'migrate', '--noinput'],
-    // Only in this file: it reads the secrets file (when there is one) itself.
-    env_file: [...secretsEnvFile(m), ...prodEnv],
-    environment: { ...appEnvironment(m), DJANGO_MIGRATE: 'false' },
-    ...withDeps(
-      Object.fromEntries(
-        enabledServers(m)
-          .filter((service) => service.server.migrations)
-          .map((service) => [service.server.name, healthy]),
-      ),
-    ),
-    healthcheck: { disable: true },
-    restart: 'no',
-    ...hardening(m),
-    ...data,
-    networks: [NETWORKS.back],
-  };
-  comments.push({
-    path: ['services', svc.migrate],
-    text: ` Runs the migrations once per \`up\`, before ${svc.web} starts; the replicas never race.`,
-  });
-  services[svc.web] = {
-    build: { context: '.', target: 'production' },
-    env_file: prodEnv,
-    environment: { DJANGO_MIGRATE: 'false' },
-    depends_on: migrated,
-    ports: [`${WEB_BIND}:\${WEB_PORT:-${s.port}}:${s.port}`],
-    restart: 'unless-stopped',
-    ...hardening(m),
-    ...data,
-  };
-  comments.push(
-    {
-      path: ['services', svc.web, 'ports'],
-      text: ' Published on WEB_BIND only (loopback by default): put your TLS proxy in front.',
-    },
-    {
-      path: ['services', svc.web, 'read_only'],
-      text: ` Read-only root filesystem: only /tmp and /dev/shm (gunicorn worker heartbeats)${s.postgres ? '' : ` and the database volume (${m.dataDir})`} are writable.`,
-    },
-  );
-  addParts(m, 'prod', composeKit(m), { services, comments });
-  // Official database images start as root to own their data, then drop to their user: they keep the
-  // capabilities for that and nothing else.
-  const backing: Service = {
-    restart: 'unless-stopped',
-    cap_drop: ['ALL'],
-    cap_add: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'],
-    security_opt: ['no-new-privileges:true'],
-    deploy: { resources: { limits: { memory: composeMemory(s.memoryLimit), pids: 256 } } },
-  };
-  const servers = enabledServers(m).map((service) => service.server.name);
-  for (const name of servers) services[name] = backing;
-  if (servers.length > 0) {
-    comments.push({
-      path: ['services', servers[0]!, 'cap_add'],
-      text: ' Only what the image needs to own its data directory and switch to its own user.',
-    });
-  }
-  if (!s.postgres)
-    comments.push({
-      path: ['services', svc.migrate, 'volumes'],
-      text: ` No PostgreSQL: the sqlite file (DJANGO_SQLITE_PATH in env.production) lives on this volume, shared with ${svc.web}.`,
-    });
-  return {
-    file: { services, ...(s.postgres ? {} : { volumes: { [SQLITE_VOLUME]: {} } }) },
-    header: [
-      'Production: docker compose -f docker-compose.yml -f docker-compose.prod.yml up -d',
-      'Settings from env.production, secrets from .env (never committed). Hardened containers, resource',
-      'limits, and a one-shot migrate service that runs before the app starts.',
-    ],
-    comments,
-  };
-}
 
 /** A throwaway value for a secret in the test run: obviously not a secret, long enough for Django. */
 export const testSecret = (name: string): string =>

@@ -1,5 +1,8 @@
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
-import { baseCompose, composeYaml, overrideCompose, prodCompose } from '../../lib/compose.js';
+import { composeYaml } from '../../lib/compose.js';
+import { baseCompose } from './base.js';
+import { overrideCompose } from './override.js';
+import { prodCompose } from './prod.js';
 
 /** npm scripts that keep rebuilding on change, in the order detection (lib/detect.ts) prefers them. */
 const WATCH_SCRIPTS = ['watch', 'dev', 'start'];

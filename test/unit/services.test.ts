@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { baseCompose, composeYaml, overrideCompose, prodCompose, testCompose } from '../../lib/compose.js';
+import { composeYaml, testCompose } from '../../lib/compose.js';
 import { emptyDetection } from '../../lib/detect-empty.js';
 import { devContainer } from '../../generators/devcontainer/devcontainer.js';
 import { localEnvValues, renderEnvFile } from '../../generators/env/env-files.js';
@@ -19,6 +19,9 @@ import { SETTINGS, type Settings } from '../../lib/settings.js';
 import { starterFiles, starterRequirements } from '../../generators/app/starter.js';
 import { configData } from '../../generators/k8s/common.js';
 import { networkPolicy } from '../../generators/k8s/network.js';
+import { baseCompose } from '../../generators/compose/base.js';
+import { overrideCompose } from '../../generators/compose/override.js';
+import { prodCompose } from '../../generators/compose/prod.js';
 
 /** The settings a run with these flags resolves to (the generator's own resolution, no detection). */
 async function settingsFor(options: Record<string, unknown>): Promise<Settings> {
