@@ -2,8 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
-import { plainProgress, spawnRunner, terminalProgress, verify, type VerifyOptions } from './verify.js';
+import { verify } from './verify.js';
 import { formatTable, type StepResult } from '../../lib/verify-report.js';
+import { spawnRunner, type VerifyOptions } from './runner.js';
+import { plainProgress, terminalProgress } from './progress.js';
 
 /**
  * `yo py-docker:verify`: checks the generated setup for real with your Docker and prints a table of

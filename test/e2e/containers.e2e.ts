@@ -10,7 +10,6 @@ import { createServer, get, type Server } from 'node:http';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { STOP_GRACE_PERIOD_S } from '../../lib/model.js';
-import { parseComposePs, spawnRunner, type PsEntry } from '../../generators/verify/verify.js';
 import {
   buildImage,
   composeDown,
@@ -28,6 +27,8 @@ import {
 } from '../support/e2e-docker.js';
 import { buildFlags } from '../support/e2e-mode.js';
 import { runStructureTests } from '../support/structure-test-runner.js';
+import { spawnRunner } from '../../generators/verify/runner.js';
+import { parseComposePs, type PsEntry } from '../../generators/verify/steps.js';
 
 const TAG = 'e2e';
 

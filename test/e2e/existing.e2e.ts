@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENGINE_STEP } from '../../generators/verify/verify.js';
 import {
   buildHereFiles,
   chownTree,
@@ -37,6 +36,7 @@ import {
   yarnSubfolderProject,
 } from '../support/e2e-projects.js';
 import { snapshotFolder } from '../support/run.js';
+import { ENGINE_STEP } from '../../generators/verify/failures.js';
 
 const STRUCTURE_STEP = 'container-structure-test';
 

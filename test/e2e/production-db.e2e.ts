@@ -9,7 +9,6 @@ import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { parseComposePs } from '../../generators/verify/verify.js';
 import {
   buildImage,
   composeDown,
@@ -23,6 +22,7 @@ import {
   waitFor,
   type E2eMode,
 } from '../support/e2e-docker.js';
+import { parseComposePs } from '../../generators/verify/steps.js';
 
 const TAG = 'e2e';
 const PROD_FILES = ['-f', 'docker-compose.yml', '-f', 'docker-compose.prod.yml'];

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { ENGINE_STEP, SECRETS_STEP } from '../../generators/verify/verify.js';
+import { SECRETS_STEP } from '../../generators/verify/verify.js';
 import { APP_UID, HEALTH_PATH, READINESS_PATH } from '../support/defaults.js';
 import {
   copyProject,
@@ -21,6 +21,7 @@ import {
 } from '../support/e2e-docker.js';
 import { EXISTING, writeExistingProject } from '../support/e2e-fixtures.js';
 import { healthStep, uidStep, type StepResult } from '../../lib/verify-report.js';
+import { ENGINE_STEP } from '../../generators/verify/failures.js';
 
 const STRUCTURE_STEP = 'container-structure-test';
 

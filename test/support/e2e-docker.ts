@@ -14,11 +14,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import type { RunResult } from 'yeoman-test';
-import { spawnRunner, type CommandResult } from '../../generators/verify/verify.js';
 import { buildFlags, e2eMode, modeName, verifyOptions, type E2eMode } from './e2e-mode.js';
 import { runGenerator } from './run.js';
 import { missing } from './tools.js';
 import { formatTable, type StepResult } from '../../lib/verify-report.js';
+import { spawnRunner, type CommandResult } from '../../generators/verify/runner.js';
 
 export type { E2eMode } from './e2e-mode.js';
 

@@ -10,7 +10,7 @@ import type {
   KeyValue,
   MetadataTest,
 } from '../../generators/testing/structure-test.js';
-import type { Runner } from '../../generators/verify/verify.js';
+import { type Runner } from '../../generators/verify/runner.js';
 
 /**
  * The generator's model (generators/testing/structure-test.ts) covers what it writes; the runner also accepts the

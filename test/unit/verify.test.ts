@@ -7,23 +7,12 @@ import { requireTool } from '../support/tools.js';
 import { buildModel } from '../../lib/model.js';
 import { resolveSettings } from '../../lib/resolve.js';
 import { emptyDetection } from '../../lib/detect-empty.js';
-import {
-  ENGINE_STEP,
-  engineProblem,
-  parseComposePs,
-  productionHost,
-  SECRETS_SCRIPT,
-  SECRETS_STEP,
-  plainProgress,
-  spawnRunner,
-  terminalProgress,
-  verify,
-  type CommandResult,
-  type Runner,
-  type VerifyInput,
-  unreachableEngine,
-} from '../../generators/verify/verify.js';
+import { SECRETS_SCRIPT, SECRETS_STEP, verify, type VerifyInput } from '../../generators/verify/verify.js';
 import { type StepResult, sampleReport, healthStep, uidStep } from '../../lib/verify-report.js';
+import { spawnRunner, type CommandResult, type Runner } from '../../generators/verify/runner.js';
+import { ENGINE_STEP, engineProblem, unreachableEngine } from '../../generators/verify/failures.js';
+import { plainProgress, terminalProgress } from '../../generators/verify/progress.js';
+import { parseComposePs, productionHost } from '../../generators/verify/steps.js';
 
 const ok = (stdout = ''): CommandResult => ({ code: 0, stdout, stderr: '', duration: 5, timedOut: false });
 
