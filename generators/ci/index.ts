@@ -1,16 +1,10 @@
 import chalk from 'chalk';
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
-import {
-  DEPENDABOT_PATH,
-  DEPLOY_ENVIRONMENT,
-  dependabotYaml,
-  dockerBuildWorkflowYaml,
-  PIPELINE_INPUTS,
-  registryProblem,
-  type ManifestDirs,
-} from './workflow.js';
+import { dockerBuildWorkflowYaml } from './workflow.js';
 import { dirOf } from '../../lib/paths.js';
 import { SECRETS_FILE, WORKFLOW_PATH } from '../../lib/names.js';
+import { DEPENDABOT_PATH, DEPLOY_ENVIRONMENT, PIPELINE_INPUTS, registryProblem } from './test-jobs.js';
+import { dependabotYaml, type ManifestDirs } from './dependabot.js';
 
 /**
  * `yo py-docker:ci`: the GitHub Actions image pipeline (.github/workflows/docker-build.yml) and the

@@ -22,13 +22,6 @@ import { buildModel } from '../../lib/model.js';
 import { readmeFacts } from '../../lib/requirements.js';
 import { resolveSettings } from '../../lib/resolve.js';
 import { SETTINGS, type Settings } from '../../lib/settings.js';
-import {
-  DEPENDABOT_PATH,
-  DEPLOY_SECRETS,
-  GHCR,
-  PIPELINE_INPUTS,
-  REGISTRY_SECRETS,
-} from '../../generators/ci/workflow.js';
 import { DIST, runExpectingError, runGenerator, snapshotFolder } from '../support/run.js';
 import { requireTool } from '../support/tools.js';
 import {
@@ -43,6 +36,13 @@ import {
   type Finding,
 } from '../support/workflow-check.js';
 import { testImage, TESTS_SERVICE, WORKFLOW_PATH } from '../../lib/names.js';
+import {
+  DEPENDABOT_PATH,
+  DEPLOY_SECRETS,
+  GHCR,
+  PIPELINE_INPUTS,
+  REGISTRY_SECRETS,
+} from '../../generators/ci/test-jobs.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- parsed YAML is walked as plain data */
 
