@@ -8,7 +8,6 @@ import { basename } from 'node:path';
 import ejs from 'ejs';
 import chalk from 'chalk';
 import Generator from 'yeoman-generator';
-import type { Detection } from './detect.js';
 import { checkDetectedPaths } from './detected-paths.js';
 import { DiskTree } from './file-tree.js';
 import type { FileRecords } from './drift.js';
@@ -34,6 +33,7 @@ import { noteMustFix } from './summary.js';
 import { resolveSettings, SettingError, type Resolved } from './resolve.js';
 import { settingsFor, type Part, type SettingDef, type Settings } from './settings.js';
 import { secretsFileFor, secretsFileReason, TRACKED_ENV_SECRETS_FILE } from './secrets-file.js';
+import { type Detection } from './detection.js';
 
 export type { PyDockerOptions };
 

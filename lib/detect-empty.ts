@@ -1,4 +1,4 @@
-import type { Detection } from './detect.js';
+import { type Detection } from './detection.js';
 
 /** What detection returns for an empty folder (used to show plain defaults). */
 export function emptyDetection(): Detection {

@@ -3,9 +3,9 @@
  * script builds, which script rebuilds into files on change, and where the build writes. Pure over a
  * FileTree; anything that cannot be known from the text stays undefined (the prompt asks then).
  */
-import type { Hint } from './detect.js';
 import type { FileTree } from './file-tree.js';
 import { dirOf, under as join } from './paths.js';
+import { type Hint } from './detection.js';
 
 /** Script names that build the assets, in order of preference. */
 export const BUILD_SCRIPTS = [

@@ -4,12 +4,12 @@
  * just like a flag's path. They are held to the same rule as the flags (validate.ts relativePath), and
  * a bad one stops the run naming the file it came from, before anything is written.
  */
-import type { Detection } from './detect.js';
 import { printable } from './safe-fs.js';
 import type { Settings } from './settings.js';
 import { relativePath } from './validate.js';
 import { dirOf } from './paths.js';
 import { requirementClosure } from './requirements.js';
+import { type Detection } from './detection.js';
 
 /** A file's name as the message shows it: quoted (with escapes) when it holds more than plain characters. */
 const named = (path: string): string => (/^[\w./-]+$/.test(path) ? path : printable(JSON.stringify(path)));

@@ -1,10 +1,10 @@
+import { type Hint } from './detection.js';
 /**
  * The Node.js package manager of the front-end build (npm, yarn or pnpm) and the commands each one
  * runs. yarn and pnpm run through corepack, pinned to a version, so no global install of theirs is
  * needed: the official Node.js images 18-24 carry corepack; from Node.js 25 on they do not, and
  * corepack itself is installed with npm (COREPACK_VERSION).
  */
-import type { Hint } from './detect.js';
 
 export const PACKAGE_MANAGERS = ['npm', 'yarn', 'pnpm'] as const;
 export type PackageManager = (typeof PACKAGE_MANAGERS)[number];

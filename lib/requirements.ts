@@ -4,12 +4,12 @@
  * the lacking ones from a generated, pinned file (docker/requirements.txt) after the project's own, so
  * the user's dependency files are never edited.
  */
-import { parseRequirement, providedDistributions } from './detect.js';
 import { SERVICES } from './services/index.js';
 import type { Model } from './model.js';
 import { dirOf, normalize, under } from './paths.js';
 import type { Settings } from './settings.js';
 import { firstScanLines, newerPatches } from './versions.js';
+import { parseRequirement, providedDistributions } from './detect-python.js';
 
 /**
  * Exact pins of what the generator installs or scaffolds. One table; the versions are PyPI releases that

@@ -2,7 +2,6 @@
  * Turns flags, stored answers, detection and defaults into one validated Settings object.
  * Pure apart from the injected `ask` callback, so the precedence rules are unit-tested without Yeoman.
  */
-import type { Detection } from './detect.js';
 import {
   crossCheck,
   SETTINGS,
@@ -12,6 +11,7 @@ import {
   type Settings,
 } from './settings.js';
 import { lineOf, listOf, pythonFitsDjango } from './versions.js';
+import { type Detection } from './detection.js';
 
 export class SettingError extends Error {
   constructor(

@@ -3,7 +3,6 @@
  * the parts (sub-generators) that need it. Storage is `.yo-rc.json` under "generator-py-docker", keyed
  * by `key`. Precedence: flag > stored answer > detected value > default.
  */
-import { pinSpec, type Detection, type Hint } from './detect.js';
 import { LIFECYCLES } from './lifecycle.js';
 import { PARTS, type Part } from './parts.js';
 import { satisfies } from './specifiers.js';
@@ -19,6 +18,8 @@ import {
   pythonForSpecs,
   pythonLinesFor,
 } from './versions.js';
+import { type Detection, type Hint } from './detection.js';
+import { pinSpec } from './detect-python.js';
 
 export { PARTS, type Part };
 

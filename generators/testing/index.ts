@@ -1,11 +1,11 @@
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
-import type { Detection } from '../../lib/detect.js';
 import { hashOf } from '../../lib/drift.js';
 import { composeYaml, testCompose } from '../../lib/compose.js';
 import { STRUCTURE_TEST_HEADER, structureTest, testRunner } from './structure-test.js';
 import { toYaml } from '../../lib/yaml.js';
 import { testImage, TESTS_SERVICE } from '../../lib/names.js';
 import { pytestInstalled } from '../../lib/requirements.js';
+import { type Detection } from '../../lib/detection.js';
 
 /** `yo py-docker:testing`: Dockerfile.test, docker-compose.test.yml, container-structure-test.yaml. */
 export default class TestingGenerator extends PyDockerGenerator {

@@ -4,11 +4,12 @@
  * the project does not have.
  */
 import { basename, relative } from 'node:path';
-import { DetectionError, detectProject, type Detection } from '../detect.js';
+import { detectProject } from '../detect.js';
 import { DiskTree } from '../file-tree.js';
 import { printable } from '../safe-fs.js';
 import type { Settings } from '../settings.js';
 import { missingAssetsSource } from '../assets-sources.js';
+import { DetectionError, type Detection } from '../detection.js';
 
 export function detectIn(root: string): Detection {
   try {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { DetectionError, detectProject, imageFromRemote, slugify, type Detection } from '../../lib/detect.js';
+import { detectProject, imageFromRemote, slugify } from '../../lib/detect.js';
 import { DiskTree, MemoryTree } from '../../lib/file-tree.js';
+import { DetectionError, type Detection } from '../../lib/detection.js';
 
 /** The fixture projects in the source tree (tests run from dist/test/unit). */
 const fixture = (name: string): DiskTree =>

@@ -6,13 +6,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { detectProject, type Detection } from '../../lib/detect.js';
+import { detectProject } from '../../lib/detect.js';
 import { MemoryTree } from '../../lib/file-tree.js';
 import { corepackSetup, COREPACK_VERSION, installCommand, runCommand } from '../../lib/package-manager.js';
 import { resolveSettings, SettingError } from '../../lib/resolve.js';
 import { composeMerged, startupOrderFindings } from '../support/compose-check.js';
 import { folderOnDisk, printed, runGenerator } from '../support/run.js';
 import { requireTool } from '../support/tools.js';
+import { type Detection } from '../../lib/detection.js';
 
 const MANAGE_PY = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")\n';
 const DJANGO = { 'manage.py': MANAGE_PY, 'portal/__init__.py': '', 'portal/settings.py': 'DEBUG = True\n' };

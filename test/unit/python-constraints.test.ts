@@ -4,9 +4,10 @@
  * satisfies them all, otherwise the newest known release with an image that does. In-memory trees.
  */
 import assert from 'node:assert/strict';
-import { detectProject, dockerfilePython } from '../../lib/detect.js';
+import { detectProject } from '../../lib/detect.js';
 import { MemoryTree } from '../../lib/file-tree.js';
 import { resolveSettings } from '../../lib/resolve.js';
+import { dockerfilePython } from '../../lib/detect-python.js';
 
 const MANAGED = {
   'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")\n',

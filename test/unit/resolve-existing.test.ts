@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { detectProject, type Detection } from '../../lib/detect.js';
+import { detectProject } from '../../lib/detect.js';
 import { emptyDetection } from '../../lib/detect-empty.js';
 import { DiskTree, MemoryTree } from '../../lib/file-tree.js';
 import { checkLifecycle, lifecycleWarnings, LIFECYCLES } from '../../lib/lifecycle.js';
@@ -23,6 +23,7 @@ import {
   pythonLinesFor,
 } from '../../lib/versions.js';
 import { runExpectingError, runGenerator, TODAY } from '../support/run.js';
+import { type Detection } from '../../lib/detection.js';
 
 const today = new Date(`${TODAY}T12:00:00Z`);
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import type { Detection } from '../../lib/detect.js';
 import { emptyDetection } from '../../lib/detect-empty.js';
 import { checkValue, resolveSettings, SettingError, type ResolveInput } from '../../lib/resolve.js';
 import { crossCheck, SETTINGS, settingByKey, type SettingKey, type Settings } from '../../lib/settings.js';
 import { runGenerator } from '../support/run.js';
 import { BAD_VALUES } from '../fixtures/bad-values.js';
+import { type Detection } from '../../lib/detection.js';
 
 const resolve = (input: Partial<ResolveInput>) =>
   resolveSettings({ flags: {}, stored: {}, detection: emptyDetection(), askable: new Set(), ...input });
