@@ -10,8 +10,6 @@ import { enabledServers, enabledServices, type ComposeKit, type ComposePart } fr
 import { cpuToMilli, memoryToBytes } from './settings.js';
 import { toYaml, type KeyComment } from './yaml.js';
 import { testImage, testsImage, TESTS_SERVICE } from './names.js';
-import { OverrideOptions } from '../generators/compose/override.js';
-import { hardening, sqliteData } from '../generators/compose/prod.js';
 
 export type { KeyComment } from './yaml.js';
 
@@ -194,6 +192,39 @@ export const webHealthcheck = (m: Model): Healthcheck => ({
   timeout: '5s',
   retries: 3,
 });
+
+export interface OverrideOptions {
+  /** Folder of package.json, relative to the project root. */
+  nodeDir: string;
+  /** npm script the assets service keeps running (a watch script, else the build script). */
+  watchScript: string;
+}
+
+/** The container hardening every production app container gets (CIS Docker 5.x). */
+export function hardening(m: Model): Service {
+  const { s } = m;
+  return {
+    read_only: true,
+    tmpfs: ['/tmp:rw,nosuid,nodev,size=64m'],
+    shm_size: '64m',
+    cap_drop: ['ALL'],
+    security_opt: ['no-new-privileges:true'],
+    deploy: {
+      resources: {
+        limits: { cpus: composeCpus(s.cpuLimit), memory: composeMemory(s.memoryLimit), pids: 256 },
+        reservations: { cpus: composeCpus(s.cpuRequest), memory: composeMemory(s.memoryRequest) },
+      },
+    },
+    logging: { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '5' } },
+  };
+}
+
+/** Without PostgreSQL: the volume of the sqlite database, shared by migrate and every app container. */
+export const SQLITE_VOLUME = 'sqlite-data';
+
+/** The root filesystem is read-only: the sqlite database lives on a volume migrate writes and the app reads. */
+export const sqliteData = (m: Model): Pick<Service, 'volumes'> =>
+  m.s.postgres ? {} : { volumes: [`${SQLITE_VOLUME}:${m.dataDir}`] };
 
 /** The shared pieces the service modules build their compose services from. */
 export function composeKit(

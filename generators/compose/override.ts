@@ -10,14 +10,8 @@ import {
   dependencyFiles,
   devImage,
   volumesOf,
+  type OverrideOptions,
 } from '../../lib/compose.js';
-
-export interface OverrideOptions {
-  /** Folder of package.json, relative to the project root. */
-  nodeDir: string;
-  /** npm script the assets service keeps running (a watch script, else the build script). */
-  watchScript: string;
-}
 
 export function overrideCompose(m: Model, opts: OverrideOptions): ComposeDoc {
   const { s } = m;

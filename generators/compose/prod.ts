@@ -10,39 +10,15 @@ import {
   addParts,
   appEnvironment,
   appImage,
-  composeCpus,
   composeKit,
+  hardening,
   composeMemory,
   healthy,
   secretsEnvFile,
+  sqliteData,
+  SQLITE_VOLUME,
   withDeps,
 } from '../../lib/compose.js';
-
-/** The container hardening every production app container gets (CIS Docker 5.x). */
-export function hardening(m: Model): Service {
-  const { s } = m;
-  return {
-    read_only: true,
-    tmpfs: ['/tmp:rw,nosuid,nodev,size=64m'],
-    shm_size: '64m',
-    cap_drop: ['ALL'],
-    security_opt: ['no-new-privileges:true'],
-    deploy: {
-      resources: {
-        limits: { cpus: composeCpus(s.cpuLimit), memory: composeMemory(s.memoryLimit), pids: 256 },
-        reservations: { cpus: composeCpus(s.cpuRequest), memory: composeMemory(s.memoryRequest) },
-      },
-    },
-    logging: { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '5' } },
-  };
-}
-
-/** Without PostgreSQL: the volume of the sqlite database, shared by migrate and every app container. */
-export const SQLITE_VOLUME = 'sqlite-data';
-
-/** The root filesystem is read-only: the sqlite database lives on a volume migrate writes and the app reads. */
-export const sqliteData = (m: Model): Pick<Service, 'volumes'> =>
-  m.s.postgres ? {} : { volumes: [`${SQLITE_VOLUME}:${m.dataDir}`] };
 
 export function prodCompose(m: Model): ComposeDoc {
   const { s } = m;
