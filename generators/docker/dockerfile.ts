@@ -84,11 +84,14 @@ export function buildPackages(m: Model): string[] {
 export const UV_VERSION = '0.13.8';
 export const WHEELS_DIR = '/opt/wheels';
 /**
- * The builder's pip alone, without its dist-info: the production stage runs it from a bind mount to
- * install the wheels, so no pip lands in the production venv, and one the project requires is still
- * installed (a pip found on sys.path with metadata would count as installed).
+ * The builder's pip alone, without its dist-info: the builder makes the wheels with it and the
+ * production stage runs it from a bind mount to install them, so no pip lands in the production venv,
+ * and one the project requires is still installed (a pip found on sys.path with metadata would count
+ * as installed).
  */
 export const INSTALLER_DIR = '/opt/installer';
+/** That pip, run by the base image's Python: the builder needs no venv of its own. */
+export const INSTALLER_PIP = `PYTHONPATH=${INSTALLER_DIR} python -m pip`;
 
 /**
  * The builder's wheel step: wheels only first; only when some package has none (pip's error), the
@@ -96,7 +99,8 @@ export const INSTALLER_DIR = '/opt/installer';
  * With unpinned requirements, the first try takes the newest release that has a wheel.
  */
 export function wheelsOrBuild(m: Model, toolchain: readonly string[], requirements: string): string {
-  const wheel = (extra: string): string => `pip wheel${extra} --wheel-dir ${WHEELS_DIR} ${requirements}`;
+  const wheel = (extra: string): string =>
+    `${INSTALLER_PIP} wheel${extra} --wheel-dir ${WHEELS_DIR} ${requirements}`;
   const fallback = [
     'echo "A dependency has no wheel for this platform: installing the build toolchain to build it" >&2',
     ...installPackages(m, toolchain),
@@ -284,12 +288,12 @@ export interface DockerfileView {
   productionInstall: string;
   /** The bind mounts of that RUN: the wheels and the builder's pip. */
   wheelMounts: string;
-  /** Copies the builder venv's pip (the package alone) to INSTALLER_DIR. */
-  installerCopy: string[];
+  /** Installs the pinned pip (the package alone) into INSTALLER_DIR, with the base image's pip. */
+  installerSetup: string[];
   installerDir: string;
   /** Whether uv is needed (uv mode). */
   uv: boolean;
-  /** pip install of the venv's pip (and setuptools) at fixed releases, right after the venv is made. */
+  /** pip install of the development venv's pip (and setuptools) at fixed releases, right after it is made. */
   venvTools: string;
   /** The production stage's RUN before the app's layers: runtime packages, user, no setuid, no base pip. */
   productionSetup: string[];
@@ -372,6 +376,8 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
   const containerFile = `${m.workdir}/${CONTAINER_REQUIREMENTS}`;
   depsCopy.push(`COPY ${CONTAINER_REQUIREMENTS} ${m.workdir}/${dirOf(CONTAINER_REQUIREMENTS)}/`);
   depsRequirements += ` -r ${containerFile}`;
+  const venvTools = venvToolPins(s.pythonVersion);
+  const pipPin = venvTools.find((r) => r.name === 'pip')!;
   const toolchain = [
     ...new Set([...buildPackages(m), ...systemPackagesFor(m, inputs.pythonPackages ?? [], 'build')]),
   ];
@@ -445,20 +451,18 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
     depsCopy,
     depsInstall: [...depsPrepare, wheelsOrBuild(m, toolchain, depsRequirements)],
     wheelsInstall: wheelsInstall('pip'),
-    productionInstall: wheelsInstall(`PYTHONPATH=${INSTALLER_DIR} python -m pip --disable-pip-version-check`),
+    productionInstall: wheelsInstall(`${INSTALLER_PIP} --disable-pip-version-check`),
     wheelMounts: [
       `--mount=type=bind,from=builder,source=${WHEELS_DIR},target=${WHEELS_DIR}`,
       `--mount=type=bind,from=builder,source=${INSTALLER_DIR},target=${INSTALLER_DIR}`,
     ].join(' \\\n    '),
     installerDir: INSTALLER_DIR,
-    installerCopy: [
-      `mkdir -p ${INSTALLER_DIR}`,
-      `cp -a ${m.venv}/lib/python*/site-packages/pip ${INSTALLER_DIR}/`,
+    installerSetup: [
+      `python -m pip install --no-deps --target ${INSTALLER_DIR} "pip==${pipPin.version}"`,
+      `rm -rf ${INSTALLER_DIR}/bin ${INSTALLER_DIR}/pip-*.dist-info`,
     ],
     uv: s.pythonDeps === 'uv',
-    venvTools: `pip install --upgrade ${venvToolPins(s.pythonVersion)
-      .map((r) => `"${r.name}==${r.version}"`)
-      .join(' ')}`,
+    venvTools: `pip install --upgrade ${venvTools.map((r) => `"${r.name}==${r.version}"`).join(' ')}`,
     productionSetup: [
       ...installPackages(m, runtime),
       ...productionUser(m),

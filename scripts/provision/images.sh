@@ -240,7 +240,9 @@ fact() { printf '%s\n' "$1" | awk -v k="$2" '$1==k{print $2; exit}'; }
 # shellcheck disable=SC2016 # the scripts run in the images
 {
   py_facts=$(facts "$PY_IMAGE" 'echo python $(python -c "import platform; print(platform.python_version())");
-    echo node $(command -v node || echo none); echo pip $(pip --version | cut -d" " -f2)')
+    echo node $(command -v node || echo none); echo pip $(pip --version | cut -d" " -f2)
+    echo headers $(python -c "import os, sysconfig; print(os.path.isfile(os.path.join(sysconfig.get_path(\"include\"), \"Python.h\")))")
+    echo cc $(command -v cc gcc | head -n 1 || true)')
   node_facts=$(facts "$NODE_IMAGE" 'echo node $(node --version | sed s/^v//); echo npm $(npm --version)
     echo layout $(readlink -f "$(command -v node)") $(readlink -f "$(command -v npm)")
     echo corepack $(readlink -f "$(command -v corepack)") $(corepack --version)
@@ -258,6 +260,10 @@ REDIS_VERSION=$(fact "$redis_facts" redis)
 [ "$PYTHON_VERSION" = "$PY_APT" ] || log "note: image python $PYTHON_VERSION, apt-cache said $PY_APT"
 [ "$NODE_VERSION" = "$NODE_APT" ] || log "note: image node $NODE_VERSION, apt-cache said $NODE_APT"
 [ "$(fact "$py_facts" node)" = none ] || die "step check-python: the python stand-in has node"
+# the official image's CPython headers, where sysconfig points (a C extension builds once a compiler
+# comes in), and no compiler of its own
+[ "$(fact "$py_facts" headers)" = True ] || die "step check-python: no Python.h in sysconfig's include dir"
+[ -z "$(fact "$py_facts" cc)" ] || die "step check-python: the python stand-in has a compiler"
 # what generated Dockerfiles copy out of the official image
 [ "$(printf '%s\n' "$node_facts" | awk '$1=="layout"{print $2, $3}')" = \
   "/usr/local/bin/node /usr/local/lib/node_modules/npm/bin/npm-cli.js" ] ||

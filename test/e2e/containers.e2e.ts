@@ -318,9 +318,8 @@ describe('the generated images and stacks in real containers', function () {
   it('a dependency with no wheel (an sdist with a C extension): the builder brings in the compilers, builds it, and the production image runs it without compilers', async function () {
     this.timeout(1_500_000);
     const dir = copyProject(await starterProject(mode));
-    // The sdist, made here: one C function that setuptools compiles into a shared library of the
-    // package, loaded with ctypes. (Plain C, not Python's C API: the stand-in Python image, made from
-    // Debian's packages, has no Python headers; the official images have them.)
+    // The sdist, made here: a C extension module on Python's C API (Python.h, a PyModuleDef), which
+    // setuptools compiles against the headers the Python image carries where sysconfig points.
     const src = join(newFolder(), 'tinycext-0.1');
     mkdirSync(join(src, 'tinycext'), { recursive: true });
     writeFileSync(join(src, 'PKG-INFO'), 'Metadata-Version: 2.1\nName: tinycext\nVersion: 0.1\n');
@@ -332,16 +331,30 @@ describe('the generated images and stacks in real containers', function () {
       join(src, 'setup.py'),
       'from setuptools import Extension, setup\nsetup(name="tinycext", version="0.1", packages=["tinycext"], ext_modules=[Extension("tinycext._native", ["native.c"])])\n',
     );
-    writeFileSync(join(src, 'native.c'), 'int answer(void) { return 42; }\n');
     writeFileSync(
-      join(src, 'tinycext', '__init__.py'),
+      join(src, 'native.c'),
       [
-        'import ctypes, glob, os',
-        '_lib = ctypes.CDLL(glob.glob(os.path.join(os.path.dirname(__file__), "_native*.so"))[0])',
-        'answer = _lib.answer',
+        '#define PY_SSIZE_T_CLEAN',
+        '#include <Python.h>',
+        '',
+        'static PyObject *multiply(PyObject *self, PyObject *args) {',
+        '  long a, b;',
+        '  if (!PyArg_ParseTuple(args, "ll", &a, &b)) return NULL;',
+        '  return PyLong_FromLong(a * b);',
+        '}',
+        '',
+        'static PyMethodDef methods[] = {',
+        '  {"multiply", multiply, METH_VARARGS, "a * b, in C."},',
+        '  {NULL, NULL, 0, NULL},',
+        '};',
+        '',
+        'static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native", NULL, -1, methods};',
+        '',
+        'PyMODINIT_FUNC PyInit__native(void) { return PyModule_Create(&module); }',
         '',
       ].join('\n'),
     );
+    writeFileSync(join(src, 'tinycext', '__init__.py'), 'from ._native import multiply\n');
     const sdist = join(src, '..', 'tinycext-0.1.tar.gz');
     execFileSync('tar', ['-C', join(src, '..'), '-czf', sdist, 'tinycext-0.1']);
     // An index on 127.0.0.1 that has tinycext as an sdist only and forwards every other request to the
@@ -401,6 +414,11 @@ describe('the generated images and stacks in real containers', function () {
       assert.match(log, /^#\d+ [\d.]+ A dependency has no wheel for this platform/m);
       assert.match(log, /^#\d+ [\d.]+ Setting up build-essential/m);
       assert.match(log, /^#\d+ [\d.]+ +Building wheel for tinycext/m);
+      // A wheel of this Python's ABI for this platform: the extension module was compiled.
+      assert.match(
+        log,
+        /^#\d+ [\d.]+ +Created wheel for tinycext: filename=tinycext-0\.1-cp3\d+-cp3\d+-linux_\w+\.whl/m,
+      );
       // No compiler in the production image, and the compiled module is there.
       const tools = await must(
         'docker',
@@ -430,11 +448,12 @@ describe('the generated images and stacks in real containers', function () {
           'manage.py',
           'shell',
           '-c',
-          'import tinycext; print("answer", tinycext.answer(), tinycext._lib._name.endswith(".so"))',
+          'import tinycext, tinycext._native as n; print("answer", tinycext.multiply(6, 7), type(n.multiply).__name__, n.__file__.endswith(".so"))',
         ],
         120_000,
       );
-      assert.match(probe.stdout, /^answer 42 True$/m, probe.stdout + probe.stderr);
+      // builtin_function_or_method: the function is C code of the module, not Python.
+      assert.match(probe.stdout, /^answer 42 builtin_function_or_method True$/m, probe.stdout + probe.stderr);
     } finally {
       server.close();
       await composeDown(project);

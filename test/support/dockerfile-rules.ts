@@ -444,6 +444,29 @@ export function productionPipFindings(text: string, venv: string): string[] {
 }
 
 /**
+ * The builder makes wheels without a venv of its own: no `python -m venv <venv>` in the stage named
+ * builder, and every `pip wheel` there runs the pinned pip in `installer` (PYTHONPATH=<installer>), not
+ * the base image's. Making a venv and upgrading its pip cost a cold build seconds before any wheel.
+ */
+export function builderVenvFindings(text: string, venv: string, installer: string): string[] {
+  const builder = parseStages(text).find((s) => s.name === 'builder');
+  if (!builder) return ['no stage named builder'];
+  const findings: string[] = [];
+  for (const instruction of builder.instructions) {
+    if (keyword(instruction) !== 'RUN') continue;
+    for (const segment of rawSegments(runCommand(instruction))) {
+      const at = `line ${line(instruction)}: ${segment}`;
+      if (new RegExp(`^python3? -m venv\\b.*\\s${venv}$`).test(segment))
+        findings.push(`${at}: a venv in the builder`);
+      const wheel = /(?:^|\s)(?:\S*\/)?(?:pip3?|python3?\s+-m\s+pip)\s+wheel\b/.test(segment);
+      if (wheel && !new RegExp(`(?:^|\\s)PYTHONPATH=${installer}\\s`).test(segment))
+        findings.push(`${at}: not the pinned pip in ${installer}`);
+    }
+  }
+  return findings;
+}
+
+/**
  * The dependency layers are independent of the code: before the RUN that installs (or builds) the
  * dependencies, in its stage and the stages it is built on, no COPY from the build context and no
  * bind mount of the context brings anything but the dependency manifests (`manifests`: files, or

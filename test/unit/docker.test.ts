@@ -12,6 +12,7 @@ import { isIgnored, parseIgnore } from '../../lib/ignore-files.js';
 import { buildModel } from '../../lib/model.js';
 import { resolveSettings } from '../../lib/resolve.js';
 import {
+  builderVenvFindings,
   contextCopySources,
   dependencyLayerFindings,
   dockerfileFindings,
@@ -140,7 +141,7 @@ describe('py-docker:docker', () => {
     );
     assert.match(
       builder.join('\n'),
-      /if ! pip wheel --only-binary=:all: --wheel-dir \/opt\/wheels -r \/app\/requirements\.txt -r \/app\/docker\/requirements\.txt; then .*&& apk add --no-cache build-base libpq-dev\s+&& pip wheel --wheel-dir \/opt\/wheels -r \/app\/requirements\.txt -r \/app\/docker\/requirements\.txt; fi$/,
+      /if ! PYTHONPATH=\/opt\/installer python -m pip wheel --only-binary=:all: --wheel-dir \/opt\/wheels -r \/app\/requirements\.txt -r \/app\/docker\/requirements\.txt; then .*&& apk add --no-cache build-base libpq-dev\s+&& PYTHONPATH=\/opt\/installer python -m pip wheel --wheel-dir \/opt\/wheels -r \/app\/requirements\.txt -r \/app\/docker\/requirements\.txt; fi$/,
     );
     const production = runs(dockerfile, 'production').join('\n');
     assert.match(production, /apk add --no-cache libpq(\s|$)/);
@@ -238,6 +239,21 @@ describe('py-docker:docker', () => {
       );
     });
 
+    it('the builder makes no venv: the pinned pip in /opt/installer, run by the base image`s Python, makes the wheels (a cold build waits for no venv and no pip upgrade)', async () => {
+      for (const [name, dockerfile] of await generated())
+        assert.deepEqual(builderVenvFindings(dockerfile, '/opt/venv', '/opt/installer'), [], name);
+      const [, dockerfile] = (await generated())[1]!;
+      // What the builder did before: a venv, its pip upgraded, the wheels made by that pip.
+      const withVenv = dockerfile
+        .replace(/^(FROM \S+ AS builder\n.*\n)/m, '$1RUN python -m venv /opt/venv\n')
+        .replace('&& if ! PYTHONPATH=/opt/installer python -m pip wheel', '&& if ! pip wheel');
+      assert.notEqual(withVenv, dockerfile);
+      assert.match(
+        builderVenvFindings(withVenv, '/opt/venv', '/opt/installer').join('\n'),
+        /python -m venv \/opt\/venv: a venv in the builder[\s\S]*pip wheel --only-binary=:all:.*: not the pinned pip/,
+      );
+    });
+
     it('the dependency layers are independent of the code: only manifests reach the builder and production installs, and the code layer is --link', async () => {
       const manifests: Record<string, string[]> = {
         'alpine with an npm build': ['requirements.txt', 'docker/requirements.txt', 'requirements-dev.txt'],
@@ -278,27 +294,42 @@ describe('py-docker:docker', () => {
     });
   });
 
-  it('the venv gets pip and setuptools at fixed exact releases before anything installs, and the production image drops the base image`s own', async () => {
-    const builderRuns = async (python: string): Promise<string[]> => {
+  it('pip at a fixed exact release makes the wheels, the development venv gets pip and setuptools at fixed releases before anything installs, and the production image drops the base image`s own', async () => {
+    const stageRuns = async (python: string): Promise<{ builder: string[]; development: string[] }> => {
       const result = await runGenerator('docker', { options: { yes: true, pythonVersion: python } });
       const dockerfile = read(result.cwd, 'Dockerfile');
       assert.match(
         runs(dockerfile, 'production').join('\n'),
         /python -m pip uninstall --yes --quiet \$tools/,
       );
-      return runs(dockerfile, 'builder');
+      return { builder: runs(dockerfile, 'builder'), development: runs(dockerfile, 'development') };
     };
-    const mission = await builderRuns('3.9.21');
-    const upgrade = mission.findIndex((r) => r.includes('pip install --upgrade'));
-    assert.match(mission[upgrade]!, /pip install --upgrade "pip==25\.1\.1" "setuptools==78\.1\.1"( |$)/);
+    const { builder, development } = await stageRuns('3.9.21');
+    const installer = builder.findIndex((r) => r.includes('--target /opt/installer'));
+    assert.match(
+      builder[installer]!,
+      /python -m pip install --no-deps --target \/opt\/installer "pip==25\.1\.1"\s+&& rm -rf \/opt\/installer\/bin \/opt\/installer\/pip-\*\.dist-info/,
+    );
+    const wheels = builder.findIndex((r) => r.includes('pip wheel'));
+    assert.ok(installer < wheels, 'pip pinned before the dependencies');
+    assert.match(builder[wheels]!, /PYTHONPATH=\/opt\/installer python -m pip wheel --only-binary=:all:/);
+    assert.match(builder[wheels]!, /&& PYTHONPATH=\/opt\/installer python -m pip wheel --wheel-dir/);
+    const upgrade = development.findIndex((r) => r.includes('pip install --upgrade'));
+    assert.match(
+      development[upgrade]!,
+      /python -m venv \/opt\/venv\s+&& pip install --upgrade "pip==25\.1\.1" "setuptools==78\.1\.1"( |$)/,
+    );
     assert.ok(
-      upgrade < mission.findIndex((r) => r.includes('pip wheel')),
-      'upgraded before the dependencies',
+      upgrade < development.findIndex((r) => r.includes('--find-links /opt/wheels')),
+      'upgraded before the wheels',
     );
     // Python 3.12 venvs have no setuptools: none is added. Python 3.8 gets the last releases for it.
-    assert.match((await builderRuns('3.12.8')).join('\n'), /pip install --upgrade "pip==25\.1\.1"( |\n|$)/m);
-    assert.doesNotMatch((await builderRuns('3.12.8')).join('\n'), /setuptools==/);
-    assert.match((await builderRuns('3.8.20')).join('\n'), /"pip==24\.3\.1" "setuptools==75\.3\.0"/);
+    const py312 = await stageRuns('3.12.8');
+    assert.match(py312.development.join('\n'), /pip install --upgrade "pip==25\.1\.1"( |\n|$)/m);
+    assert.doesNotMatch([...py312.builder, ...py312.development].join('\n'), /setuptools==/);
+    const py38 = await stageRuns('3.8.20');
+    assert.match(py38.development.join('\n'), /"pip==24\.3\.1" "setuptools==75\.3\.0"/);
+    assert.match(py38.builder.join('\n'), /--target \/opt\/installer "pip==24\.3\.1"/);
   });
 
   it('a developer gets a development target with dev dependencies, Node.js, npm and their own uid/gid', async () => {
@@ -453,7 +484,8 @@ describe('py-docker:docker', () => {
       runs(dockerfile, name).flatMap((r) => r.split(/\s+&&\s+/).map((c) => c.trim()));
     // Compilers: in the builder only as the fallback for a package without a wheel; always in development.
     assert.ok(commands('builder').includes('apk add --no-cache build-base libpq-dev'));
-    assert.equal(commands('development')[0], 'apk add --no-cache build-base libpq-dev');
+    // (after the development venv is made)
+    assert.ok(commands('development').includes('apk add --no-cache build-base libpq-dev'));
     for (const command of [
       'apk add --no-cache libpq',
       'addgroup -S -g 10001 app',
@@ -526,7 +558,7 @@ describe('py-docker:docker', () => {
     // Run the RUN's shell prologue for real, with pip replaced by a probe that prints what it sees.
     const probe = (env: Record<string, string>): string => {
       const script = install.replace(
-        /pip install .*$/,
+        /python -m pip install .*$/,
         'echo "index=${PIP_INDEX_URL-unset} host=${PIP_TRUSTED_HOST-unset}"',
       );
       return execFileSync('/bin/sh', ['-e', '-c', script], { env: { PATH: '/usr/bin:/bin', ...env } })
