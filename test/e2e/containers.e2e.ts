@@ -87,6 +87,19 @@ const health = async (container: string): Promise<string> =>
     await must('docker', ['inspect', '--format', '{{.State.Health.Status}}', container], 30_000)
   ).stdout.trim();
 
+/**
+ * Starts web of a production stack, waits until it is healthy, and runs `code` in `manage.py shell` there.
+ */
+async function webShell(
+  compose: (args: string[], timeoutMs?: number) => Promise<{ stdout: string }>,
+  code: string,
+): Promise<{ stdout: string; stderr: string }> {
+  await compose(['up', '-d', '--no-build', 'web'], 600_000);
+  const id = (await compose(['ps', '-q', 'web'])).stdout.trim();
+  await waitFor('web healthy', 180_000, async () => ((await health(id)) === 'healthy' ? true : undefined));
+  return must('docker', ['exec', id, 'python', 'manage.py', 'shell', '-c', code], 120_000);
+}
+
 describe('the generated images and stacks in real containers', function () {
   let mode: E2eMode;
   /** IMAGE_TAG for compose: the image built here, never an older one of the same name. */
@@ -291,23 +304,9 @@ describe('the generated images and stacks in real containers', function () {
     const files = ['-f', 'docker-compose.yml', '-f', 'docker-compose.prod.yml'];
     const compose = composeIn(dir, project, files, 'e2e-psycopg-c');
     try {
-      await compose(['up', '-d', '--no-build', 'web'], 600_000);
-      const id = (await compose(['ps', '-q', 'web'])).stdout.trim();
-      await waitFor('web healthy', 180_000, async () =>
-        (await health(id)) === 'healthy' ? true : undefined,
-      );
-      const probe = await must(
-        'docker',
-        [
-          'exec',
-          id,
-          'python',
-          'manage.py',
-          'shell',
-          '-c',
-          'import psycopg; from django.db import connection; c = connection.cursor(); c.execute("select count(*) from django_migrations"); print("impl", psycopg.pq.__impl__, connection.vendor, c.fetchone()[0] > 10)',
-        ],
-        120_000,
+      const probe = await webShell(
+        compose,
+        'import psycopg; from django.db import connection; c = connection.cursor(); c.execute("select count(*) from django_migrations"); print("impl", psycopg.pq.__impl__, connection.vendor, c.fetchone()[0] > 10)',
       );
       assert.match(probe.stdout, /^impl c postgresql True$/m, probe.stdout + probe.stderr);
     } finally {
@@ -434,23 +433,9 @@ describe('the generated images and stacks in real containers', function () {
         120_000,
       );
       assert.equal(tools.stdout.trim(), '');
-      await compose(['up', '-d', '--no-build', 'web'], 600_000);
-      const id = (await compose(['ps', '-q', 'web'])).stdout.trim();
-      await waitFor('web healthy', 180_000, async () =>
-        (await health(id)) === 'healthy' ? true : undefined,
-      );
-      const probe = await must(
-        'docker',
-        [
-          'exec',
-          id,
-          'python',
-          'manage.py',
-          'shell',
-          '-c',
-          'import tinycext, tinycext._native as n; print("answer", tinycext.multiply(6, 7), type(n.multiply).__name__, n.__file__.endswith(".so"))',
-        ],
-        120_000,
+      const probe = await webShell(
+        compose,
+        'import tinycext, tinycext._native as n; print("answer", tinycext.multiply(6, 7), type(n.multiply).__name__, n.__file__.endswith(".so"))',
       );
       // builtin_function_or_method: the function is C code of the module, not Python.
       assert.match(probe.stdout, /^answer 42 builtin_function_or_method True$/m, probe.stdout + probe.stderr);
