@@ -1,11 +1,6 @@
 import chalk from 'chalk';
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
-import {
-  dockerfileView,
-  dockerignoreLines,
-  type DockerfileInputs,
-  type DockerfileView,
-} from './dockerfile.js';
+import { dockerfileView, type DockerfileInputs, type DockerfileView } from './dockerfile.js';
 import {
   CONTAINER_DEV_REQUIREMENTS,
   CONTAINER_REQUIREMENTS,
@@ -22,6 +17,7 @@ import type { MustFix } from '../../lib/summary.js';
 import { dirOf } from '../../lib/paths.js';
 import { TRACKED_ENV_SECRETS_FILE } from '../../lib/secrets-file.js';
 import { requirementClosure, djangoRequirementsFile } from '../../lib/requirements.js';
+import { dockerignoreLines } from './dockerignore.js';
 
 /** Secrets files as they are named in a project (lib/ignore-files.ts SECRET_FILES): never in an image. */
 const SECRET_PATHS = [

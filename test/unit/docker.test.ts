@@ -6,7 +6,6 @@ import { dirname, join } from 'node:path';
 import { validate } from 'dockerfile-utils';
 import ejs from 'ejs';
 import helpers from 'yeoman-test';
-import { PYPROJECT_DEPS_SCRIPT } from '../../generators/docker/dockerfile.js';
 import { emptyDetection } from '../../lib/detect-empty.js';
 import { isIgnored, parseIgnore } from '../../lib/ignore-files.js';
 import { buildModel } from '../../lib/model.js';
@@ -24,6 +23,7 @@ import { TODAY, generatorPath, runExpectingError, runGenerator, snapshotFolder }
 import { requireTool } from '../support/tools.js';
 import { HEALTH_PATH, literal } from '../support/defaults.js';
 import { formatFindings, validateProject } from '../support/validate-project.js';
+import { PYPROJECT_DEPS_SCRIPT } from '../../generators/docker/dockerfile-steps.js';
 
 const read = (dir: string, file: string): string => readFileSync(join(dir, file), 'utf8');
 
