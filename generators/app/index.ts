@@ -6,7 +6,7 @@ import chalk from 'chalk';
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
 import { hashOf, SIDE_BY_SIDE_SUFFIX } from '../../lib/drift.js';
 import { composeVars, envCatalog } from '../../lib/env-vars.js';
-import { SUB_GENERATORS } from '../../lib/parts.js';
+import { partTemplatePath, README_SECTION, SUB_GENERATORS } from '../../lib/parts.js';
 import { heldBackCandidates, heldBackPath, heldBackSummary } from '../../lib/held-back.js';
 import { printable } from '../../lib/safe-fs.js';
 import { readmeFacts } from '../../lib/requirements.js';
@@ -134,11 +134,11 @@ export default class AppGenerator extends PyDockerGenerator {
     }
   }
 
-  /** README.Docker.md with the section each part contributes (generators/app/templates/readme/<part>.md.ejs). */
+  /** README.Docker.md with the section each part keeps in its folder (generators/<part>/templates/readme.md.ejs). */
   private readmeDocker(): string {
-    const sections = SUB_GENERATORS.filter((part) =>
-      existsSync(this.templatePath(`readme/${part}.md.ejs`)),
-    ).map((part) => this.render(`readme/${part}.md.ejs`, readmeFacts(this.settings)).trim());
+    const sections = SUB_GENERATORS.map((part) => partTemplatePath(part, README_SECTION))
+      .filter((file) => existsSync(file))
+      .map((file) => this.render(file, readmeFacts(this.settings)).trim());
     const m = this.model;
     return this.render('README.Docker.md.ejs', {
       sections,

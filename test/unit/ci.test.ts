@@ -344,7 +344,7 @@ describe('ci: yo py-docker:ci', function () {
   });
 
   it('the README section names exactly the secrets, jobs and files the workflow uses', async () => {
-    const template = join(DIST, 'generators/app/templates/readme/ci.md.ejs');
+    const template = join(DIST, 'generators/ci/templates/readme.md.ejs');
     for (const [, options] of SCENARIOS) {
       const { cwd } = await runGenerator('ci', { options: { ...BASE, ...options } });
       const src = read(cwd, WORKFLOW_PATH);

@@ -1057,7 +1057,7 @@ describe('Dockerfile rules (test/support/dockerfile-rules.ts)', () => {
 
 describe('README.Docker.md: the image section', () => {
   it('renders the targets, build args and run commands for the settings', async () => {
-    const template = new URL('../../generators/app/templates/readme/docker.md.ejs', import.meta.url);
+    const template = new URL('../../generators/docker/templates/readme.md.ejs', import.meta.url);
     const s = { ...(await defaults()), pythonDeps: 'uv' as const, processManager: 'supervisord' as const };
     const text = ejs.render(readFileSync(template, 'utf8'), { m: buildModel(s), s });
     for (const needle of [

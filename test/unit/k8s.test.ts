@@ -735,7 +735,7 @@ describe('py-docker:k8s', function () {
     const options = { yes: true, 'project-name': 'shop', celery: true, redis: true, tls: 'secret' };
     const { cwd } = await runGenerator('k8s', { options });
     const s = await settingsFor(options);
-    const template = join(DIST, 'generators/app/templates/readme/k8s.md.ejs');
+    const template = join(DIST, 'generators/k8s/templates/readme.md.ejs');
     const text = ejs.render(readFileSync(template, 'utf8'), { m: buildModel(s), s }, { filename: template });
     const paths = [...text.matchAll(/\bk8s\/[a-z/]+[a-z](?:\.[a-z]+)*/g)].map((p) => p[0]);
     assert.ok(paths.length > 5);

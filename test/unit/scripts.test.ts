@@ -105,8 +105,8 @@ describe('py-docker:scripts', function () {
     }
   });
 
-  describe('README.Docker.md section (app/templates/readme/scripts.md.ejs)', function () {
-    const template = join(DIST, 'generators', 'app', 'templates', 'readme', 'scripts.md.ejs');
+  describe('README.Docker.md section (scripts/templates/readme.md.ejs)', function () {
+    const template = join(DIST, 'generators', 'scripts', 'templates', 'readme.md.ejs');
 
     const render = async (flags: Record<string, unknown>): Promise<string> => {
       const { settings } = await resolveSettings({
