@@ -38,39 +38,6 @@ export function gunicornArgs(m: Model): string[] {
   ];
 }
 
-/** Celery worker of the project's package (its celery app lives next to the settings). */
-export function celeryWorkerArgs(m: Model): string[] {
-  return ['celery', '-A', m.pythonPackage, 'worker', '--loglevel=INFO'];
-}
-
-/** Celery beat; its schedule file goes to /tmp because the root filesystem is read-only. */
-export function celeryBeatArgs(m: Model): string[] {
-  return [
-    'celery',
-    '-A',
-    m.pythonPackage,
-    'beat',
-    '--loglevel=INFO',
-    '--schedule',
-    '/tmp/celerybeat-schedule',
-  ];
-}
-
-/**
- * A Celery command that restarts on code changes (development): watchfiles runs Celery's own entry
- * point with the same arguments and restarts it when a .py file changes (as cookiecutter-django does).
- */
-export function reloading(celeryArgs: readonly string[]): string[] {
-  return [
-    'watchfiles',
-    '--filter',
-    'python',
-    'celery.__main__.main',
-    '--args',
-    commandLine(celeryArgs.slice(1)),
-  ];
-}
-
 /**
  * One command line for shell-like parsers (supervisord splits with shlex). Values are validated
  * upstream; anything outside a plain character set is single-quoted all the same.

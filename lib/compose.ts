@@ -6,7 +6,13 @@
  */
 import { envCatalog, type Environment } from './env-vars.js';
 import { type Model } from './model.js';
-import { enabledServers, enabledServices, type ComposeKit, type ComposePart } from './services/index.js';
+import {
+  enabledServers,
+  enabledServices,
+  usesDatabaseServer,
+  type ComposeKit,
+  type ComposePart,
+} from './services/index.js';
 import { cpuToMilli, memoryToBytes } from './settings.js';
 import { toYaml, type KeyComment } from './yaml.js';
 import { testImage, testsImage, TESTS_SERVICE } from './names.js';
@@ -219,12 +225,12 @@ export function hardening(m: Model): Service {
   };
 }
 
-/** Without PostgreSQL: the volume of the sqlite database, shared by migrate and every app container. */
+/** Without a database server: the volume of the sqlite database, shared by migrate and every app container. */
 export const SQLITE_VOLUME = 'sqlite-data';
 
 /** The root filesystem is read-only: the sqlite database lives on a volume migrate writes and the app reads. */
 export const sqliteData = (m: Model): Pick<Service, 'volumes'> =>
-  m.s.postgres ? {} : { volumes: [`${SQLITE_VOLUME}:${m.dataDir}`] };
+  usesDatabaseServer(m) ? {} : { volumes: [`${SQLITE_VOLUME}:${m.dataDir}`] };
 
 /** The shared pieces the service modules build their compose services from. */
 export function composeKit(

@@ -1,6 +1,7 @@
 /** The jobs after the tests: push the image by digest, and the staging deploy behind its environment. */
 import type { Model } from '../../lib/model.js';
 import { k8sNames, namespaceFor, SECRETS_FILE } from '../../lib/names.js';
+import { usesDatabaseServer } from '../../lib/services/index.js';
 import {
   DEPLOY_ENVIRONMENT,
   DEPLOY_SECRETS,
@@ -127,13 +128,13 @@ export function deployJob(m: Model): Job {
         },
       ),
       run(
-        m.s.postgres
+        usesDatabaseServer(m)
           ? 'Apply: migrations once in the release`s Job, then the rollout'
           : 'Apply: the web pod migrates the sqlite file, then serves',
         [
           `kubectl apply -k ${deploy}`,
           // A new release is a new Job (named after its tag); the new pods wait for it in their init containers.
-          ...(m.s.postgres
+          ...(usesDatabaseServer(m)
             ? [
                 `kubectl -n "$NAMESPACE" wait --for=condition=complete --timeout=15m "job/$MIGRATE_JOB-${RELEASE_TAG}"`,
               ]
@@ -143,7 +144,7 @@ export function deployJob(m: Model): Job {
         {
           env: {
             NAMESPACE: namespaceFor(m, DEPLOY_ENVIRONMENT),
-            ...(m.s.postgres ? { MIGRATE_JOB: names.migrate } : {}),
+            ...(usesDatabaseServer(m) ? { MIGRATE_JOB: names.migrate } : {}),
             APP: `app.kubernetes.io/name=${names.app}`,
           },
         },

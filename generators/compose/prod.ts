@@ -1,6 +1,6 @@
 /** docker-compose.prod.yml: production on top of the base (the built image, migrate first, hardened containers). */
 import { type Model } from '../../lib/model.js';
-import { enabledServers } from '../../lib/services/index.js';
+import { enabledServers, usesDatabaseServer } from '../../lib/services/index.js';
 import { type KeyComment } from '../../lib/yaml.js';
 import {
   ComposeDoc,
@@ -25,6 +25,7 @@ export function prodCompose(m: Model): ComposeDoc {
   const svc = m.services;
   const prodEnv = ['env.production'];
   const data = sqliteData(m);
+  const sqlite = !usesDatabaseServer(m);
   const migrated = { [svc.migrate]: { condition: 'service_completed_successfully' as const } };
   const services: Record<string, Service> = {};
   const comments: KeyComment[] = [];
@@ -68,7 +69,7 @@ export function prodCompose(m: Model): ComposeDoc {
     },
     {
       path: ['services', svc.web, 'read_only'],
-      text: ` Read-only root filesystem: only /tmp and /dev/shm (gunicorn worker heartbeats)${s.postgres ? '' : ` and the database volume (${m.dataDir})`} are writable.`,
+      text: ` Read-only root filesystem: only /tmp and /dev/shm (gunicorn worker heartbeats)${sqlite ? ` and the database volume (${m.dataDir})` : ''} are writable.`,
     },
   );
   addParts(m, 'prod', composeKit(m), { services, comments });
@@ -89,13 +90,13 @@ export function prodCompose(m: Model): ComposeDoc {
       text: ' Only what the image needs to own its data directory and switch to its own user.',
     });
   }
-  if (!s.postgres)
+  if (sqlite)
     comments.push({
       path: ['services', svc.migrate, 'volumes'],
       text: ` No PostgreSQL: the sqlite file (DJANGO_SQLITE_PATH in env.production) lives on this volume, shared with ${svc.web}.`,
     });
   return {
-    file: { services, ...(s.postgres ? {} : { volumes: { [SQLITE_VOLUME]: {} } }) },
+    file: { services, ...(sqlite ? { volumes: { [SQLITE_VOLUME]: {} } } : {}) },
     header: [
       'Production: docker compose -f docker-compose.yml -f docker-compose.prod.yml up -d',
       'Settings from env.production, secrets from .env (never committed). Hardened containers, resource',

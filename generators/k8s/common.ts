@@ -30,7 +30,7 @@ export const JOB_DEADLINE_S = 900;
 export const JOB_RELEASE_PLACEHOLDER = 'release';
 /** Annotation of the migrate Job: the image reference without its digest, the source of the tag. */
 export const JOB_IMAGE_ANNOTATION = 'release-image';
-/** Without PostgreSQL: size of the PersistentVolumeClaim that holds the sqlite database. */
+/** Without a database server: size of the PersistentVolumeClaim that holds the sqlite database. */
 export const SQLITE_STORAGE = '1Gi';
 
 export type Component = keyof Pick<Model['services'], 'web' | 'worker' | 'beat' | 'migrate'>;

@@ -3,6 +3,7 @@ import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import type { Model } from '../../lib/model.js';
 import { k8sNames, namespaceFor, SECRETS_FILE, type K8sEnvironment } from '../../lib/names.js';
+import { usesDatabaseServer } from '../../lib/services/index.js';
 import {
   IMAGE_TAG_PLACEHOLDER,
   JOB_IMAGE_ANNOTATION,
@@ -83,7 +84,7 @@ export function overlayPatches(
       doc: probesPatch,
     },
     'patches/ingress.yaml': { comment: `Ingress of ${env}: its host and TLS.`, doc: ingress(m, env) },
-    ...(m.s.postgres
+    ...(usesDatabaseServer(m)
       ? {
           'patches/hpa.yaml': {
             comment: `Autoscaling of ${env}: the web Deployment has no replicas field, this range alone sets its size.`,
@@ -150,7 +151,7 @@ export function overlayKustomization(m: Model, env: K8sEnvironment, patches: str
       },
     ],
     // Each release's tag names its migrate Job: a new image applies a new Job, which runs again.
-    ...(m.s.postgres ? { replacements: jobNameReplacements(m) } : {}),
+    ...(usesDatabaseServer(m) ? { replacements: jobNameReplacements(m) } : {}),
     patches: patches.map((path) => ({ path })),
   };
 }

@@ -7,6 +7,7 @@
  */
 import { secretVars } from '../../lib/env-vars.js';
 import type { Model } from '../../lib/model.js';
+import { usesDatabaseServer } from '../../lib/services/index.js';
 import { toYaml } from '../../lib/yaml.js';
 import { K8S_ENVIRONMENTS, k8sNames, SECRETS_FILE, type K8sEnvironment } from '../../lib/names.js';
 import { INGRESS_CONTROLLER_NAMESPACE, configData, labels } from './common.js';
@@ -50,12 +51,12 @@ export function k8sFiles(m: Model): K8sFile[] {
     ['service.yaml', 'ClusterIP Service in front of the web pods.', service(m)],
     [
       'deployment.yaml',
-      m.s.postgres
+      usesDatabaseServer(m)
         ? 'Web: gunicorn, restricted Pod Security, read-only root, probes through Django host checking.'
         : 'Web: gunicorn, restricted Pod Security, read-only root, probes through Django host checking.\nsqlite: one replica, replaced on update; its migrate init container applies the migrations.',
       webDeployment(m),
     ],
-    ...(m.s.postgres
+    ...(usesDatabaseServer(m)
       ? []
       : ([
           [
@@ -69,7 +70,7 @@ export function k8sFiles(m: Model): K8sFile[] {
       w.comment,
       workloadDeployment(m, w),
     ]),
-    ...(m.s.postgres
+    ...(usesDatabaseServer(m)
       ? ([
           [
             'migrate-job.yaml',
@@ -88,7 +89,7 @@ export function k8sFiles(m: Model): K8sFile[] {
       'Voluntary disruptions (drains) take at most one web pod at a time.',
       podDisruptionBudget(m),
     ],
-    ...(m.s.postgres
+    ...(usesDatabaseServer(m)
       ? ([
           [
             'hpa.yaml',

@@ -8,6 +8,7 @@ import { commandLine } from '../../lib/commands.js';
 import { secretVars } from '../../lib/env-vars.js';
 import type { Model } from '../../lib/model.js';
 import { k8sNames } from '../../lib/names.js';
+import { usesDatabaseServer } from '../../lib/services/index.js';
 import { Component, EPHEMERAL_STORAGE, IMAGE_TAG_PLACEHOLDER, SHM_SIZE, TMP_SIZE, labels } from './common.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -90,7 +91,7 @@ export function appContainer(m: Model, args: string[], extra: Partial<IContainer
     volumeMounts: [
       { name: 'tmp', mountPath: '/tmp' },
       { name: 'shm', mountPath: '/dev/shm' },
-      ...(m.s.postgres ? [] : [{ name: 'data', mountPath: m.dataDir }]),
+      ...(usesDatabaseServer(m) ? [] : [{ name: 'data', mountPath: m.dataDir }]),
     ],
   };
 }
@@ -99,18 +100,18 @@ export function appContainer(m: Model, args: string[], extra: Partial<IContainer
 export const MIGRATION_GATE_INTERVAL_S = 5;
 export const MIGRATION_GATE_CONTAINER = 'wait-for-migrations';
 
-/** The migrate command of the Job (and, without PostgreSQL, of the web pod's init container). */
+/** The migrate command of the Job (and, without a database server, of the web pod's init container). */
 export const migrateArgs = (m: Model): string[] => ['python', m.managePy, 'migrate', '--noinput'];
 
 /**
  * The migration gate of the app's Deployments: an init container that waits until `migrate --check`
  * passes, i.e. until the migrate Job has applied every migration of this image. A pod of a new release
  * never serves (nor runs tasks) against the old schema; the old pods keep serving meanwhile
- * (maxUnavailable 0). Without PostgreSQL the single web pod applies the migrations itself in an init
+ * (maxUnavailable 0). Without a database server the single web pod applies the migrations itself in an init
  * container (one replica, replaced on update: nothing races), and the Celery pods wait for it.
  */
 export function migrationGate(m: Model, component: Component = 'web'): Pick<IPodSpec, 'initContainers'> {
-  if (!m.s.postgres && component === 'web')
+  if (!usesDatabaseServer(m) && component === 'web')
     return {
       initContainers: [appContainer(m, migrateArgs(m), { name: m.services.migrate, workingDir: m.workdir })],
     };
@@ -140,7 +141,9 @@ export function podSpec(m: Model, container: IContainer, extra: Partial<IPodSpec
     volumes: [
       { name: 'tmp', emptyDir: { sizeLimit: TMP_SIZE } },
       { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: SHM_SIZE } },
-      ...(m.s.postgres ? [] : [{ name: 'data', persistentVolumeClaim: { claimName: k8sNames(m).data } }]),
+      ...(usesDatabaseServer(m)
+        ? []
+        : [{ name: 'data', persistentVolumeClaim: { claimName: k8sNames(m).data } }]),
     ],
   };
 }

@@ -5,7 +5,7 @@ import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import { gunicornArgs } from '../../lib/commands.js';
 import type { Model } from '../../lib/model.js';
-import { enabledServices, type AppWorkload } from '../../lib/services/index.js';
+import { enabledServices, usesDatabaseServer, type AppWorkload } from '../../lib/services/index.js';
 import { k8sNames } from '../../lib/names.js';
 import {
   JOB_BACKOFF_LIMIT,
@@ -33,7 +33,7 @@ export function serviceAccount(m: Model): IServiceAccount {
   };
 }
 
-/** Without PostgreSQL: the volume of the sqlite database, written by one pod at a time. */
+/** Without a database server: the volume of the sqlite database, written by one pod at a time. */
 export function dataClaim(m: Model): IPersistentVolumeClaim {
   return {
     apiVersion: 'v1',
@@ -62,12 +62,12 @@ export function webDeployment(m: Model): IDeployment {
     kind: 'Deployment',
     metadata: { name: names.web, labels: labels(m, 'web') },
     spec: {
-      // No replicas with PostgreSQL: the HPA owns the count; a replicas field would reset it on every
-      // apply. With sqlite exactly one pod, replaced on update: one writer of the database file.
-      ...(m.s.postgres ? {} : { replicas: 1 }),
+      // No replicas with a database server: the HPA owns the count; a replicas field would reset it on
+      // every apply. With sqlite exactly one pod, replaced on update: one writer of the database file.
+      ...(usesDatabaseServer(m) ? {} : { replicas: 1 }),
       revisionHistoryLimit: 5,
       selector: { matchLabels: selectorLabels(m, 'web') },
-      strategy: m.s.postgres
+      strategy: usesDatabaseServer(m)
         ? { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } }
         : { type: 'Recreate' },
       template: template(
@@ -108,7 +108,7 @@ export function workloadDeployment(m: Model, workload: AppWorkload): IDeployment
         podSpec(m, appContainer(m, workload.args(m)), {
           ...migrationGate(m, component),
           // sqlite: the volume is ReadWriteOnce, so the Celery pods run on the web pod's node.
-          ...(m.s.postgres
+          ...(usesDatabaseServer(m)
             ? {}
             : {
                 affinity: {

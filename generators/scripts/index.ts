@@ -1,23 +1,17 @@
-import { celeryWorkerArgs, commandLine, gunicornArgs } from '../../lib/commands.js';
+import { commandLine, gunicornArgs } from '../../lib/commands.js';
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
 import { BRIDGE_DIR, BRIDGE_MODULE, HEALTH_MODULE, type Model } from '../../lib/model.js';
 import { BUILD_ONLY_SECRET_KEY } from '../../lib/names.js';
-
-/** A program supervisord runs in all-in-one mode. */
-export interface SupervisedProgram {
-  name: string;
-  command: string;
-}
+import { enabledServices, type SupervisedProgram } from '../../lib/services/index.js';
 
 /**
- * gunicorn and, with Celery, a worker. Never beat: the web container is replicated (the HPA, `--scale`),
- * and each copy would schedule every periodic task again. Beat is always its own single service (the
- * compose beat service, the one-replica beat Deployment), so exactly one runs in every combination.
+ * gunicorn and what the enabled services run beside it (lib/services/: with Celery, a worker, never beat).
  */
 export function supervisedPrograms(m: Model): SupervisedProgram[] {
-  const programs = [{ name: m.services.web, command: commandLine(gunicornArgs(m)) }];
-  if (m.s.celery) programs.push({ name: m.services.worker, command: commandLine(celeryWorkerArgs(m)) });
-  return programs;
+  return [
+    { name: m.services.web, command: commandLine(gunicornArgs(m)) },
+    ...enabledServices(m, 'supervised').flatMap((svc) => svc.supervised!(m)),
+  ];
 }
 
 /**

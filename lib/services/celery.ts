@@ -2,11 +2,44 @@
  * Celery: a worker and beat running the app image with another command, in compose (base, development
  * with reload, production hardened) and as Kubernetes Deployments. Its broker is Redis (database 1).
  */
-import { celeryBeatArgs, celeryWorkerArgs, reloading } from '../commands.js';
+import { commandLine } from '../commands.js';
 import type { Healthcheck, Service } from '../compose.js';
 import type { Model } from '../model.js';
 import type { BackingService, ComposeKit } from './index.js';
 import { redisUrls } from './redis.js';
+
+/** Celery worker of the project's package (its celery app lives next to the settings). */
+function celeryWorkerArgs(m: Model): string[] {
+  return ['celery', '-A', m.pythonPackage, 'worker', '--loglevel=INFO'];
+}
+
+/** Celery beat; its schedule file goes to /tmp because the root filesystem is read-only. */
+function celeryBeatArgs(m: Model): string[] {
+  return [
+    'celery',
+    '-A',
+    m.pythonPackage,
+    'beat',
+    '--loglevel=INFO',
+    '--schedule',
+    '/tmp/celerybeat-schedule',
+  ];
+}
+
+/**
+ * A Celery command that restarts on code changes (development): watchfiles runs Celery's own entry
+ * point with the same arguments and restarts it when a .py file changes (as cookiecutter-django does).
+ */
+function reloading(celeryArgs: readonly string[]): string[] {
+  return [
+    'watchfiles',
+    '--filter',
+    'python',
+    'celery.__main__.main',
+    '--args',
+    commandLine(celeryArgs.slice(1)),
+  ];
+}
 
 /** The Celery worker answers a ping; the image's HTTP health check would fail on it. */
 const workerHealthcheck = (m: Model): Healthcheck => ({
@@ -70,6 +103,9 @@ export const celery: BackingService = {
     }),
     prod: (m, kit) => ({ services: both(m, () => kit.prodApp()) }),
   },
+  // The worker only: the all-in-one container is replicated, and each copy of beat would schedule every
+  // periodic task again. Beat always runs alone (the compose service, the one-replica Deployment).
+  supervised: (m) => [{ name: m.services.worker, command: commandLine(celeryWorkerArgs(m)) }],
   workloads: [
     {
       component: 'worker',
@@ -89,7 +125,7 @@ export const celery: BackingService = {
   requirements: () => ['celery'],
   // The Celery app the worker and beat load (`celery -A <pkg>`).
   starterModules: (pkg) => [{ module: `${pkg}.celery`, template: 'celery.py.ejs' }],
-  // The development worker and beat restart on code changes (watchfiles, lib/commands.ts reloading).
+  // The development worker and beat restart on code changes (watchfiles: reloading above).
   devRequirements: () => ['watchfiles'],
   readmeCompose: (m) => `, \`${m.services.worker}\` and \`${m.services.beat}\` (Celery, the same image)`,
 };

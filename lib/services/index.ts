@@ -71,6 +71,12 @@ export interface AppWorkload {
   singleton: boolean;
 }
 
+/** A program supervisord runs in the all-in-one image (docker/supervisord.conf). */
+export interface SupervisedProgram {
+  name: string;
+  command: string;
+}
+
 export interface BackingService {
   /** Short name, also the key of tests and error messages. */
   id: string;
@@ -87,7 +93,10 @@ export interface BackingService {
     label: string;
     image: (s: Settings) => string;
     port: number;
-    /** The migrations need it: compose's one-shot migrate service waits for it too. */
+    /**
+     * It is the app's database, which the migrations need: compose's one-shot migrate service waits for
+     * it too. With no such server on, the app keeps sqlite (`usesDatabaseServer`).
+     */
     migrations?: boolean;
     /** Port the production app connects to (from the env catalogue), for the Kubernetes egress policy. */
     productionPort: (m: Model) => number;
@@ -108,6 +117,8 @@ export interface BackingService {
   };
   /** Kubernetes Deployments of the app image with another command. */
   workloads?: readonly AppWorkload[];
+  /** Programs supervisord runs beside gunicorn in the all-in-one image, which is replicated. */
+  supervised?: (m: Model) => SupervisedProgram[];
   /** Compose services the dev container starts beside web. */
   devServices?: (m: Model) => string[];
   /** VS Code settings the dev container adds. */
@@ -142,6 +153,15 @@ export const enabledServers = (
   enabledServices(m, 'server').filter(
     (svc): svc is BackingService & { server: NonNullable<BackingService['server']> } => Boolean(svc.server),
   );
+
+/**
+ * Whether a backing server that is the app's database (`server.migrations`) is on. Without one the app
+ * keeps sqlite: one file (m.sqlitePath) on a volume (m.dataDir) that one writer uses at a time, so
+ * compose shares the volume between migrate and the app containers, and Kubernetes runs one web pod on
+ * a claim, which applies the migrations itself (no migrate Job, no autoscaling).
+ */
+export const usesDatabaseServer = (m: Model): boolean =>
+  m.backing.some((svc) => svc.server?.migrations && svc.enabled(m.s));
 
 /** What the validation layer checks per server: compose service name, port and image. */
 export interface ServerEndpoint {

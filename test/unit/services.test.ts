@@ -22,6 +22,7 @@ import { networkPolicy } from '../../generators/k8s/network.js';
 import { baseCompose } from '../../generators/compose/base.js';
 import { overrideCompose } from '../../generators/compose/override.js';
 import { prodCompose } from '../../generators/compose/prod.js';
+import { supervisedPrograms } from '../../generators/scripts/index.js';
 
 /** The settings a run with these flags resolves to (the generator's own resolution, no detection). */
 async function settingsFor(options: Record<string, unknown>): Promise<Settings> {
@@ -205,6 +206,47 @@ describe('backing services as modules (lib/services/)', function () {
     );
     const mail = starterFiles(m).find((f) => f.template === 'mail.py.ejs');
     assert.equal(mail?.path, `${m.pythonPackage}/mail.py`);
+  });
+
+  it('one more module in the list: the all-in-one image runs what it declares beside gunicorn', () => {
+    const rq: BackingService = {
+      id: 'rq',
+      settingsKeys: ['redis'],
+      enabled: (x) => x.redis,
+      supervised: () => [{ name: 'rq', command: 'rq worker' }],
+    };
+    assert.deepEqual(
+      supervisedPrograms(buildModel(s, {}, [...SERVICES, rq])).map((p) => p.name),
+      ['web', 'worker', 'rq'],
+    );
+  });
+
+  it('one more database server in the list: the app keeps no sqlite file, and Kubernetes migrates in a Job', async () => {
+    const noPostgres = await settingsFor({ postgres: false });
+    const mariadb: BackingService = {
+      id: 'mariadb',
+      settingsKeys: ['postgres'],
+      enabled: (x) => !x.postgres,
+      server: {
+        label: 'MariaDB',
+        name: 'mariadb',
+        image: () => 'mariadb:11.4',
+        port: 3306,
+        migrations: true,
+        productionPort: () => 3306,
+      },
+    };
+    const paths = (m: Model) => k8sFiles(m).map((f) => f.path);
+    const sqlite = buildModel(noPostgres);
+    const server = buildModel(noPostgres, {}, [...SERVICES, mariadb]);
+    assert.ok(paths(sqlite).includes('k8s/base/data-pvc.yaml'), 'alone: the sqlite claim');
+    assert.ok(!paths(server).includes('k8s/base/data-pvc.yaml'));
+    assert.ok(paths(server).includes('k8s/base/migrate-job.yaml'));
+    assert.ok(paths(server).includes('k8s/base/hpa.yaml'));
+    assert.ok('sqlite-data' in parse(composeYaml(prodCompose(sqlite))).volumes);
+    const prod = parse(composeYaml(prodCompose(server)));
+    assert.equal(prod.volumes, undefined, 'no sqlite volume');
+    assert.deepEqual(Object.keys(prod.services.migrate.depends_on), ['mariadb']);
   });
 
   it('a module whose settings leave it off changes no byte of any file', async () => {
