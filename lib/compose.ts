@@ -1,9 +1,9 @@
 /**
- * The compose files as typed objects: docker-compose.yml (base), docker-compose.override.yml
- * (development, picked up automatically), docker-compose.prod.yml (production) and
- * docker-compose.test.yml (the test run, owned by the testing part). Every value comes from the model,
- * the settings or the env catalogue; `composeYaml` serializes with short comments for the reader.
+ * The compose kit: what the compose files of the compose part (base, override, prod) and the test run's
+ * file of the testing part share, and what each service module builds its compose services from. Every
+ * value comes from the model, the settings or the env catalogue.
  */
+import type { ComposeFile, Condition, Healthcheck, Service } from './compose-file.js';
 import { envCatalog, type Environment } from './env-vars.js';
 import { type Model } from './model.js';
 import {
@@ -14,84 +14,7 @@ import {
   type ComposePart,
 } from './services/index.js';
 import { cpuToMilli, memoryToBytes } from './settings.js';
-import { toYaml, type KeyComment } from './yaml.js';
-import { testImage, testsImage, TESTS_SERVICE } from './names.js';
-
-export type { KeyComment } from './yaml.js';
-
-export type Condition = 'service_started' | 'service_healthy' | 'service_completed_successfully';
-
-export interface Healthcheck {
-  test?: string[];
-  interval?: string;
-  timeout?: string;
-  retries?: number;
-  start_period?: string;
-  /** Compose 2.20+ on Docker Engine 25+: how often to probe during start_period (until the first pass). */
-  start_interval?: string;
-  disable?: boolean;
-}
-
-export interface Build {
-  context?: string;
-  dockerfile?: string;
-  target?: string;
-  args?: Record<string, string>;
-}
-
-export interface WatchRule {
-  action: 'rebuild' | 'sync' | 'sync+restart';
-  path: string;
-  target?: string;
-}
-
-export interface Resources {
-  cpus?: number;
-  memory?: string;
-  pids?: number;
-}
-
-export interface Service {
-  image?: string;
-  build?: Build;
-  command?: string[];
-  working_dir?: string;
-  user?: string;
-  init?: boolean;
-  env_file?: string[];
-  /** null: passed through from the shell or .env when set there, else unset. */
-  environment?: Record<string, string | null>;
-  ports?: string[];
-  volumes?: string[];
-  tmpfs?: string[];
-  networks?: string[];
-  depends_on?: Record<string, { condition: Condition }>;
-  entrypoint?: string[];
-  healthcheck?: Healthcheck;
-  restart?: 'no' | 'always' | 'on-failure' | 'unless-stopped';
-  stop_grace_period?: string;
-  read_only?: boolean;
-  shm_size?: string;
-  cap_drop?: string[];
-  cap_add?: string[];
-  security_opt?: string[];
-  deploy?: { resources: { limits?: Resources; reservations?: Resources } };
-  logging?: { driver: string; options: Record<string, string> };
-  develop?: { watch: WatchRule[] };
-}
-
-export interface ComposeFile {
-  name?: string;
-  services: Record<string, Service>;
-  networks?: Record<string, { internal?: boolean }>;
-  volumes?: Record<string, Record<string, never>>;
-}
-
-export interface ComposeDoc {
-  file: ComposeFile;
-  header: string[];
-  comments: KeyComment[];
-}
+import type { KeyComment } from './yaml.js';
 
 /** Networks: the database and Redis sit on an internal network with no route out. */
 export const NETWORKS = { front: 'frontend', back: 'backend' } as const;
@@ -310,51 +233,4 @@ export function testEnvironment(m: Model): Record<string, string> {
     env[variable.name] = variable.secret ? testSecret(variable.name) : variable.values[environment];
   }
   return env;
-}
-
-/**
- * docker-compose.test.yml: standalone (no .env needed, nothing published), its own project name.
- * `web` builds the production image (<name>:test) and must come up healthy; `tests` builds
- * Dockerfile.test on top of it (depends_on orders the builds) and runs the test suite.
- */
-export function testCompose(m: Model): ComposeDoc {
-  const { s } = m;
-  const svc = m.services;
-  const services: Record<string, Service> = {};
-  const env = testEnvironment(m);
-  addParts(m, 'test', composeKit(m), { services, comments: [] });
-  services[svc.web] = {
-    build: { context: '.', target: 'production' },
-    image: testImage(m),
-    environment: env,
-    ...withDeps(backingDependencies(m)),
-    healthcheck: webHealthcheck(m),
-  };
-  services[TESTS_SERVICE] = {
-    build: { context: '.', dockerfile: 'Dockerfile.test' },
-    image: testsImage(m),
-    environment: env,
-    depends_on: { ...backingDependencies(m), [svc.web]: healthy },
-    healthcheck: { disable: true },
-  };
-  return {
-    file: { name: `${s.projectName}-test`, services },
-    header: [
-      'The test suite in containers, against a throwaway database (tmpfs: gone when the run ends).',
-      'Standalone: needs no .env and publishes no port. The exit code is the test run`s:',
-      `  docker compose -f docker-compose.test.yml up --build --abort-on-container-exit --exit-code-from ${TESTS_SERVICE}`,
-      `  docker compose -f docker-compose.test.yml down -v`,
-    ],
-    comments: [
-      {
-        path: ['services', svc.web],
-        text: ` The production image, which must start healthy; Dockerfile.test builds FROM it (${testImage(m)}).`,
-      },
-    ],
-  };
-}
-
-/** Serializes a compose document (lib/yaml.ts): header comment, key comments, no line folding. */
-export function composeYaml(doc: ComposeDoc): string {
-  return toYaml(doc.file, { header: doc.header, comments: doc.comments });
 }

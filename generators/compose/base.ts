@@ -1,10 +1,9 @@
 /** docker-compose.yml: the services every environment shares, built from the enabled backing services. */
 import { type Model } from '../../lib/model.js';
 import { type KeyComment } from '../../lib/yaml.js';
+import type { ComposeDoc, Service } from '../../lib/compose-file.js';
 import {
-  ComposeDoc,
   NETWORKS,
-  Service,
   addParts,
   appEnvironment,
   appImage,

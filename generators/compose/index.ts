@@ -1,5 +1,5 @@
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
-import { composeYaml } from '../../lib/compose.js';
+import { composeYaml } from '../../lib/compose-file.js';
 import { baseCompose } from './base.js';
 import { overrideCompose } from './override.js';
 import { prodCompose } from './prod.js';

@@ -1,9 +1,8 @@
 /** docker-compose.override.yml: development on top of the base (bind mounts, runserver, the assets watcher). */
 import { DEBUG_PORT, type Model } from '../../lib/model.js';
 import { type KeyComment } from '../../lib/yaml.js';
+import type { ComposeDoc, Service } from '../../lib/compose-file.js';
 import {
-  ComposeDoc,
-  Service,
   WEB_BIND,
   addParts,
   composeKit,

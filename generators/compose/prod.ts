@@ -2,10 +2,9 @@
 import { type Model } from '../../lib/model.js';
 import { enabledServers, usesDatabaseServer } from '../../lib/services/index.js';
 import { type KeyComment } from '../../lib/yaml.js';
+import type { ComposeDoc, Service } from '../../lib/compose-file.js';
 import {
-  ComposeDoc,
   NETWORKS,
-  Service,
   WEB_BIND,
   addParts,
   appEnvironment,

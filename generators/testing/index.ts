@@ -1,7 +1,8 @@
 import { PyDockerGenerator, type PyDockerOptions } from '../../lib/base-generator.js';
 import { hashOf } from '../../lib/drift.js';
-import { composeYaml, testCompose } from '../../lib/compose.js';
+import { composeYaml } from '../../lib/compose-file.js';
 import { STRUCTURE_TEST_HEADER, structureTest, testRunner } from './structure-test.js';
+import { testCompose } from './test-compose.js';
 import { toYaml } from '../../lib/yaml.js';
 import { testImage, TESTS_SERVICE } from '../../lib/names.js';
 import { pytestInstalled } from '../../lib/requirements.js';

@@ -3,7 +3,7 @@
  * with reload, production hardened) and as Kubernetes Deployments. Its broker is Redis (database 1).
  */
 import { commandLine } from '../commands.js';
-import type { Healthcheck, Service } from '../compose.js';
+import type { Healthcheck, Service } from '../compose-file.js';
 import type { Model } from '../model.js';
 import type { BackingService, ComposeKit } from './index.js';
 import { redisUrls } from './redis.js';

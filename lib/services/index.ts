@@ -5,11 +5,12 @@
  * builders loop over the enabled services of the model; none of them names a service. A new service is
  * one module plus one entry in SERVICES.
  */
-import type { Healthcheck, KeyComment, Service } from '../compose.js';
+import type { Healthcheck, Service } from '../compose-file.js';
 import type { EnvVar } from '../env-values.js';
 import type { Model } from '../model.js';
 import type { PinnedPackage } from '../requirements.js';
 import type { Settings } from '../settings.js';
+import type { KeyComment } from '../yaml.js';
 import { assets } from './assets.js';
 import { celery } from './celery.js';
 import { SERVICE_NAMES } from './names.js';

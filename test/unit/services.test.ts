@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { composeYaml, testCompose } from '../../lib/compose.js';
+import { composeYaml } from '../../lib/compose-file.js';
 import { emptyDetection } from '../../lib/detect-empty.js';
 import { devContainer } from '../../generators/devcontainer/devcontainer.js';
 import { localEnvValues, renderEnvFile } from '../../generators/env/env-files.js';
@@ -22,6 +22,7 @@ import { networkPolicy } from '../../generators/k8s/network.js';
 import { baseCompose } from '../../generators/compose/base.js';
 import { overrideCompose } from '../../generators/compose/override.js';
 import { prodCompose } from '../../generators/compose/prod.js';
+import { testCompose } from '../../generators/testing/test-compose.js';
 import { supervisedPrograms } from '../../generators/scripts/index.js';
 
 /** The settings a run with these flags resolves to (the generator's own resolution, no detection). */
