@@ -8,12 +8,8 @@ import { secretVars } from '../../lib/env-vars.js';
 import { buildModel } from '../../lib/model.js';
 import { resolveSettings } from '../../lib/resolve.js';
 import { emptyDetection } from '../../lib/detect-empty.js';
-import {
-  REQUIREMENT_PINS,
-  starterFiles,
-  starterProblem,
-  starterRequirements,
-} from '../../generators/app/starter.js';
+import { starterProblem } from '../../generators/app/starter-checks.js';
+import { REQUIREMENT_PINS, starterFiles, starterRequirements } from '../../generators/app/starter.js';
 import type { Settings } from '../../lib/settings.js';
 import { HEALTH_PATH } from '../support/defaults.js';
 import { fixtureFiles, runGenerator, snapshotFolder } from '../support/run.js';
