@@ -1,10 +1,11 @@
 /** Detection of the npm build: package.json (root or a subfolder with its lockfile), its scripts, Node.js and the package manager. */
-import { detectOutDir, pickBuildScript, pickWatchScript } from './detect-frontend.js';
+import { detectOutDir } from './detect-frontend.js';
 import { detectManager, LOCKFILES } from './package-manager.js';
 import { type FileTree } from './file-tree.js';
 import { dirOf, under as join } from './paths.js';
-import { FULL_VERSION, NVMRC_VERSION } from './detect-python.js';
 import { Detection, DetectionError, findFiles } from './detection.js';
+import { FULL_VERSION, NVMRC_VERSION } from './detect-python-version.js';
+import { pickBuildScript, pickWatchScript } from './build-scripts.js';
 
 /** package.json parsed, or a DetectionError naming the file. */
 function readPackageJson(tree: FileTree, file: string): Record<string, unknown> {

@@ -5,8 +5,9 @@
 import { type FileTree } from './file-tree.js';
 import { detectDjango, detectStartprojectVersion } from './detect-django.js';
 import { detectNode } from './detect-node.js';
-import { detectPyproject, detectPythonVersion, detectRequirements } from './detect-python.js';
+import { detectPyproject, detectRequirements } from './detect-python.js';
 import { Detection } from './detection.js';
+import { detectPythonVersion } from './detect-python-version.js';
 
 /** Image repository from the git remote "origin": GitHub -> ghcr.io, GitLab -> registry.gitlab.com. */
 export function imageFromRemote(url: string): string | undefined {

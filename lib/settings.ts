@@ -19,7 +19,7 @@ import {
   pythonLinesFor,
 } from './versions.js';
 import { type Detection, type Hint } from './detection.js';
-import { pinSpec } from './detect-python.js';
+import { pinSpec } from './detect-python-version.js';
 
 export { PARTS, type Part };
 

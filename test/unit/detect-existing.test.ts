@@ -7,11 +7,12 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { detectProject } from '../../lib/detect.js';
 import { resolveSettings } from '../../lib/resolve.js';
-import { detectOutDir, isWatchBuild, pickWatchScript, rootRelative } from '../../lib/detect-frontend.js';
+import { detectOutDir, rootRelative } from '../../lib/detect-frontend.js';
 import { DiskTree, MemoryTree } from '../../lib/file-tree.js';
 import { type Detection } from '../../lib/detection.js';
 import { sysPathEntries } from '../../lib/detect-django.js';
-import { pythonSpecifier } from '../../lib/detect-python.js';
+import { pythonSpecifier } from '../../lib/detect-python-version.js';
+import { isWatchBuild, pickWatchScript } from '../../lib/build-scripts.js';
 
 const fixture = (name: string): Detection =>
   detectProject(

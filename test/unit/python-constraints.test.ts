@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { detectProject } from '../../lib/detect.js';
 import { MemoryTree } from '../../lib/file-tree.js';
 import { resolveSettings } from '../../lib/resolve.js';
-import { dockerfilePython } from '../../lib/detect-python.js';
+import { dockerfilePython } from '../../lib/detect-python-version.js';
 
 const MANAGED = {
   'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")\n',
