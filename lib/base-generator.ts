@@ -22,17 +22,17 @@ import {
   registeredOptions,
   type PyDockerOptions,
 } from './generator/options.js';
-import { checkAssetsSources, detectIn, noProjectError } from './generator/project-checks.js';
-import { changeAnswers, questionFor } from './generator/questions.js';
+import { checkAssetsSources, checkProjectHere, detectIn } from './generator/project-checks.js';
+import { changeAnswers, resolvePart } from './generator/questions.js';
 import { CommitSlot, guardRun } from './generator/run-guard.js';
 import { gitTracks } from './git-tracked.js';
 import { endOfLifeLines } from './lifecycle.js';
 import { buildModel, type Model } from './model.js';
-import { projectPath, printable } from './safe-fs.js';
+import { projectPath } from './safe-fs.js';
 import { noteMustFix } from './summary.js';
-import { resolveSettings, SettingError, type Resolved } from './resolve.js';
+import type { Resolved } from './resolve.js';
 import { settingsFor, type Part, type SettingDef, type Settings } from './settings.js';
-import { secretsFileFor, secretsFileReason, TRACKED_ENV_SECRETS_FILE } from './secrets-file.js';
+import { secretsFileChoice, TRACKED_ENV_SECRETS_FILE } from './secrets-file.js';
 import { type Detection } from './detection.js';
 
 export type { PyDockerOptions };
@@ -108,14 +108,8 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
    * tracks `.env`; asked of git once per part.
    */
   protected get secretsFile(): { file: string; reason?: string } {
-    if (!this.secretsFileCache) {
-      const before = this.writer.records()[TRACKED_ENV_SECRETS_FILE] !== undefined;
-      const tracked = gitTracks(this.destinationRoot(), '.env');
-      this.secretsFileCache = {
-        file: secretsFileFor(tracked, before),
-        reason: secretsFileReason(tracked, before),
-      };
-    }
+    const before = (): boolean => this.writer.records()[TRACKED_ENV_SECRETS_FILE] !== undefined;
+    this.secretsFileCache ??= secretsFileChoice(gitTracks(this.destinationRoot(), '.env'), before());
     return this.secretsFileCache;
   }
 
@@ -124,30 +118,17 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     return forwardedOptions(this.options);
   }
 
-  private async resolve(ask: boolean, askStored = false): Promise<Resolved> {
-    const askable = new Set(settingsFor(this.part).map((s) => s.key));
-    try {
-      return await resolveSettings({
-        flags: flagValues(this.options),
-        stored: this.config.getAll() as Record<string, unknown>,
-        detection: this.detection,
-        askable,
-        ask: ask ? (setting, fallback) => this.askOne(setting, fallback) : undefined,
-        tell: (note) => this.log(note),
-        askStored,
-      });
-    } catch (error) {
-      // A clear one-line message naming the flag or file; yeoman exits non-zero before writing.
-      if (error instanceof SettingError) throw new Error(printable(error.message));
-      throw error;
-    }
-  }
-
-  private async askOne(setting: SettingDef, fallback: unknown): Promise<unknown> {
-    const answers = await this.prompt<{ value: unknown }>([
-      questionFor(setting, fallback, this.today) as never,
-    ]);
-    return answers.value;
+  /** The settings from flags, stored answers and detection; with `ask`, questions for what is missing. */
+  private resolve(ask: boolean, askStored = false): Promise<Resolved> {
+    return resolvePart(this.part, {
+      flags: flagValues(this.options),
+      stored: this.config.getAll() as Record<string, unknown>,
+      detection: this.detection,
+      prompt: ask ? (question) => this.prompt<{ value: unknown }>([question as never]) : undefined,
+      tell: (note) => this.log(note),
+      askStored,
+      today: this.today,
+    });
   }
 
   protected get interactive(): boolean {
@@ -160,7 +141,12 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     this.detection = detectIn(this.destinationRoot());
     // Resolve without questions first: every flag and stored value is validated before any prompt.
     this.resolution = await this.resolve(false);
-    if (!this.options.composed) this.checkProjectHere();
+    if (!this.options.composed)
+      checkProjectHere(this.part, this.settings.settingsModule, {
+        django: Boolean(this.detection.django),
+        named: this.resolution.origins.settingsModule === 'flag',
+        answered: () => this.answersStored(),
+      });
     this.checkResolved();
   }
 
@@ -184,16 +170,13 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
       checkAssetsSources(this.settings, (p) => existsSync(this.destinationPath(p)));
   }
 
-  /** A part run alone needs a project to write for (lib/generator/project-checks.ts). */
-  private checkProjectHere(): void {
-    if (this.part === 'app' || this.part === 'verify' || this.detection.django) return;
-    if (this.resolution.origins.settingsModule === 'flag') return;
+  /** Whether `.yo-rc.json` holds the answers of an earlier run. */
+  private answersStored(): boolean {
     const rc = this.destinationPath('.yo-rc.json');
     const stored = this.fs.exists(rc)
       ? (this.fs.readJSON(rc) as Record<string, unknown> | undefined)
       : undefined;
-    if (stored?.[this.rootGeneratorName()] !== undefined) return;
-    throw noProjectError(this.part, this.settings.settingsModule);
+    return stored?.[this.rootGeneratorName()] !== undefined;
   }
 
   /**
@@ -218,6 +201,11 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
     });
   }
 
+  /** The settings this part depends on, with these answers (no Node.js version without an npm build). */
+  private get relevantSettings(): SettingDef[] {
+    return settingsFor(this.part).filter((s) => !s.relevant || s.relevant(this.settings));
+  }
+
   private get today(): Date {
     return this.options.today ? new Date(`${this.options.today}T12:00:00Z`) : new Date();
   }
@@ -227,9 +215,11 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
    * without an npm build), for the run's final summary: said once, by the part the user ran.
    */
   protected lifecycleLines(): string[] {
-    const used = settingsFor(this.part)
-      .filter((s) => !s.relevant || s.relevant(this.settings))
-      .map((s) => ({ key: s.key, flag: s.flag, value: String(this.settings[s.key]) }));
+    const used = this.relevantSettings.map((s) => ({
+      key: s.key,
+      flag: s.flag,
+      value: String(this.settings[s.key]),
+    }));
     return endOfLifeLines(used, this.today).map((line) => `${chalk.yellow('warning')} ${line}`);
   }
 
@@ -251,10 +241,8 @@ export abstract class PyDockerGenerator extends Generator<Record<string, unknown
   configuring(): void {
     if (this.dryRun) return;
     // Store what this part depends on, so the next run (of any part) reuses it.
-    for (const setting of settingsFor(this.part)) {
-      if (setting.relevant && !setting.relevant(this.settings)) continue;
+    for (const setting of this.relevantSettings)
       this.config.set(setting.key, this.settings[setting.key] as never);
-    }
   }
 
   /** Renders an EJS template of this sub-generator (`<%-` only: values are validated, never escaped). */

@@ -15,6 +15,15 @@ export function secretsFileFor(envTracked: boolean | undefined, chosenBefore: bo
   return chosenBefore || envTracked !== false ? TRACKED_ENV_SECRETS_FILE : '.env';
 }
 
+/** The secrets file with the reason it is not `.env` (undefined when it is), for the run's output. */
+export const secretsFileChoice = (
+  envTracked: boolean | undefined,
+  chosenBefore: boolean,
+): { file: string; reason?: string } => ({
+  file: secretsFileFor(envTracked, chosenBefore),
+  reason: secretsFileReason(envTracked, chosenBefore),
+});
+
 /** Why the secrets are not in `.env`, for the run's output; undefined when they are. */
 export function secretsFileReason(
   envTracked: boolean | undefined,

@@ -7,7 +7,7 @@ import { basename, relative } from 'node:path';
 import { detectProject } from '../detect.js';
 import { DiskTree } from '../file-tree.js';
 import { printable } from '../safe-fs.js';
-import type { Settings } from '../settings.js';
+import type { Part, Settings } from '../settings.js';
 import { missingAssetsSource } from '../assets-sources.js';
 import { DetectionError, type Detection } from '../detection.js';
 
@@ -29,8 +29,13 @@ export function detectIn(root: string): Detection {
  * `yo py-docker` (.yo-rc.json), or --settings-module naming it. Without any, it would write files for a
  * project that does not exist, so it stops before any question, and nothing is written.
  */
-export function noProjectError(part: string, settingsModule: string): Error {
-  return new Error(
+export function checkProjectHere(
+  part: Part | 'app',
+  settingsModule: string,
+  project: { django: boolean; named: boolean; answered: () => boolean },
+): void {
+  if (part === 'app' || part === 'verify' || project.django || project.named || project.answered()) return;
+  throw new Error(
     `yo py-docker:${part}: no Django project here (no manage.py found) and no .yo-rc.json of an earlier \`yo py-docker\`; it would write files for a project that does not exist (settings module ${settingsModule}), so nothing was written. Run \`yo py-docker\` first: it finds your project, or creates a starter one in an empty folder (or name your settings with --settings-module)`,
   );
 }

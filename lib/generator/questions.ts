@@ -1,9 +1,10 @@
 /**
  * The questions a part asks: one per setting it is missing (its end-of-life note at the question and
- * at each choice), and whether to keep the answers stored by an earlier run.
+ * at each choice), whether to keep the answers stored by an earlier run, and the resolution they feed.
  */
 import { questionNote } from '../lifecycle.js';
-import { checkValue, type Resolved } from '../resolve.js';
+import { checkValue, resolveSettings, SettingError, type Resolved, type ResolveInput } from '../resolve.js';
+import { printable } from '../safe-fs.js';
 import { settingsFor, type Part, type SettingDef } from '../settings.js';
 import { KEEP_ANSWERS_QUESTION, storedAnswers, storedAnswersText } from '../stored-answers.js';
 
@@ -36,6 +37,33 @@ export function questionFor(setting: SettingDef, fallback: unknown, today: Date)
       default: fallback,
     };
   return { type: 'input', name: 'value', message, default: String(fallback), validate };
+}
+
+/**
+ * A part's settings (lib/resolve.ts) from flags, stored answers and detection; with `prompt`, a question
+ * for each setting of the part still missing. A bad value stops the run with one line naming the flag or
+ * file, and yeoman exits non-zero before anything is written.
+ */
+export async function resolvePart(
+  part: Part | 'app',
+  input: Omit<ResolveInput, 'askable' | 'ask'> & {
+    prompt?: (question: Record<string, unknown>) => Promise<{ value: unknown }>;
+    today: Date;
+  },
+): Promise<Resolved> {
+  const { prompt, today, ...rest } = input;
+  try {
+    return await resolveSettings({
+      ...rest,
+      askable: new Set(settingsFor(part).map((s) => s.key)),
+      ask: prompt
+        ? async (setting, fallback) => (await prompt(questionFor(setting, fallback, today))).value
+        : undefined,
+    });
+  } catch (error) {
+    if (error instanceof SettingError) throw new Error(printable(error.message));
+    throw error;
+  }
 }
 
 /**
