@@ -12,7 +12,8 @@ import { checkDetectedPaths } from './detected-paths.js';
 import { DiskTree } from './file-tree.js';
 import type { FileRecords } from './drift.js';
 import { helpText } from './flags-table.js';
-import { DriftWriter, storedRecords, type WriteOptions, type WriterHost } from './generator/drift-writer.js';
+import { DriftWriter, type WriteOptions, type WriterHost } from './generator/drift-writer.js';
+import { storedRecords } from './generator/record-book.js';
 import {
   checkCommandLine,
   commandOf,

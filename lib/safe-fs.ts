@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
+  existsSync,
   fchmodSync,
   fchownSync,
   fsyncSync,
@@ -15,6 +16,7 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  readFileSync,
   readlinkSync,
   realpathSync,
   renameSync,
@@ -95,6 +97,29 @@ export function projectPath(root: string, path: string): ProjectPath {
     current = target;
   }
   return { real: current, link };
+}
+
+/**
+ * The current content of a file the generator writes (undefined when there is none), as a string in
+ * `encoding` (latin1 keeps every byte of a file that is merged, whatever its encoding). A link on the
+ * path that leaves the project, a folder where the file goes, or a file where a folder of its path
+ * goes, is a clear error naming the path, raised before anything is written (instead of writing
+ * outside the project, or EISDIR/ENOTDIR halfway through).
+ */
+export function readProjectFile(root: string, path: string, encoding: BufferEncoding): string | undefined {
+  const target = projectPath(root, path).real;
+  const segments = path.split('/');
+  segments.forEach((_s, i) => {
+    const at = segments.slice(0, i + 1).join('/');
+    const full = projectPath(root, at).real;
+    if (!existsSync(full)) return;
+    const isFile = statSync(full).isFile();
+    if (i === segments.length - 1 ? !isFile : isFile)
+      throw new Error(
+        `${at}: is a ${isFile ? 'file' : 'folder'}, but the generator writes ${path} there; move it away and run again`,
+      );
+  });
+  return existsSync(target) ? readFileSync(target).toString(encoding) : undefined;
 }
 
 /**

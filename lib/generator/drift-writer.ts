@@ -15,10 +15,10 @@ import {
   type FileRecords,
 } from '../drift.js';
 import { heldBackPath, isHeldBackPath, ownContainerFiles } from '../held-back.js';
-import { checkRecords } from '../records.js';
-import { printable, projectPath } from '../safe-fs.js';
+import { printable, projectPath, readProjectFile } from '../safe-fs.js';
 import type { Part } from '../settings.js';
 import { dryRunDiff, dryRunRemoval } from './dry-run.js';
+import { RecordBook } from './record-book.js';
 
 /** The version recorded with every generated file, read once from our package.json. */
 const GENERATOR_VERSION = (
@@ -59,71 +59,31 @@ export interface WriteRules {
   readonly asksAboutEdits: () => boolean;
 }
 
-/** The file records of `.yo-rc.json`, checked (lib/records.ts): the one place they are read. */
-export const storedRecords = (config: WriterHost['config']): FileRecords => checkRecords(config.get('files'));
-
 export class DriftWriter {
   /** Every path this run generated (kept, side-by-side or written), so stale ones can be removed. */
   private readonly generated = new Set<string>();
-  /** The records as this part sees them: .yo-rc.json's, read once, plus this run's changes. */
-  private recordView?: FileRecords;
-  /** This run's record changes (undefined: removed), stored once per part in removeStale(): rewriting
-   * .yo-rc.json for every generated file made a run quadratic in the number of files. */
-  private readonly recordChanges = new Map<string, FileRecord | undefined>();
+  /** The records as this part sees them (lib/generator/record-book.ts), stored once in removeStale(). */
+  private readonly book: RecordBook;
   private heldBackCache?: boolean;
 
   constructor(
     private readonly host: WriterHost,
     private readonly rules: WriteRules,
-  ) {}
+  ) {
+    this.book = new RecordBook(host.config);
+  }
 
   records(): FileRecords {
-    this.recordView ??= { ...storedRecords(this.host.config) };
-    return this.recordView;
+    return this.book.all();
   }
 
   private saveRecord(path: string, record: FileRecord | undefined): void {
-    if (this.rules.dryRun()) return;
-    const records = this.records();
-    if (record) records[path] = record;
-    else delete records[path];
-    this.recordChanges.set(path, record);
+    if (!this.rules.dryRun()) this.book.set(path, record);
   }
 
-  /** Applies this part's changes to the stored records, on top of what the other parts stored. */
-  private storeRecords(): void {
-    if (this.recordChanges.size === 0) return;
-    const stored = { ...storedRecords(this.host.config) };
-    for (const [path, record] of this.recordChanges) {
-      if (record) stored[path] = record;
-      else delete stored[path];
-    }
-    this.host.config.set('files', stored as never);
-    this.recordChanges.clear();
-  }
-
-  /**
-   * The current content of a file the generator writes (undefined when there is none), as a string in
-   * `encoding` (latin1 keeps every byte of a file that is merged, whatever its encoding). A link on the
-   * path that leaves the project, a folder where the file goes, or a file where a folder of its path
-   * goes, is a clear error naming the path, raised before anything is written (instead of writing
-   * outside the project, or EISDIR/ENOTDIR halfway through).
-   */
+  /** The current content of a file the generator writes, checked (lib/safe-fs.ts readProjectFile). */
   readGenerated(path: string, encoding: BufferEncoding = 'utf8'): string | undefined {
-    const root = this.host.destinationRoot();
-    const target = projectPath(root, path).real;
-    const segments = path.split('/');
-    segments.forEach((_s, i) => {
-      const at = segments.slice(0, i + 1).join('/');
-      const full = projectPath(root, at).real;
-      if (!existsSync(full)) return;
-      const isFile = statSync(full).isFile();
-      if (i === segments.length - 1 ? !isFile : isFile)
-        throw new Error(
-          `${at}: is a ${isFile ? 'file' : 'folder'}, but the generator writes ${path} there; move it away and run again`,
-        );
-    });
-    return existsSync(target) ? readFileSync(target).toString(encoding) : undefined;
+    return readProjectFile(this.host.destinationRoot(), path, encoding);
   }
 
   /**
@@ -300,6 +260,6 @@ export class DriftWriter {
       }
       this.saveRecord(path, undefined);
     }
-    this.storeRecords();
+    this.book.store();
   }
 }
