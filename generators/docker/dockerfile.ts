@@ -24,6 +24,8 @@ import {
   COREPACK_GUARD,
   INSTALLER_DIR,
   INSTALLER_PIP,
+  compiledWheelsInstall,
+  installerSetup,
   NPM_CACHE_MOUNT,
   PIP_CACHE_MOUNT,
   PIP_INDEX_GUARD,
@@ -268,16 +270,15 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
     depsCopy,
     depsInstall: [...depsPrepare, wheelsOrBuild(m, toolchain, depsRequirements)],
     wheelsInstall: wheelsInstall('pip'),
-    productionInstall: wheelsInstall(`${INSTALLER_PIP} --disable-pip-version-check`),
+    productionInstall: shellChain(
+      compiledWheelsInstall(`${INSTALLER_PIP} --disable-pip-version-check`, m.venv),
+    ),
     wheelMounts: [
       `--mount=type=bind,from=builder,source=${WHEELS_DIR},target=${WHEELS_DIR}`,
       `--mount=type=bind,from=builder,source=${INSTALLER_DIR},target=${INSTALLER_DIR}`,
     ].join(' \\\n    '),
     installerDir: INSTALLER_DIR,
-    installerSetup: [
-      `python -m pip install --no-deps --target ${INSTALLER_DIR} "pip==${pipPin.version}"`,
-      `rm -rf ${INSTALLER_DIR}/bin ${INSTALLER_DIR}/pip-*.dist-info`,
-    ],
+    installerSetup: installerSetup(pipPin.version),
     uv: s.pythonDeps === 'uv',
     venvTools: `pip install --upgrade ${venvTools.map((r) => `"${r.name}==${r.version}"`).join(' ')}`,
     productionSetup: [

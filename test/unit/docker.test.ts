@@ -11,11 +11,13 @@ import { isIgnored, parseIgnore } from '../../lib/ignore-files.js';
 import { buildModel } from '../../lib/model.js';
 import { resolveSettings } from '../../lib/resolve.js';
 import {
+  aptLeftoverFindings,
   builderVenvFindings,
   contextCopySources,
   dependencyLayerFindings,
   dockerfileFindings,
   parseStages,
+  productionBytecodeFindings,
   productionPipFindings,
   runCommand,
 } from '../support/dockerfile-rules.js';
@@ -239,6 +241,47 @@ describe('py-docker:docker', () => {
       );
     });
 
+    it('the production venv is byte-compiled on every CPU: pip unpacks with --no-compile, compileall -j 0 compiles the venv in the same RUN', async () => {
+      for (const [name, dockerfile] of await generated()) {
+        assert.deepEqual(productionBytecodeFindings(dockerfile, '/opt/venv'), [], name);
+        // The install that the rule looks at is there (it is not vacuous).
+        assert.match(runs(dockerfile, 'production').join('\n'), /install --no-cache-dir --no-compile /, name);
+      }
+      const [, dockerfile] = (await generated())[1]!;
+      const uncompiled = dockerfile.replace(/ \\\n\s+&& \{ python -m compileall[^\n]*\}/, '');
+      assert.notEqual(uncompiled, dockerfile);
+      assert.match(
+        productionBytecodeFindings(uncompiled, '/opt/venv').join('\n'),
+        /--no-compile .*: nothing compiles the venv after it/,
+      );
+      const oneCpu = dockerfile.replace('compileall -q -j 0 /opt/venv', 'compileall -q /opt/venv');
+      assert.notEqual(oneCpu, dockerfile);
+      assert.match(productionBytecodeFindings(oneCpu, '/opt/venv').join('\n'), /one CPU/);
+    });
+
+    it('apt-get install in the production stage leaves no lists, logs or database backups in its layer', async () => {
+      let checked = 0;
+      for (const [name, dockerfile] of await generated()) {
+        assert.deepEqual(aptLeftoverFindings(dockerfile), [], name);
+        if (runs(dockerfile, 'production').some((r) => /apt-get install/.test(r))) checked += 1;
+      }
+      assert.ok(checked >= 2, `${checked} configurations install Debian packages in production`);
+      const [, dockerfile] = (await generated())[1]!;
+      const listsOnly = intoProduction(
+        dockerfile,
+        'RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*',
+      );
+      assert.deepEqual(
+        aptLeftoverFindings(listsOnly).map((f) => f.replace(/^line \d+: /, '')),
+        [
+          "apt's logs (/var/log/apt/*)",
+          "dpkg's log (/var/log/dpkg.log)",
+          "dpkg's database backups (/var/lib/dpkg/*-old)",
+          "debconf's database backups (/var/cache/debconf/*-old)",
+        ].map((p) => `apt-get install leaves ${p}`),
+      );
+    });
+
     it('the builder makes no venv: the pinned pip in /opt/installer, run by the base image`s Python, makes the wheels (a cold build waits for no venv and no pip upgrade)', async () => {
       for (const [name, dockerfile] of await generated())
         assert.deepEqual(builderVenvFindings(dockerfile, '/opt/venv', '/opt/installer'), [], name);
@@ -308,8 +351,14 @@ describe('py-docker:docker', () => {
     const installer = builder.findIndex((r) => r.includes('--target /opt/installer'));
     assert.match(
       builder[installer]!,
-      /python -m pip install --no-deps --target \/opt\/installer "pip==25\.1\.1"\s+&& rm -rf \/opt\/installer\/bin \/opt\/installer\/pip-\*\.dist-info/,
+      /python -m pip install --no-deps --no-compile --target \/opt\/installer "pip==25\.1\.1"\s+&& rm -rf \/opt\/installer\/bin \/opt\/installer\/pip-\*\.dist-info/,
     );
+    // The base image's own pip is copied instead when it is the pinned release; either way compiled once.
+    assert.match(
+      builder[installer]!,
+      /if \[ "\$\(python -c 'from importlib\.metadata import version; print\(version\("pip"\)\)' 2>\/dev\/null\)" = "25\.1\.1" \]; then\s+mkdir -p \/opt\/installer && cp -a "\$\(python -c 'import os, pip; print\(os\.path\.dirname\(pip\.__file__\)\)'\)" \/opt\/installer\/;\s+else /,
+    );
+    assert.match(builder[installer]!, /; fi\s+&& python -m compileall -q -j 0 \/opt\/installer$/);
     const wheels = builder.findIndex((r) => r.includes('pip wheel'));
     assert.ok(installer < wheels, 'pip pinned before the dependencies');
     assert.match(builder[wheels]!, /PYTHONPATH=\/opt\/installer python -m pip wheel --only-binary=:all:/);
@@ -558,7 +607,7 @@ describe('py-docker:docker', () => {
     // Run the RUN's shell prologue for real, with pip replaced by a probe that prints what it sees.
     const probe = (env: Record<string, string>): string => {
       const script = install.replace(
-        /python -m pip install .*$/,
+        /if \[ "\$\(python[\s\S]*$/,
         'echo "index=${PIP_INDEX_URL-unset} host=${PIP_TRUSTED_HOST-unset}"',
       );
       return execFileSync('/bin/sh', ['-e', '-c', script], { env: { PATH: '/usr/bin:/bin', ...env } })
