@@ -98,17 +98,19 @@ export function wheelsOrBuild(m: Model, toolchain: readonly string[], requiremen
 }
 
 /** pip install of the builder's wheels, from the folder only (no index, nothing downloaded or built). */
-export const wheelsInstall = (pip: string, extra = ''): string =>
-  `${pip} install --no-cache-dir${extra} --no-index --find-links ${WHEELS_DIR} ${WHEELS_DIR}/*.whl`;
+export const wheelsInstall = (pip: string): string =>
+  `${pip} install --no-cache-dir --no-index --find-links ${WHEELS_DIR} ${WHEELS_DIR}/*.whl`;
 
 /**
  * The production install: the wheels unpacked without byte-compiling, then compiled by compileall on
  * every CPU (pip compiles one file after another, and Django alone has over a thousand). pip goes on
- * when a file does not compile (some packages ship templates named .py); so does this, saying so.
+ * when a file does not compile (some packages ship templates named .py); so does this, saying so. The
+ * wheel folder is the whole closure the builder resolved, one wheel per package, so pip installs the
+ * files as they are (--no-deps) without resolving them again.
  */
 export function compiledWheelsInstall(pip: string, venv: string): string[] {
   return [
-    wheelsInstall(pip, ' --no-compile'),
+    `${pip} install --no-cache-dir --no-compile --no-deps --no-index ${WHEELS_DIR}/*.whl`,
     `{ python -m compileall -q -j 0 ${venv}/lib || echo "Some installed files did not byte-compile; Python reads those from source" >&2; }`,
   ];
 }

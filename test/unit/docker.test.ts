@@ -245,7 +245,11 @@ describe('py-docker:docker', () => {
       for (const [name, dockerfile] of await generated()) {
         assert.deepEqual(productionBytecodeFindings(dockerfile, '/opt/venv'), [], name);
         // The install that the rule looks at is there (it is not vacuous).
-        assert.match(runs(dockerfile, 'production').join('\n'), /install --no-cache-dir --no-compile /, name);
+        assert.match(
+          runs(dockerfile, 'production').join('\n'),
+          /install --no-cache-dir --no-compile --no-deps --no-index \/opt\/wheels\/\*\.whl/,
+          name,
+        );
       }
       const [, dockerfile] = (await generated())[1]!;
       const uncompiled = dockerfile.replace(/ \\\n\s+&& \{ python -m compileall[^\n]*\}/, '');
