@@ -9,7 +9,6 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   asgiOnlyProject,
   settingsPackageFiles,
@@ -21,9 +20,7 @@ import { kustomizeBuild, type K8sObject } from '../support/k8s-check.js';
 import { envFile, python, pythonSite } from '../support/python.js';
 import { runGenerator } from '../support/run.js';
 import { requireTool } from '../support/tools.js';
-
-const fixture = (name: string): string =>
-  fileURLToPath(new URL(`../../../test/fixtures/${name}/`, import.meta.url));
+import { fixturePath } from '../support/repo.js';
 
 /** Versions of Debian's packages (the ones these tests run on). */
 const DEBIAN = {
@@ -62,7 +59,7 @@ describe('the container settings over existing projects (Debian Django)', functi
   const shapes: [string, (dir: string) => void][] = [
     [
       'django-admin startproject output (made by Django itself)',
-      (dir) => cpSync(fixture('startproject'), dir, { recursive: true }),
+      (dir) => cpSync(fixturePath('startproject'), dir, { recursive: true }),
     ],
     [
       'a tutorial-style flat project (python-dotenv, dj-database-url, hard-coded ALLOWED_HOSTS)',

@@ -24,11 +24,11 @@ import {
   shellcheckFindings,
   type Finding,
 } from '../support/workflow-check.js';
+import { repoPath } from '../support/repo.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- parsed YAML is walked as plain data */
 
-const ROOT = new URL('../../../', import.meta.url);
-const readRoot = (path: string): string => readFileSync(new URL(path, ROOT), 'utf8');
+const readRoot = (path: string): string => readFileSync(repoPath(path), 'utf8');
 const show = (findings: Finding[]): string => findings.map((f) => `${f.rule}: ${f.message}`).join('\n');
 
 describe('this repository: .github/workflows/ci.yml and .github/dependabot.yml', function () {
@@ -117,7 +117,7 @@ describe('this repository: .github/workflows/ci.yml and .github/dependabot.yml',
       sandbox = mkdtempSync(join(tmpdir(), 'py-docker-ci-run-'));
       for (const path of ['.ci/run', 'scripts/test-all.sh']) {
         mkdirSync(dirname(join(sandbox, path)), { recursive: true });
-        copyFileSync(new URL(path, ROOT), join(sandbox, path));
+        copyFileSync(repoPath(path), join(sandbox, path));
         chmodSync(join(sandbox, path), 0o755);
       }
       stub('bin/npm', 'npm');

@@ -22,7 +22,7 @@ import { buildModel } from '../../lib/model.js';
 import { readmeFacts } from '../../lib/requirements.js';
 import { resolveSettings } from '../../lib/resolve.js';
 import { SETTINGS, type Settings } from '../../lib/settings.js';
-import { DIST, runExpectingError, runGenerator, snapshotFolder } from '../support/run.js';
+import { runExpectingError, runGenerator, snapshotFolder } from '../support/run.js';
 import { requireTool } from '../support/tools.js';
 import {
   actionlintFindings,
@@ -43,6 +43,7 @@ import {
   PIPELINE_INPUTS,
   REGISTRY_SECRETS,
 } from '../../generators/ci/test-jobs.js';
+import { DIST, fixturePath } from '../support/repo.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- parsed YAML is walked as plain data */
 
@@ -371,7 +372,7 @@ describe('ci: yo py-docker:ci', function () {
       extra: Record<string, string> = {},
     ) => {
       const cwd = mkdtempSync(join(tmpdir(), 'py-docker-'));
-      cpSync(new URL(`../../../test/fixtures/${fixture}`, import.meta.url), cwd, { recursive: true });
+      cpSync(fixturePath(fixture), cwd, { recursive: true });
       for (const [path, text] of Object.entries(extra)) {
         mkdirSync(dirname(join(cwd, path)), { recursive: true });
         writeFileSync(join(cwd, path), text);

@@ -4,7 +4,6 @@
  * in-memory trees.
  */
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { detectProject } from '../../lib/detect.js';
 import { resolveSettings } from '../../lib/resolve.js';
 import { detectOutDir, isWatchBuild, pickWatchScript, rootRelative } from '../../lib/detect-frontend.js';
@@ -12,12 +11,9 @@ import { DiskTree, MemoryTree } from '../../lib/file-tree.js';
 import { type Detection } from '../../lib/detection.js';
 import { sysPathEntries } from '../../lib/detect-django.js';
 import { pythonSpecifier } from '../../lib/detect-python.js';
+import { fixturePath } from '../support/repo.js';
 
-const fixture = (name: string): Detection =>
-  detectProject(
-    new DiskTree(fileURLToPath(new URL(`../../../test/fixtures/${name}`, import.meta.url))),
-    name,
-  );
+const fixture = (name: string): Detection => detectProject(new DiskTree(fixturePath(name)), name);
 
 const detectIn = (files: Record<string, string>): Detection => detectProject(new MemoryTree(files), 'folder');
 

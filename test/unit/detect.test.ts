@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { detectProject, imageFromRemote, slugify } from '../../lib/detect.js';
 import { DiskTree, MemoryTree } from '../../lib/file-tree.js';
 import { DetectionError, type Detection } from '../../lib/detection.js';
+import { fixturePath } from '../support/repo.js';
 
 /** The fixture projects in the source tree (tests run from dist/test/unit). */
-const fixture = (name: string): DiskTree =>
-  new DiskTree(fileURLToPath(new URL(`../../../test/fixtures/${name}`, import.meta.url)));
+const fixture = (name: string): DiskTree => new DiskTree(fixturePath(name));
 
 const MANAGE_PY = (module: string): string =>
   `import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "${module}")\n`;

@@ -24,6 +24,7 @@ import { requireTool } from '../support/tools.js';
 import { HEALTH_PATH, literal } from '../support/defaults.js';
 import { formatFindings, validateProject } from '../support/validate-project.js';
 import { PYPROJECT_DEPS_SCRIPT } from '../../generators/docker/dockerfile-steps.js';
+import { distPath } from '../support/repo.js';
 
 const read = (dir: string, file: string): string => readFileSync(join(dir, file), 'utf8');
 
@@ -1057,7 +1058,7 @@ describe('Dockerfile rules (test/support/dockerfile-rules.ts)', () => {
 
 describe('README.Docker.md: the image section', () => {
   it('renders the targets, build args and run commands for the settings', async () => {
-    const template = new URL('../../generators/app/templates/readme/docker.md.ejs', import.meta.url);
+    const template = distPath('generators', 'app', 'templates', 'readme', 'docker.md.ejs');
     const s = { ...(await defaults()), pythonDeps: 'uv' as const, processManager: 'supervisord' as const };
     const text = ejs.render(readFileSync(template, 'utf8'), { m: buildModel(s), s });
     for (const needle of [

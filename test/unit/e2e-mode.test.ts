@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parse } from 'yaml';
 import { emptyDetection } from '../../lib/detect-empty.js';
 import { resolveSettings } from '../../lib/resolve.js';
@@ -13,7 +12,7 @@ import {
   REAL_IMAGES_VAR,
   verifyOptions,
 } from '../support/e2e-mode.js';
-import { DIST } from '../support/run.js';
+import { repoPath } from '../support/repo.js';
 
 /** What scripts/provision/all.sh writes into provision.env (the values of this machine's stand-ins). */
 const PROVISIONED = {
@@ -171,7 +170,7 @@ describe('the end-to-end mode (test/support/e2e-mode.ts)', () => {
   });
 
   it("the repository's CI e2e job selects real images and runs the e2e stage of `.ci/run` (npm run test:e2e, CI=true)", () => {
-    const workflow = parse(readFileSync(join(DIST, '..', '.github', 'workflows', 'ci.yml'), 'utf8')) as {
+    const workflow = parse(readFileSync(repoPath('.github', 'workflows', 'ci.yml'), 'utf8')) as {
       jobs: Record<string, { env?: Record<string, string>; steps: { run?: string }[]; container?: unknown }>;
     };
     const job = workflow.jobs.e2e!;
@@ -182,7 +181,7 @@ describe('the end-to-end mode (test/support/e2e-mode.ts)', () => {
     assert.match(runs, /^\.ci\/run e2e$/m);
     assert.doesNotMatch(runs, /scripts\/provision|apt-get/, 'nothing of the offline provisioning');
     const stage = /^stage_e2e\(\) \{\n([^}]*)\}/m.exec(
-      readFileSync(join(DIST, '..', 'scripts', 'test-all.sh'), 'utf8'),
+      readFileSync(repoPath('scripts', 'test-all.sh'), 'utf8'),
     )?.[1];
     assert.match(stage ?? '', /^\s*npm run test:e2e$/m);
     assert.doesNotMatch(stage ?? '', /scripts\/provision|apt-get/, 'nothing of the offline provisioning');

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RunResult } from 'yeoman-test';
 import { printed, runGenerator, snapshotFolder } from '../support/run.js';
+import { fixturePath } from '../support/repo.js';
 
 // eslint-disable-next-line no-control-regex
 const plain = (text: string): string => text.replace(/\u001b\[[0-9;]*m/g, '');
@@ -21,7 +21,7 @@ const lastLines = (result: RunResult, n: number): string[] => {
 /** A copy of the fixture project `flat` on disk (Django, npm build, requirements), with or without its lockfile. */
 function flatProject(lockfile = true): string {
   const dir = mkdtempSync(join(tmpdir(), 'py-docker-end-'));
-  cpSync(fileURLToPath(new URL('../../../test/fixtures/flat/', import.meta.url)), dir, { recursive: true });
+  cpSync(fixturePath('flat'), dir, { recursive: true });
   if (!lockfile) rmSync(join(dir, 'package-lock.json'));
   return dir;
 }

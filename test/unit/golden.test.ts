@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DIST, fixtureFiles, runGenerator, snapshotFolder } from '../support/run.js';
+import { fixtureFiles, runGenerator, snapshotFolder } from '../support/run.js';
+import { GOLDEN } from '../support/repo.js';
 
-const GOLDEN = join(DIST, '..', 'test', 'golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 interface GoldenCase {

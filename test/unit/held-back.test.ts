@@ -8,11 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { heldBackSummary, isHeldBackPath, ownContainerFiles } from '../../lib/held-back.js';
 import { printed, runGenerator, snapshotFolder } from '../support/run.js';
 import { requireTool } from '../support/tools.js';
 import { validateProject, formatFindings } from '../support/validate-project.js';
+import { fixturePath } from '../support/repo.js';
 
 const QUICKSTART_DOCKERFILE = `FROM python:3.12
 ENV PYTHONDONTWRITEBYTECODE=1
@@ -49,7 +49,7 @@ const QUICKSTART_COMPOSE = `services:
 /** startproject's output (made by Django) with the quickstart's Docker files beside it. */
 function quickstartProject(): string {
   const dir = mkdtempSync(join(tmpdir(), 'py-docker-own-'));
-  cpSync(fileURLToPath(new URL('../../../test/fixtures/startproject/', import.meta.url)), dir, {
+  cpSync(fixturePath('startproject'), dir, {
     recursive: true,
   });
   writeFileSync(join(dir, 'requirements.txt'), 'Django>=4.2,<5.0\npsycopg2-binary>=2.8\n');

@@ -30,6 +30,7 @@ import { envFileNames, hashOf, SIDE_BY_SIDE_SUFFIX, type FileRecords } from '../
 import { LOCK_FILE } from '../../lib/run-lock.js';
 import { printed, runExpectingError, runGenerator, type RunOptions } from '../support/run.js';
 import { requireTool } from '../support/tools.js';
+import { supportModule } from '../support/repo.js';
 
 /** A sandbox: the project, and a folder beside it that nothing may touch. */
 interface Sandbox {
@@ -434,7 +435,7 @@ describe('hostile project: interrupted and failed runs', function () {
     if (process.getuid?.() === 0) {
       // Root writes into any folder whatever its mode: the run happens as an unprivileged user.
       const runuser = ['/usr/sbin/runuser', '/sbin/runuser'].find((p) => existsSync(p));
-      const runJs = new URL('../support/run.js', import.meta.url);
+      const runJs = supportModule('run.js');
       if (!runuser || spawnSync(runuser, ['-u', 'nobody', '--', 'test', '-r', runJs.pathname]).status !== 0) {
         if (process.env.CI === 'true') assert.fail('runuser and a dist/ that nobody can read are needed');
         console.log('      skipped: running as root, without runuser or a dist/ that nobody can read');
@@ -478,7 +479,7 @@ describe('hostile project: interrupted and failed runs', function () {
   it('a run killed at any point leaves every file whole and .yo-rc.json valid, and the next run finishes with nothing treated as edited', async function () {
     this.timeout(300_000);
     const first = await runGenerator('app', yes());
-    const runJs = new URL('../support/run.js', import.meta.url).href;
+    const runJs = supportModule('run.js').href;
     const script = `
       const { runGenerator } = await import(${JSON.stringify(runJs)});
       await runGenerator('app', { cwd: process.argv[1], options: { yes: true, redis: true, celery: true } });`;
@@ -613,7 +614,7 @@ describe('hostile project: two runs at once', function () {
   it('a run in another process holds the lock: this one stops naming that process, and that run finishes with records that match', async function () {
     this.timeout(120_000);
     const s = sandbox();
-    const runJs = new URL('../support/run.js', import.meta.url).href;
+    const runJs = supportModule('run.js').href;
     const script = `
       const { runGenerator } = await import(${JSON.stringify(runJs)});
       await runGenerator('app', { cwd: process.argv[1], options: { yes: true } });`;

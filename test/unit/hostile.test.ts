@@ -17,6 +17,7 @@ import { SETTINGS, type SettingDef } from '../../lib/settings.js';
 import { fixtureFiles, runExpectingError, runGenerator, snapshotFolder } from '../support/run.js';
 import { requireTool } from '../support/tools.js';
 import { formatFindings, validateProject } from '../support/validate-project.js';
+import { supportModule } from '../support/repo.js';
 
 /** Created by any value that reaches a shell: must never exist. */
 const MARKERS = mkdtempSync(join(tmpdir(), 'py-docker-hostile-'));
@@ -261,13 +262,13 @@ describe('broken project files', function () {
           encoding: 'utf8',
           env: { PATH: process.env.PATH, HOME: tmpdir() },
         });
-      const runJs = fileURLToPath(new URL('../support/run.js', import.meta.url));
+      const runJs = fileURLToPath(supportModule('run.js'));
       if (!runuser || asNobody(['test', '-r', runJs]).status !== 0) {
         console.log('      skipped: running as root, without runuser or a dist/ that nobody can read');
         this.skip();
       }
       const script = `
-        const { runExpectingError } = await import(${JSON.stringify(new URL('../support/run.js', import.meta.url).href)});
+        const { runExpectingError } = await import(${JSON.stringify(supportModule('run.js').href)});
         const error = await runExpectingError('app', { cwd: process.argv[1], options: { yes: true } });
         console.log(error.message);`;
       const child = asNobody([process.execPath, '--input-type=module', '-e', script, dir]);

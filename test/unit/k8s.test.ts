@@ -18,8 +18,9 @@ import {
   type Expectations,
   type K8sObject,
 } from '../support/k8s-check.js';
-import { DIST, runExpectingError, runGenerator, snapshotFolder } from '../support/run.js';
+import { runExpectingError, runGenerator, snapshotFolder } from '../support/run.js';
 import { requireTool } from '../support/tools.js';
+import { DIST } from '../support/repo.js';
 
 const ENVS = ['staging', 'production'] as const;
 type Env = (typeof ENVS)[number];

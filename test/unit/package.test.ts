@@ -18,11 +18,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { missing } from '../support/tools.js';
 import { TODAY } from '../support/run.js';
-
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+import { REPO } from '../support/repo.js';
 
 interface PackageJson {
   name: string;

@@ -16,7 +16,6 @@ import assert from 'node:assert/strict';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { memoryToBytes } from '../../lib/settings.js';
 import { pythonTooOldFor } from '../../lib/versions.js';
@@ -29,8 +28,8 @@ import {
   validateProject,
   type ExternalCheck,
 } from '../support/validate-project.js';
+import { fixturePath } from '../support/repo.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/', import.meta.url));
 /** Detected project shapes: an empty folder (the starter) and copies of the fixture projects. */
 const SHAPES = [
   'starter',
@@ -229,7 +228,7 @@ const TOOL_KEYS: Record<ExternalCheck, (c: Case) => unknown[]> = {
 function folderFor(shape: Shape): string {
   const dir = mkdtempSync(join(tmpdir(), `py-docker-property-${shape}-`));
   if (shape === 'starter') return dir;
-  cpSync(join(FIXTURES, shape), dir, { recursive: true });
+  cpSync(fixturePath(shape), dir, { recursive: true });
   // The generator warns about a missing package.json or package-lock.json (the assets stage runs
   // `npm ci` and the build script): do what the warning says, as a user would before building.
   const nodeDir = existsSync(join(dir, 'src', 'manage.py')) ? join(dir, 'src') : dir;

@@ -4,8 +4,9 @@ import { FLAGS_BEGIN, FLAGS_END, flagsTable } from '../../lib/flags-table.js';
 import { SETTINGS } from '../../lib/settings.js';
 import { APP_UID, HEALTH_PATH, READINESS_PATH } from '../support/defaults.js';
 import { sampleReport } from '../../lib/verify-report.js';
+import { repoPath } from '../support/repo.js';
 
-const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+const readme = readFileSync(repoPath('README.md'), 'utf8');
 
 describe('README.md', () => {
   it('documents every flag with its default, exactly as the settings model declares them', () => {

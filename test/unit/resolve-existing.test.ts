@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { detectProject } from '../../lib/detect.js';
 import { emptyDetection } from '../../lib/detect-empty.js';
 import { DiskTree, MemoryTree } from '../../lib/file-tree.js';
@@ -24,14 +23,11 @@ import {
 } from '../../lib/versions.js';
 import { runExpectingError, runGenerator, TODAY } from '../support/run.js';
 import { type Detection } from '../../lib/detection.js';
+import { fixturePath } from '../support/repo.js';
 
 const today = new Date(`${TODAY}T12:00:00Z`);
 
-const fixture = (name: string): Detection =>
-  detectProject(
-    new DiskTree(fileURLToPath(new URL(`../../../test/fixtures/${name}`, import.meta.url))),
-    name,
-  );
+const fixture = (name: string): Detection => detectProject(new DiskTree(fixturePath(name)), name);
 
 const resolve = (input: Partial<ResolveInput>) =>
   resolveSettings({ flags: {}, stored: {}, detection: emptyDetection(), askable: new Set(), ...input });

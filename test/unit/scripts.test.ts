@@ -7,9 +7,10 @@ import { emptyDetection } from '../../lib/detect-empty.js';
 import { buildModel } from '../../lib/model.js';
 import { resolveSettings } from '../../lib/resolve.js';
 import { literal, PORT, READINESS_PATH } from '../support/defaults.js';
-import { DIST, runGenerator } from '../support/run.js';
+import { runGenerator } from '../support/run.js';
 import { scriptsProject } from '../support/scripts-fixture.js';
 import { requireTool } from '../support/tools.js';
+import { DIST } from '../support/repo.js';
 
 const SCRIPTS = ['entrypoint.sh', 'healthcheck.sh', 'wait-for-it.sh'];
 

@@ -5,15 +5,16 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { supportModule } from '../support/repo.js';
 
-const PLUGIN = fileURLToPath(new URL('../support/temp-folders.js', import.meta.url));
+const PLUGIN = fileURLToPath(supportModule('temp-folders.js'));
 const MOCHA = createRequire(import.meta.url).resolve('mocha/bin/mocha.js');
 
 /**
  * A spec of its own, run by mocha with the plugin as `npm test` loads it: each folder it makes is
  * written down in `report/` under a name, so the test can look for it afterwards.
  */
-const SCOPE = new URL('../support/temp-scope.js', import.meta.url).href;
+const SCOPE = supportModule('temp-scope.js').href;
 const SPEC = `
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { runScoped } from '${SCOPE}';

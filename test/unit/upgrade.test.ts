@@ -16,14 +16,13 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SIDE_BY_SIDE_SUFFIX, type FileRecords } from '../../lib/drift.js';
 import { runGenerator, snapshotFolder } from '../support/run.js';
 import { formatFindings, parseEnvFile, validateProject } from '../support/validate-project.js';
+import { REPO } from '../support/repo.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const FIXTURES = join(ROOT, 'test', 'fixtures', 'upgrade');
-const CURRENT = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const FIXTURES = join(REPO, 'test', 'fixtures', 'upgrade');
+const CURRENT = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 /** Names the fixture script stores some files under (see the fixtures' README). */
 const STORED_AS: Record<string, string> = { 'gitignore.fixture': '.gitignore' };
 
