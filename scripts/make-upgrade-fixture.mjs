@@ -1,4 +1,4 @@
-// Stores what an OLDER release of this generator writes, as fixtures for test/unit/upgrade.test.ts.
+// Stores what an OLDER release of this generator writes, as fixtures for test/unit/lib/drift.upgrade.test.ts.
 // Checks the given commit out into a temporary git worktree, installs and builds it there, runs its
 // `py-docker:app` into empty folders with fixed options and copies the output (every file, .yo-rc.json
 // with its records included; no node_modules) to test/fixtures/upgrade/<version>/<setup>/.

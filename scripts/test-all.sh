@@ -5,8 +5,8 @@
 #   test       the validation tools and the offline Django packages, then unit + validation tests
 #   e2e        the end-to-end suite (real Docker engine)
 # .ci/run calls this after `npm ci`; each job of .github/workflows/ci.yml runs `.ci/run <stage>`, so
-# the workflow and a run by hand are the same commands (test/unit/ci-repo.test.ts runs both and
-# compares them).
+# the workflow and a run by hand are the same commands
+# (test/unit/generators/ci/actions.repository-ci.test.ts runs both and compares them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STAGES=(lint typecheck test e2e)

@@ -19,14 +19,27 @@ export function shellChain(commands: readonly string[]): string {
   return commands.join(' \\\n    && ');
 }
 
-/** The package install command of the variant (no cache, no recommends, lists removed). */
+/**
+ * What apt leaves behind that nothing in an image reads: the package lists, apt's and dpkg's logs, and
+ * the copies dpkg and debconf keep of their databases from before the install (status-old,
+ * templates.dat-old: most of a small install's layer besides the libraries themselves).
+ */
+const APT_LEFTOVERS = [
+  '/var/lib/apt/lists/*',
+  '/var/log/apt/*',
+  '/var/log/dpkg.log',
+  '/var/lib/dpkg/*-old',
+  '/var/cache/debconf/*-old',
+];
+
+/** The package install command of the variant (no cache, no recommends, lists and leftovers removed). */
 export function installPackages(m: Model, packages: readonly string[]): string[] {
   if (packages.length === 0) return [];
   if (m.s.variant === 'alpine') return [`apk add --no-cache ${packages.join(' ')}`];
   return [
     'apt-get update',
     `apt-get install -y --no-install-recommends ${packages.join(' ')}`,
-    'rm -rf /var/lib/apt/lists/*',
+    `rm -rf ${APT_LEFTOVERS.join(' ')}`,
   ];
 }
 
@@ -36,9 +49,9 @@ export function buildPackages(m: Model): string[] {
   return [alpine ? 'build-base' : 'build-essential', ...(m.s.postgres ? ['libpq-dev'] : [])];
 }
 
-/** Where the builder leaves a wheel of every runtime dependency (downloaded or built). */
 /** uv that exports uv.lock; a newer one reads older lockfiles (build arg UV_VERSION overrides it). */
 export const UV_VERSION = '0.13.8';
+/** Where the builder leaves a wheel of every runtime dependency (downloaded or built). */
 export const WHEELS_DIR = '/opt/wheels';
 /**
  * The builder's pip alone, without its dist-info: the builder makes the wheels with it and the
@@ -49,6 +62,23 @@ export const WHEELS_DIR = '/opt/wheels';
 export const INSTALLER_DIR = '/opt/installer';
 /** That pip, run by the base image's Python: the builder needs no venv of its own. */
 export const INSTALLER_PIP = `PYTHONPATH=${INSTALLER_DIR} python -m pip`;
+
+/**
+ * Puts pip `version` in INSTALLER_DIR: a copy of the base image's own when it is that release (the
+ * common case: nothing to download or unpack), else that release from the index. Compiled on every
+ * CPU, once: the official images ship pip without bytecode, and each pip run would compile it again.
+ */
+export function installerSetup(version: string): string[] {
+  const baseVersion = `python -c 'from importlib.metadata import version; print(version("pip"))' 2>/dev/null`;
+  const baseDir = `python -c 'import os, pip; print(os.path.dirname(pip.__file__))'`;
+  return [
+    `if [ "$(${baseVersion})" = "${version}" ]; then \\
+        mkdir -p ${INSTALLER_DIR} && cp -a "$(${baseDir})" ${INSTALLER_DIR}/; \\
+    else python -m pip install --no-deps --no-compile --target ${INSTALLER_DIR} "pip==${version}" \\
+        && rm -rf ${INSTALLER_DIR}/bin ${INSTALLER_DIR}/pip-*.dist-info; fi`,
+    `python -m compileall -q -j 0 ${INSTALLER_DIR}`,
+  ];
+}
 
 /**
  * The builder's wheel step: wheels only first; only when some package has none (pip's error), the
@@ -70,6 +100,20 @@ export function wheelsOrBuild(m: Model, toolchain: readonly string[], requiremen
 /** pip install of the builder's wheels, from the folder only (no index, nothing downloaded or built). */
 export const wheelsInstall = (pip: string): string =>
   `${pip} install --no-cache-dir --no-index --find-links ${WHEELS_DIR} ${WHEELS_DIR}/*.whl`;
+
+/**
+ * The production install: the wheels unpacked without byte-compiling, then compiled by compileall on
+ * every CPU (pip compiles one file after another, and Django alone has over a thousand). pip goes on
+ * when a file does not compile (some packages ship templates named .py); so does this, saying so. The
+ * wheel folder is the whole closure the builder resolved, one wheel per package, so pip installs the
+ * files as they are (--no-deps) without resolving them again.
+ */
+export function compiledWheelsInstall(pip: string, venv: string): string[] {
+  return [
+    `${pip} install --no-cache-dir --no-compile --no-deps --no-index ${WHEELS_DIR}/*.whl`,
+    `{ python -m compileall -q -j 0 ${venv}/lib || echo "Some installed files did not byte-compile; Python reads those from source" >&2; }`,
+  ];
+}
 
 /** Shared libraries the app needs at run time (psycopg loads libpq). */
 export function runtimePackages(m: Model): string[] {

@@ -1,11 +1,12 @@
 /**
- * Pure helpers behind generators/docker/templates/Dockerfile.ejs and the `.dockerignore`: the shell of
- * each base image, package installs per variant, what each dependency mode copies and installs, and
- * the files the build context must (not) contain.
+ * The view of generators/docker/templates/Dockerfile.ejs: every stage's pieces for the model (the
+ * dependency modes' steps are in dependency-steps.ts, the shared shell pieces in dockerfile-steps.ts)
+ * and the files the build context must contain.
  */
 import { gunicornArgs } from '../../lib/commands.js';
 import type { Model } from '../../lib/model.js';
 import { CONTAINER_DEV_REQUIREMENTS, CONTAINER_REQUIREMENTS, venvToolPins } from '../../lib/requirements.js';
+import { type DependencyInputs, dependencySteps } from './dependency-steps.js';
 import { systemPackagesFor } from './system-packages.js';
 import {
   corepackSetup,
@@ -18,23 +19,22 @@ import {
 } from '../../lib/package-manager.js';
 import { BUILD_ONLY_SECRET_KEY } from '../../lib/names.js';
 import { assetsSourceList } from '../../lib/assets-sources.js';
-import { dirOf, under } from '../../lib/paths.js';
+import { under } from '../../lib/paths.js';
 import {
   BASE_TOOLS_REMOVAL,
   COREPACK_GUARD,
   INSTALLER_DIR,
   INSTALLER_PIP,
+  compiledWheelsInstall,
+  installerSetup,
   NPM_CACHE_MOUNT,
   PIP_CACHE_MOUNT,
   PIP_INDEX_GUARD,
-  PYPROJECT_DEPS_SCRIPT,
   SETUID_SWEEP,
   UV_VERSION,
   WHEELS_DIR,
   assetsCopy,
   buildPackages,
-  copyLines,
-  copySteps,
   developmentUser,
   execForm,
   installPackages,
@@ -47,15 +47,9 @@ import {
 } from './dockerfile-steps.js';
 
 /** Where the project's files are, as far as the Dockerfile cares (from detection; defaults at the root). */
-export interface DockerfileInputs {
+export interface DockerfileInputs extends DependencyInputs {
   /** Folder of package.json and its lockfile, relative to the project root. */
   nodeDir: string;
-  /** Folder of pyproject.toml (and uv.lock) in the pyproject and uv modes. */
-  pyprojectDir: string;
-  /** Runtime requirement files with every file they include (`-r`/`-c`), requirements mode. */
-  requirements: readonly string[];
-  /** Development requirement files with their includes; empty when there are none. */
-  devRequirements: readonly string[];
   /** The image repository was chosen (flag, answer, detection), not the placeholder default. */
   imageRepositoryKnown: boolean;
   /** Distribution names the project depends on (generators/docker/system-packages.ts picks their system libraries). */
@@ -145,71 +139,15 @@ export function sourceUrl(imageRepository: string): string | undefined {
 export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileView {
   const { s } = m;
   const nodeWorkdir = inputs.nodeDir === '.' ? m.workdir : `${m.workdir}/${inputs.nodeDir}`;
-  const reqPath = (file: string): string => `${m.workdir}/${file}`;
-  const depsWorkdir =
-    s.pythonDeps !== 'requirements' && inputs.pyprojectDir !== '.'
-      ? `${m.workdir}/${inputs.pyprojectDir}`
-      : m.workdir;
-  let depsCopy: string[];
-  // Commands that write the requirement files (pyproject, uv), and pip's `-r` arguments for them.
-  let depsPrepare: string[] = [];
-  let depsRequirements: string;
-  let devCopy: string[] = [];
-  let devInstall: string[] = [];
-  const pyproject = under(inputs.pyprojectDir, 'pyproject.toml');
-  const extract = (groups: string, out: string): string =>
-    `python -c '${PYPROJECT_DEPS_SCRIPT}' ${depsWorkdir}/pyproject.toml${groups} > ${out}`;
-  switch (s.pythonDeps) {
-    case 'pyproject':
-      depsCopy = copyLines([{ sources: [pyproject], dest: `${depsWorkdir}/` }]);
-      depsPrepare = [extract('', '/tmp/requirements.txt')];
-      depsRequirements = '-r /tmp/requirements.txt';
-      devInstall = [
-        extract(' dev test', '/tmp/requirements-dev.txt'),
-        'pip install -r /tmp/requirements-dev.txt',
-      ];
-      break;
-    case 'uv': {
-      depsCopy = copyLines([
-        { sources: [pyproject, under(inputs.pyprojectDir, 'uv.lock')], dest: `${depsWorkdir}/` },
-      ]);
-      // uv only reads the lockfile (no network); pip installs, so PIP_INDEX_URL works for uv projects too.
-      const exportCmd = (extra: string, out: string): string =>
-        `UV_PYTHON_DOWNLOADS=never /opt/uv/bin/uv export --project ${depsWorkdir} --frozen --no-emit-project --no-header${extra} --output-file ${out}`;
-      depsPrepare = [exportCmd(' --no-dev', '/tmp/requirements.txt')];
-      depsRequirements = '-r /tmp/requirements.txt';
-      devInstall = [exportCmd('', '/tmp/requirements-dev.txt'), 'pip install -r /tmp/requirements-dev.txt'];
-      break;
-    }
-    default:
-      depsCopy = copyLines(copySteps(m, inputs.requirements));
-      depsRequirements = `-r ${reqPath(s.requirementsFile)}`;
-      if (s.devRequirementsFile !== 'none') {
-        devCopy = copyLines(copySteps(m, inputs.devRequirements));
-        devInstall = [`pip install -r ${reqPath(s.devRequirementsFile)}`];
-      }
-  }
-  // The container's own needs (docker/requirements.txt) resolve together with the project's.
-  const containerFile = `${m.workdir}/${CONTAINER_REQUIREMENTS}`;
-  depsCopy.push(`COPY ${CONTAINER_REQUIREMENTS} ${m.workdir}/${dirOf(CONTAINER_REQUIREMENTS)}/`);
-  depsRequirements += ` -r ${containerFile}`;
+  const { depsCopy, depsPrepare, depsRequirements, devCopy, devInstall, pyproject } = dependencySteps(
+    m,
+    inputs,
+  );
   const venvTools = venvToolPins(s.pythonVersion);
   const pipPin = venvTools.find((r) => r.name === 'pip')!;
   const toolchain = [
     ...new Set([...buildPackages(m), ...systemPackagesFor(m, inputs.pythonPackages ?? [], 'build')]),
   ];
-  // With Celery the development image adds docker/requirements-dev.txt (watchfiles), with the dev deps.
-  if (s.celery) {
-    devCopy = [
-      ...devCopy,
-      `COPY ${CONTAINER_DEV_REQUIREMENTS} ${m.workdir}/${dirOf(CONTAINER_DEV_REQUIREMENTS)}/`,
-    ];
-    const devFile = `-r ${m.workdir}/${CONTAINER_DEV_REQUIREMENTS}`;
-    devInstall =
-      devInstall.length > 0
-        ? [...devInstall.slice(0, -1), `${devInstall.at(-1)!} ${devFile}`]
-        : [`pip install ${devFile}`];
-  }
   const npm = s.frontend === 'npm';
   const runtime = [
     ...new Set([...runtimePackages(m), ...systemPackagesFor(m, inputs.pythonPackages ?? [], 'runtime')]),
@@ -268,16 +206,15 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
     depsCopy,
     depsInstall: [...depsPrepare, wheelsOrBuild(m, toolchain, depsRequirements)],
     wheelsInstall: wheelsInstall('pip'),
-    productionInstall: wheelsInstall(`${INSTALLER_PIP} --disable-pip-version-check`),
+    productionInstall: shellChain(
+      compiledWheelsInstall(`${INSTALLER_PIP} --disable-pip-version-check`, m.venv),
+    ),
     wheelMounts: [
       `--mount=type=bind,from=builder,source=${WHEELS_DIR},target=${WHEELS_DIR}`,
       `--mount=type=bind,from=builder,source=${INSTALLER_DIR},target=${INSTALLER_DIR}`,
     ].join(' \\\n    '),
     installerDir: INSTALLER_DIR,
-    installerSetup: [
-      `python -m pip install --no-deps --target ${INSTALLER_DIR} "pip==${pipPin.version}"`,
-      `rm -rf ${INSTALLER_DIR}/bin ${INSTALLER_DIR}/pip-*.dist-info`,
-    ],
+    installerSetup: installerSetup(pipPin.version),
     uv: s.pythonDeps === 'uv',
     venvTools: `pip install --upgrade ${venvTools.map((r) => `"${r.name}==${r.version}"`).join(' ')}`,
     productionSetup: [

@@ -2,7 +2,7 @@
  * System packages that common Python packages need to build (no wheel for the platform) or to run
  * (a shared library loaded at run time), for apk (Alpine) and apt (Debian, per release: library
  * names changed in trixie's 64-bit time_t transition). The Debian names are checked against apt-cache
- * in test/unit/system-packages.test.ts; the Alpine names are Alpine's own (pkgs.alpinelinux.org).
+ * in test/unit/generators/docker/system-packages.test.ts; the Alpine names are Alpine's own (pkgs.alpinelinux.org).
  */
 import type { Model } from '../../lib/model.js';
 

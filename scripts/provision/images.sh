@@ -55,6 +55,28 @@ umount_under() {
   for m in $(findmnt -rn -o TARGET | grep -F "$1/" | sort -r); do umount -l "$m" || true; done
 }
 
+# The "slim" variant that python:*-slim and node:*-slim are built on: documentation (but copyright
+# files), locales (but the alias list), man and info pages are gone, and a dpkg configuration keeps them
+# out of every later install too. Without it, a generated Dockerfile's `apt-get install` leaves more in
+# its layer here than on the official images.
+SLIM_EXCLUDE=(/usr/share/doc/ /usr/share/groff/ /usr/share/info/ /usr/share/linda/
+  /usr/share/lintian/overrides/ /usr/share/locale/ /usr/share/man/)
+SLIM_KEEP=('/usr/share/doc/*/copyright' /usr/share/locale/locale.alias)
+slim_rootfs() {
+  local root=$1 dir
+  {
+    echo '# The "slim" variant: files containers do not need stay out of every package install.'
+    for dir in "${SLIM_EXCLUDE[@]}"; do echo "path-exclude $dir*"; done
+    for dir in "${SLIM_KEEP[@]}"; do echo "path-include $dir"; done
+  } >"$root/etc/dpkg/dpkg.cfg.d/docker"
+  for dir in "${SLIM_EXCLUDE[@]}"; do
+    [ -d "$root$dir" ] || continue
+    find "$root$dir" -mindepth 1 \( -type f -o -type l \) -not -path "$root/usr/share/doc/*/copyright" \
+      -not -path "$root/usr/share/locale/locale.alias" -delete
+    find "$root$dir" -mindepth 1 -depth -type d -empty -delete
+  done
+}
+
 make_rootfs() {
   local root=$IMG_DIR/rootfs.tmp mirror
   mirror=$(debian_mirror)
@@ -75,6 +97,8 @@ Dir::Cache::pkgcache "";
 Dir::Cache::srcpkgcache "";
 EOF
   echo 'Acquire::Languages "none";' >"$root/etc/apt/apt.conf.d/docker-no-languages"
+  echo 'Acquire::GzipIndexes "true";' >"$root/etc/apt/apt.conf.d/docker-gzip-indexes"
+  slim_rootfs "$root"
   echo 'Apt::AutoRemove::SuggestsImportant "false";' >"$root/etc/apt/apt.conf.d/docker-autoremove-suggests"
   printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
   chmod 755 "$root/usr/sbin/policy-rc.d"
@@ -92,7 +116,7 @@ EOF
 
 base_image() {
   local key # the rootfs is made again when its recipe or the mirror changes
-  key=$({ declare -f make_rootfs; debian_mirror; } | sha256sum | cut -d' ' -f1)
+  key=$({ declare -f make_rootfs slim_rootfs; declare -p SLIM_EXCLUDE SLIM_KEEP; debian_mirror; } | sha256sum | cut -d' ' -f1)
   if [ ! -s "$ROOTFS_TAR" ] || [ ! -s "$ROOTFS_TAR.sha256" ] || [ "${PY_DOCKER_REFRESH:-0}" = 1 ] ||
     [ "$(cat "$ROOTFS_TAR.key" 2>/dev/null)" != "$key" ]; then
     log "debootstrap trixie minbase (about a minute)"
@@ -242,7 +266,8 @@ fact() { printf '%s\n' "$1" | awk -v k="$2" '$1==k{print $2; exit}'; }
   py_facts=$(facts "$PY_IMAGE" 'echo python $(python -c "import platform; print(platform.python_version())");
     echo node $(command -v node || echo none); echo pip $(pip --version | cut -d" " -f2)
     echo headers $(python -c "import os, sysconfig; print(os.path.isfile(os.path.join(sysconfig.get_path(\"include\"), \"Python.h\")))")
-    echo cc $(command -v cc gcc | head -n 1 || true)')
+    echo cc $(command -v cc gcc | head -n 1 || true)
+    echo slim $(grep -c "^path-exclude" /etc/dpkg/dpkg.cfg.d/docker 2>/dev/null || echo 0) $(find /usr/share/doc -type f -not -name copyright | wc -l)')
   node_facts=$(facts "$NODE_IMAGE" 'echo node $(node --version | sed s/^v//); echo npm $(npm --version)
     echo layout $(readlink -f "$(command -v node)") $(readlink -f "$(command -v npm)")
     echo corepack $(readlink -f "$(command -v corepack)") $(corepack --version)
@@ -264,6 +289,9 @@ REDIS_VERSION=$(fact "$redis_facts" redis)
 # comes in), and no compiler of its own
 [ "$(fact "$py_facts" headers)" = True ] || die "step check-python: no Python.h in sysconfig's include dir"
 [ -z "$(fact "$py_facts" cc)" ] || die "step check-python: the python stand-in has a compiler"
+# the slim variant's dpkg excludes, as python:*-slim has them (they decide what apt-get install adds)
+[ "$(printf '%s\n' "$py_facts" | awk '$1=="slim"{print ($2 > 0 && $3 == 0)}')" = 1 ] ||
+  die "step check-python: the python stand-in is not the slim variant (docs or no dpkg excludes): $py_facts"
 # what generated Dockerfiles copy out of the official image
 [ "$(printf '%s\n' "$node_facts" | awk '$1=="layout"{print $2, $3}')" = \
   "/usr/local/bin/node /usr/local/lib/node_modules/npm/bin/npm-cli.js" ] ||

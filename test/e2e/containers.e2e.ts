@@ -53,8 +53,8 @@ async function processes(container: string): Promise<string[]> {
 
 /**
  * Run as the image's user: who it is, how many files /app and /opt/venv hold, those not owned by root,
- * those it may write or cannot read (at most 5 of each), and the installers (pip, setuptools, wheel)
- * the venv holds.
+ * those it may write or cannot read (at most 5 of each), the installers (pip, setuptools, wheel)
+ * the venv holds, its modules without bytecode, and what apt leaves behind.
  */
 const OWNERSHIP_CHECK = `
 import json, os, importlib.metadata as md
@@ -70,7 +70,14 @@ for top in ("/app", "/opt/venv"):
             if os.access(p, os.W_OK): bad["writable"].append(p)
             if not os.access(p, os.R_OK): bad["unreadable"].append(p)
 installers = sorted({d.metadata["Name"].lower() for d in md.distributions()} & {"pip", "setuptools", "wheel"})
-print(json.dumps({"uid": os.getuid(), "files": count, **{k: v[:5] for k, v in bad.items()}, "installers": installers}))
+import glob, importlib.util, sysconfig
+site = sysconfig.get_path("purelib")
+sources = [os.path.join(r, f) for r, _, fs in os.walk(site) for f in fs if f.endswith(".py")]
+uncompiled = [p for p in sources if not os.path.exists(importlib.util.cache_from_source(p))]
+leftovers = sorted(p for pattern in ("/var/lib/apt/lists/*", "/var/log/apt/*", "/var/log/dpkg.log",
+    "/var/lib/dpkg/*-old", "/var/cache/debconf/*-old") for p in glob.glob(pattern))
+print(json.dumps({"uid": os.getuid(), "files": count, **{k: v[:5] for k, v in bad.items()}, "installers": installers,
+    "sources": len(sources), "uncompiled": uncompiled[:5], "aptLeftovers": leftovers}))
 `;
 
 /** `docker compose -p <project> <files> ...` in `dir`, with IMAGE_TAG the image the case built. */
@@ -146,8 +153,14 @@ describe('the generated images and stacks in real containers', function () {
       writable: [],
       unreadable: [],
       installers: [],
+      // Every installed module has its bytecode (compiled at build time, not at each start), and apt
+      // left no lists, logs or database backups behind.
+      sources: report.sources,
+      uncompiled: [],
+      aptLeftovers: [],
     });
     assert.ok((report.files as number) > 50, `${String(report.files)} files under /app and /opt/venv`);
+    assert.ok((report.sources as number) > 500, `${String(report.sources)} modules in the venv`);
   });
 
   it('migrations run once while two web replicas start (base + prod, `--scale web=2`)', async function () {

@@ -21,12 +21,12 @@ import {
   waitFor,
   type E2eMode,
 } from '../support/e2e-docker.js';
-import { DIST } from '../support/run.js';
+import { repoPath } from '../support/repo.js';
 import { HEALTH_PATH } from '../support/defaults.js';
 
 /** A host user that is neither root nor the images' default 1000. */
 const HOST_UID = 2345;
-const DEVCONTAINER_CLI = join(DIST, '..', 'node_modules', '.bin', 'devcontainer');
+const DEVCONTAINER_CLI = repoPath('node_modules', '.bin', 'devcontainer');
 
 const stored = (dir: string): Record<string, string> =>
   JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-py-docker'];

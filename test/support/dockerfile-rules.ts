@@ -505,3 +505,58 @@ export function dependencyLayerFindings(
   }
   return findings;
 }
+
+/**
+ * The production venv is byte-compiled: a pip install there with `--no-compile` is followed, in the
+ * same RUN, by `python -m compileall` over the venv (else every start compiles Django again). `-j 0`
+ * is required too: the point of skipping pip's own compile is compiling on every CPU.
+ */
+export function productionBytecodeFindings(text: string, venv: string): string[] {
+  const final = parseStages(text).at(-1);
+  if (!final) return ['no FROM instruction'];
+  const findings: string[] = [];
+  for (const instruction of final.instructions) {
+    if (keyword(instruction) !== 'RUN') continue;
+    const segments = rawSegments(runCommand(instruction)).map((s) => s.replace(/^\{\s*/, ''));
+    segments.forEach((segment, at) => {
+      if (!/(?:pip3?|python3?\s+-m\s+pip)\s+(?:--\S+\s+)*install\b.*\s--no-compile\b/.test(segment)) return;
+      const compile = segments
+        .slice(at + 1)
+        .find((s) => new RegExp(`^python3? -m compileall\\b.*\\s${venv}(/\\S*)?(\\s|$)`).test(s));
+      if (!compile)
+        findings.push(`line ${line(instruction)}: ${segment}: nothing compiles the venv after it`);
+      else if (!/\s-j\s*0\b/.test(compile))
+        findings.push(`line ${line(instruction)}: ${compile}: compiles on one CPU (no -j 0)`);
+    });
+  }
+  return findings;
+}
+
+/** What an apt-get install leaves that nothing in the image reads; removed in the same RUN. */
+const APT_LEFTOVERS: Record<string, string> = {
+  'the package lists': '/var/lib/apt/lists/*',
+  "apt's logs": '/var/log/apt/*',
+  "dpkg's log": '/var/log/dpkg.log',
+  "dpkg's database backups": '/var/lib/dpkg/*-old',
+  "debconf's database backups": '/var/cache/debconf/*-old',
+};
+
+/** Each RUN of the final stage that runs apt-get install removes APT_LEFTOVERS after it. */
+export function aptLeftoverFindings(text: string): string[] {
+  const final = parseStages(text).at(-1);
+  if (!final) return ['no FROM instruction'];
+  const findings: string[] = [];
+  for (const instruction of final.instructions) {
+    if (keyword(instruction) !== 'RUN') continue;
+    const segments = rawSegments(runCommand(instruction));
+    const installAt = segments.findIndex((s) => /^apt-get\s+install\b/.test(s));
+    if (installAt < 0) continue;
+    const removed = segments
+      .slice(installAt + 1)
+      .filter((s) => /^rm\s+-(rf|fr)\s/.test(s))
+      .flatMap((s) => s.split(/\s+/).slice(2));
+    for (const [what, path] of Object.entries(APT_LEFTOVERS).filter(([, p]) => !removed.includes(p)))
+      findings.push(`line ${line(instruction)}: apt-get install leaves ${what} (${path})`);
+  }
+  return findings;
+}

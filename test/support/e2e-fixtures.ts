@@ -8,10 +8,10 @@
  */
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DIST } from './run.js';
+import { fixturePath } from './repo.js';
 
 export const EXISTING = {
-  fixture: join(DIST, '..', 'test', 'fixtures', 'settings-package'),
+  fixture: fixturePath('settings-package'),
   settingsModule: 'config.settings.production',
   healthPath: '/healthz/',
   assetsDir: 'assets/build',

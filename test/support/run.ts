@@ -13,12 +13,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import helpers, { type RunResult } from 'yeoman-test';
 import { PARTS } from '../../lib/settings.js';
+import { DIST, fixturePath } from './repo.js';
 
-/** dist/ of this build (tests run from dist/test/...). */
-export const DIST = fileURLToPath(new URL('../../', import.meta.url));
 /** Every sub-generator: `app` and the parts of lib/settings.ts. */
 export const ALL_GENERATORS = ['app', ...PARTS];
 
@@ -106,7 +104,7 @@ export async function runExpectingError(name: string, run: RunOptions = {}): Pro
 
 /** Every file of a fixture project under test/fixtures/ (path -> contents). */
 export function fixtureFiles(name: string): Record<string, string> {
-  const root = fileURLToPath(new URL(`../../../test/fixtures/${name}/`, import.meta.url));
+  const root = fixturePath(name);
   const files: Record<string, string> = {};
   const walk = (dir: string): void => {
     for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {

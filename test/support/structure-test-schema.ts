@@ -2,8 +2,9 @@
  * JSON schema of a container-structure-test config, schemaVersion 2.0.0, written for the tests from
  * the tool's v2 types (pkg/types/v2 and pkg/types/unversioned), stricter than the tool where a value
  * would test nothing (empty keys, relative paths, malformed permissions). Every object is closed, as
- * the tool's strict YAML decoding is: an unknown key fails the whole run. testing.test.ts holds this
- * schema to the real structs (structure-test-structs.ts).
+ * the tool's strict YAML decoding is: an unknown key fails the whole run. The tests of the testing part
+ * (test/unit/generators/testing/index.test.ts) hold this schema to the real structs
+ * (structure-test-structs.ts).
  */
 const keyValue = {
   type: 'object',
