@@ -110,6 +110,13 @@ export function containerRequirements(
     });
 }
 
+/**
+ * Whether the development image has its own requirement file (CONTAINER_DEV_REQUIREMENTS): when a
+ * service that is on adds development requirements (Celery: watchfiles for the reloading worker).
+ */
+export const hasContainerDevRequirements = (s: Settings): boolean =>
+  SERVICES.some((service) => service.devRequirements !== undefined && service.enabled(s));
+
 /** What the development image adds and the project's dependencies (`has`) lack. */
 export function containerDevRequirements(s: Settings, has: (name: string) => boolean): Requirement[] {
   const needs = SERVICES.filter((service) => service.enabled(s)).flatMap(

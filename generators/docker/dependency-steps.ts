@@ -4,7 +4,11 @@
  */
 import type { Model } from '../../lib/model.js';
 import { dirOf, under } from '../../lib/paths.js';
-import { CONTAINER_DEV_REQUIREMENTS, CONTAINER_REQUIREMENTS } from '../../lib/requirements.js';
+import {
+  CONTAINER_DEV_REQUIREMENTS,
+  CONTAINER_REQUIREMENTS,
+  hasContainerDevRequirements,
+} from '../../lib/requirements.js';
 import { copyLines, copySteps, PYPROJECT_DEPS_SCRIPT } from './dockerfile-steps.js';
 
 /** Where the dependency manifests are (from detection; defaults at the root). */
@@ -81,8 +85,8 @@ export function dependencySteps(m: Model, inputs: DependencyInputs): DependencyS
   const containerFile = `${m.workdir}/${CONTAINER_REQUIREMENTS}`;
   depsCopy.push(`COPY ${CONTAINER_REQUIREMENTS} ${m.workdir}/${dirOf(CONTAINER_REQUIREMENTS)}/`);
   depsRequirements += ` -r ${containerFile}`;
-  // With Celery the development image adds docker/requirements-dev.txt (watchfiles), with the dev deps.
-  if (s.celery) {
+  // The development image adds docker/requirements-dev.txt (Celery: watchfiles), with the dev deps.
+  if (hasContainerDevRequirements(s)) {
     devCopy = [
       ...devCopy,
       `COPY ${CONTAINER_DEV_REQUIREMENTS} ${m.workdir}/${dirOf(CONTAINER_DEV_REQUIREMENTS)}/`,

@@ -2,6 +2,7 @@
 import type { Model } from '../../lib/model.js';
 import { assetsSourceList } from '../../lib/assets-sources.js';
 import { dirOf } from '../../lib/paths.js';
+import { enabledServices } from '../../lib/services/index.js';
 
 /** A JSON array as Dockerfile exec form is usually written: `["a", "b"]`. */
 export function execForm(args: readonly string[]): string {
@@ -46,7 +47,10 @@ export function installPackages(m: Model, packages: readonly string[]): string[]
 /** Compilers and headers for Python packages without a wheel: the builder stage only. */
 export function buildPackages(m: Model): string[] {
   const alpine = m.s.variant === 'alpine';
-  return [alpine ? 'build-base' : 'build-essential', ...(m.s.postgres ? ['libpq-dev'] : [])];
+  return [
+    alpine ? 'build-base' : 'build-essential',
+    ...enabledServices(m, 'imagePackages').flatMap((svc) => svc.imagePackages!(m).build),
+  ];
 }
 
 /** uv that exports uv.lock; a newer one reads older lockfiles (build arg UV_VERSION overrides it). */
@@ -115,10 +119,9 @@ export function compiledWheelsInstall(pip: string, venv: string): string[] {
   ];
 }
 
-/** Shared libraries the app needs at run time (psycopg loads libpq). */
+/** Shared libraries the app needs at run time (the services' client libraries load them). */
 export function runtimePackages(m: Model): string[] {
-  if (!m.s.postgres) return [];
-  return [m.s.variant === 'alpine' ? 'libpq' : 'libpq5'];
+  return enabledServices(m, 'imagePackages').flatMap((svc) => svc.imagePackages!(m).runtime);
 }
 
 /** The production user: numeric uid/gid, no home, no login shell, no lastlog entry (useradd -l). */

@@ -5,7 +5,12 @@
  */
 import { gunicornArgs } from '../../lib/commands.js';
 import type { Model } from '../../lib/model.js';
-import { CONTAINER_DEV_REQUIREMENTS, CONTAINER_REQUIREMENTS, venvToolPins } from '../../lib/requirements.js';
+import {
+  CONTAINER_DEV_REQUIREMENTS,
+  CONTAINER_REQUIREMENTS,
+  hasContainerDevRequirements,
+  venvToolPins,
+} from '../../lib/requirements.js';
 import { type DependencyInputs, dependencySteps } from './dependency-steps.js';
 import { systemPackagesFor } from './system-packages.js';
 import {
@@ -20,6 +25,7 @@ import {
 import { BUILD_ONLY_SECRET_KEY } from '../../lib/names.js';
 import { assetsSourceList } from '../../lib/assets-sources.js';
 import { under } from '../../lib/paths.js';
+import { enabledServices, usesDatabaseServer } from '../../lib/services/index.js';
 import {
   BASE_TOOLS_REMOVAL,
   COREPACK_GUARD,
@@ -171,7 +177,7 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
     'DJANGO_DEBUG=false',
     'DJANGO_ALLOWED_HOSTS=localhost',
     'DATABASE_URL=sqlite:////tmp/build.sqlite3',
-    ...(s.redis ? ['REDIS_URL=redis://localhost:6379/0'] : []),
+    ...enabledServices(m, 'buildEnv').flatMap((svc) => svc.buildEnv!(m)),
   ].join(' ');
   const cmd =
     s.processManager === 'supervisord'
@@ -221,7 +227,7 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
       ...installPackages(m, runtime),
       ...productionUser(m),
       // Without PostgreSQL: the sqlite folder, owned by the app user, so a new volume mounted there is too.
-      ...(s.postgres ? [] : [`install -d -o ${m.uid} -g ${m.gid} -m 0750 ${m.dataDir}`]),
+      ...(usesDatabaseServer(m) ? [] : [`install -d -o ${m.uid} -g ${m.gid} -m 0750 ${m.dataDir}`]),
       SETUID_SWEEP,
       ...BASE_TOOLS_REMOVAL,
       // The venv the wheels go into, without pip: the builder's runs from a bind mount.
@@ -245,7 +251,7 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
       'docker/gunicorn.conf.py',
       'docker/wait-for-it.sh',
       CONTAINER_REQUIREMENTS,
-      ...(s.celery ? [CONTAINER_DEV_REQUIREMENTS] : []),
+      ...(hasContainerDevRequirements(s) ? [CONTAINER_DEV_REQUIREMENTS] : []),
       `${m.bridgeDir}/${m.bridgeModule}.py`,
       ...(s.processManager === 'supervisord' ? ['docker/supervisord.conf'] : []),
       ...(npm

@@ -7,6 +7,9 @@ import {
   containerDevRequirements,
   containerRequirements,
   containerRequirementsFile,
+  djangoRequirementsFile,
+  hasContainerDevRequirements,
+  requirementClosure,
   requirementNames,
   requirementPins,
 } from '../../lib/requirements.js';
@@ -16,7 +19,6 @@ import { printable } from '../../lib/safe-fs.js';
 import type { MustFix } from '../../lib/summary.js';
 import { dirOf } from '../../lib/paths.js';
 import { TRACKED_ENV_SECRETS_FILE } from '../../lib/secrets-file.js';
-import { requirementClosure, djangoRequirementsFile } from '../../lib/requirements.js';
 import { dockerignoreLines } from './dockerignore.js';
 
 /** Secrets files as they are named in a project (lib/ignore-files.ts SECRET_FILES): never in an image. */
@@ -103,7 +105,7 @@ export default class DockerGenerator extends PyDockerGenerator {
       this.log.info(
         `${CONTAINER_REQUIREMENTS}: the image adds ${extra.map((r) => `${r.name}==${r.version}`).join(', ')}, which the project's dependencies lack`,
       );
-    if (this.settings.celery)
+    if (hasContainerDevRequirements(this.settings))
       this.writeGenerated(
         CONTAINER_DEV_REQUIREMENTS,
         containerRequirementsFile(

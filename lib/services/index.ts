@@ -131,6 +131,13 @@ export interface BackingService {
   starterModules?: (pkg: string) => { module: string; template: string }[];
   /** What the development image adds for the service. */
   devRequirements?: (s: Settings) => PinnedPackage[];
+  /**
+   * System packages of the image for the service's client library: headers for the builder's
+   * toolchain (a wheel built from source), the shared library it loads at run time.
+   */
+  imagePackages?: (m: Model) => { build: string[]; runtime: string[] };
+  /** Throwaway variables collectstatic needs at build time for settings that read the service's URL. */
+  buildEnv?: (m: Model) => string[];
   /** README.Docker.md: what the base compose file runs for the service. */
   readmeCompose?: (m: Model) => string;
 }

@@ -125,6 +125,11 @@ export const postgres: BackingService = {
     },
   },
   devServices: (m) => [m.services.db],
+  // psycopg loads libpq (its C implementation also builds against it).
+  imagePackages: (m) => ({
+    build: ['libpq-dev'],
+    runtime: [m.s.variant === 'alpine' ? 'libpq' : 'libpq5'],
+  }),
   requirements: (s) => [postgresDriver(s.djangoVersion)],
   // On Alpine (musl) pure-Python psycopg cannot find libpq: the C implementation, built against it.
   containerRequirements: (s) => {

@@ -56,6 +56,7 @@ export const redis: BackingService = {
     }),
   },
   devServices: (m) => [m.services.redis],
+  buildEnv: () => [`REDIS_URL=redis://localhost:${PORT}/0`],
   requirements: () => ['redis'],
   readmeCompose: (m) => `, \`${m.services.redis}\` (\`redis-cli ping\` health check)`,
 };

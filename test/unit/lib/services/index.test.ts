@@ -24,6 +24,7 @@ import { overrideCompose } from '../../../../generators/compose/override.js';
 import { prodCompose } from '../../../../generators/compose/prod.js';
 import { testCompose } from '../../../../generators/testing/test-compose.js';
 import { supervisedPrograms } from '../../../../generators/scripts/index.js';
+import { dockerfileView } from '../../../../generators/docker/dockerfile.js';
 
 /** The settings a run with these flags resolves to (the generator's own resolution, no detection). */
 async function settingsFor(options: Record<string, unknown>): Promise<Settings> {
@@ -222,6 +223,32 @@ describe('backing services as modules (lib/services/)', function () {
     );
   });
 
+  it('one more module in the list: the Dockerfile installs its system packages and collectstatic gets its throwaway URL', async () => {
+    const slim = await settingsFor({ variant: 'slim' });
+    const mysqlClient: BackingService = {
+      id: 'mysql-client',
+      settingsKeys: ['variant'],
+      enabled: () => true,
+      imagePackages: () => ({ build: ['default-libmysqlclient-dev'], runtime: ['libmariadb3'] }),
+      buildEnv: () => ['MYSQL_URL=mysql://localhost/build'],
+    };
+    const inputs = {
+      nodeDir: '.',
+      pyprojectDir: '.',
+      requirements: ['requirements.txt'],
+      devRequirements: [],
+      imageRepositoryKnown: false,
+    };
+    const plain = dockerfileView(buildModel(slim), inputs);
+    const view = dockerfileView(buildModel(slim, {}, [...SERVICES, mysqlClient]), inputs);
+    assert.deepEqual(view.toolchain, [...plain.toolchain, 'default-libmysqlclient-dev']);
+    assert.match(
+      view.productionSetup.join('\n'),
+      /apt-get install -y --no-install-recommends libpq5 libmariadb3/,
+    );
+    assert.equal(view.buildEnv, `${plain.buildEnv} MYSQL_URL=mysql://localhost/build`);
+  });
+
   it('one more database server in the list: the app keeps no sqlite file, and Kubernetes migrates in a Job', async () => {
     const noPostgres = await settingsFor({ postgres: false });
     const mariadb: BackingService = {
@@ -248,6 +275,18 @@ describe('backing services as modules (lib/services/)', function () {
     const prod = parse(composeYaml(prodCompose(server)));
     assert.equal(prod.volumes, undefined, 'no sqlite volume');
     assert.deepEqual(Object.keys(prod.services.migrate.depends_on), ['mariadb']);
+    // The production image makes no sqlite folder either.
+    const inputs = {
+      nodeDir: '.',
+      pyprojectDir: '.',
+      requirements: [],
+      devRequirements: [],
+      imageRepositoryKnown: false,
+    };
+    const dataDir = (m: Model) =>
+      dockerfileView(m, inputs).productionSetup.some((c) => c.includes(m.dataDir));
+    assert.ok(dataDir(sqlite), 'alone: the sqlite folder');
+    assert.ok(!dataDir(server));
   });
 
   it('a module whose settings leave it off changes no byte of any file', async () => {
