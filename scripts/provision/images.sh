@@ -63,16 +63,17 @@ SLIM_EXCLUDE=(/usr/share/doc/ /usr/share/groff/ /usr/share/info/ /usr/share/lind
   /usr/share/lintian/overrides/ /usr/share/locale/ /usr/share/man/)
 SLIM_KEEP=('/usr/share/doc/*/copyright' /usr/share/locale/locale.alias)
 slim_rootfs() {
-  local root=$1 dir
+  local root=$1 dir kept=()
   {
     echo '# The "slim" variant: files containers do not need stay out of every package install.'
     for dir in "${SLIM_EXCLUDE[@]}"; do echo "path-exclude $dir*"; done
     for dir in "${SLIM_KEEP[@]}"; do echo "path-include $dir"; done
   } >"$root/etc/dpkg/dpkg.cfg.d/docker"
+  # what is already there goes the same way: every file under the excludes but the kept ones
+  for dir in "${SLIM_KEEP[@]}"; do kept+=(-not -path "$root$dir"); done
   for dir in "${SLIM_EXCLUDE[@]}"; do
     [ -d "$root$dir" ] || continue
-    find "$root$dir" -mindepth 1 \( -type f -o -type l \) -not -path "$root/usr/share/doc/*/copyright" \
-      -not -path "$root/usr/share/locale/locale.alias" -delete
+    find "$root$dir" -mindepth 1 \( -type f -o -type l \) "${kept[@]}" -delete
     find "$root$dir" -mindepth 1 -depth -type d -empty -delete
   done
 }

@@ -57,9 +57,11 @@ async function processes(container: string): Promise<string[]> {
  * the venv holds, its modules without bytecode, and what apt leaves behind.
  */
 const OWNERSHIP_CHECK = `
-import json, os, importlib.metadata as md
+import glob, importlib.util, json, os, sysconfig, importlib.metadata as md
 bad = {"notRoot": [], "writable": [], "unreadable": []}
 count = 0
+site = sysconfig.get_path("purelib") + "/"
+sources = []
 for top in ("/app", "/opt/venv"):
     for root, dirs, files in os.walk(top):
         for p in [root] + [os.path.join(root, f) for f in files]:
@@ -69,10 +71,8 @@ for top in ("/app", "/opt/venv"):
             if os.stat(p).st_uid != 0: bad["notRoot"].append(p)
             if os.access(p, os.W_OK): bad["writable"].append(p)
             if not os.access(p, os.R_OK): bad["unreadable"].append(p)
+            if p.startswith(site) and p.endswith(".py"): sources.append(p)
 installers = sorted({d.metadata["Name"].lower() for d in md.distributions()} & {"pip", "setuptools", "wheel"})
-import glob, importlib.util, sysconfig
-site = sysconfig.get_path("purelib")
-sources = [os.path.join(r, f) for r, _, fs in os.walk(site) for f in fs if f.endswith(".py")]
 uncompiled = [p for p in sources if not os.path.exists(importlib.util.cache_from_source(p))]
 leftovers = sorted(p for pattern in ("/var/lib/apt/lists/*", "/var/log/apt/*", "/var/log/dpkg.log",
     "/var/lib/dpkg/*-old", "/var/cache/debconf/*-old") for p in glob.glob(pattern))

@@ -92,6 +92,14 @@ const mailpit: BackingService = {
 };
 
 const OVERRIDE = { nodeDir: '.', watchScript: 'watch' };
+/** The Dockerfile's inputs for a project at the root with a requirements.txt. */
+const DOCKERFILE_INPUTS = {
+  nodeDir: '.',
+  pyprojectDir: '.',
+  requirements: ['requirements.txt'],
+  devRequirements: [],
+  imageRepositoryKnown: false,
+};
 
 /** Every file the stock builders write for a model, by name. */
 function outputs(m: Model): Record<string, string> {
@@ -232,15 +240,8 @@ describe('backing services as modules (lib/services/)', function () {
       imagePackages: () => ({ build: ['default-libmysqlclient-dev'], runtime: ['libmariadb3'] }),
       buildEnv: () => ['MYSQL_URL=mysql://localhost/build'],
     };
-    const inputs = {
-      nodeDir: '.',
-      pyprojectDir: '.',
-      requirements: ['requirements.txt'],
-      devRequirements: [],
-      imageRepositoryKnown: false,
-    };
-    const plain = dockerfileView(buildModel(slim), inputs);
-    const view = dockerfileView(buildModel(slim, {}, [...SERVICES, mysqlClient]), inputs);
+    const plain = dockerfileView(buildModel(slim), DOCKERFILE_INPUTS);
+    const view = dockerfileView(buildModel(slim, {}, [...SERVICES, mysqlClient]), DOCKERFILE_INPUTS);
     assert.deepEqual(view.toolchain, [...plain.toolchain, 'default-libmysqlclient-dev']);
     assert.match(
       view.productionSetup.join('\n'),
@@ -276,15 +277,8 @@ describe('backing services as modules (lib/services/)', function () {
     assert.equal(prod.volumes, undefined, 'no sqlite volume');
     assert.deepEqual(Object.keys(prod.services.migrate.depends_on), ['mariadb']);
     // The production image makes no sqlite folder either.
-    const inputs = {
-      nodeDir: '.',
-      pyprojectDir: '.',
-      requirements: [],
-      devRequirements: [],
-      imageRepositoryKnown: false,
-    };
     const dataDir = (m: Model) =>
-      dockerfileView(m, inputs).productionSetup.some((c) => c.includes(m.dataDir));
+      dockerfileView(m, DOCKERFILE_INPUTS).productionSetup.some((c) => c.includes(m.dataDir));
     assert.ok(dataDir(sqlite), 'alone: the sqlite folder');
     assert.ok(!dataDir(server));
   });
