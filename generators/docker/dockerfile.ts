@@ -95,8 +95,8 @@ export interface DockerfileView {
   nodeModulesPath: string;
   /** Compilers and headers: the builder's fallback when a package has no wheel; always in development. */
   toolchain: string[];
-  /** COPY instructions of the runtime dependency manifests. */
-  depsCopy: string[];
+  /** Bind mounts of the runtime dependency manifests at the wheel step. */
+  depsMounts: string[];
   /** Commands of the builder's RUN that makes the runtime dependencies' wheels (after the guard). */
   depsInstall: string[];
   /** The development stage's install of those wheels into its venv. */
@@ -145,7 +145,7 @@ export function sourceUrl(imageRepository: string): string | undefined {
 export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileView {
   const { s } = m;
   const nodeWorkdir = inputs.nodeDir === '.' ? m.workdir : `${m.workdir}/${inputs.nodeDir}`;
-  const { depsCopy, depsPrepare, depsRequirements, devCopy, devInstall, pyproject } = dependencySteps(
+  const { depsMounts, depsPrepare, depsRequirements, devCopy, devInstall, pyproject } = dependencySteps(
     m,
     inputs,
   );
@@ -209,7 +209,7 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
     nodeModulesPath: `${nodeWorkdir}/node_modules`,
     assetsCopy: assetsCopy(m),
     toolchain,
-    depsCopy,
+    depsMounts,
     depsInstall: [...depsPrepare, wheelsOrBuild(m, toolchain, depsRequirements)],
     wheelsInstall: wheelsInstall('pip'),
     productionInstall: shellChain(

@@ -478,7 +478,8 @@ export function dependencyLayerFindings(
   isInstall: (command: string) => boolean,
 ): string[] {
   const findings: string[] = [];
-  const allowed = (source: string): boolean => manifests.includes(source);
+  // A folder is bind-mounted as `folder`, copied as `folder/`.
+  const allowed = (source: string): boolean => manifests.includes(source) || manifests.includes(`${source}/`);
   for (const stage of parseStages(text)) {
     const seen = stage.parent ? lineage(stage.parent) : [];
     for (const instruction of stage.instructions) {
@@ -508,25 +509,35 @@ export function dependencyLayerFindings(
 
 /**
  * The production venv is byte-compiled: a pip install there with `--no-compile` is followed, in the
- * same RUN, by `python -m compileall` over the venv (else every start compiles Django again). `-j 0`
- * is required too: the point of skipping pip's own compile is compiling on every CPU.
+ * same RUN, by a compile of the venv (else every start compiles Django again) on every CPU, the point
+ * of skipping pip's own compile. Either compileall's `-j 0` over the venv, or the venv's .py files
+ * dealt into one list per CPU (`find <venv>` into awk with `nproc`) and one compileall per list run in
+ * the background (`compileall -i <list> &`).
  */
 export function productionBytecodeFindings(text: string, venv: string): string[] {
   const final = parseStages(text).at(-1);
   if (!final) return ['no FROM instruction'];
   const findings: string[] = [];
+  const overVenv = new RegExp(`^python3? -m compileall\\b.*\\s${venv}(/\\S*)?(\\s|$)`);
+  const findVenv = new RegExp(`^\\{?\\s*find ${venv}(/\\S*)? -name '\\*\\.py'`);
   for (const instruction of final.instructions) {
     if (keyword(instruction) !== 'RUN') continue;
     const segments = rawSegments(runCommand(instruction)).map((s) => s.replace(/^\{\s*/, ''));
     segments.forEach((segment, at) => {
       if (!/(?:pip3?|python3?\s+-m\s+pip)\s+(?:--\S+\s+)*install\b.*\s--no-compile\b/.test(segment)) return;
-      const compile = segments
-        .slice(at + 1)
-        .find((s) => new RegExp(`^python3? -m compileall\\b.*\\s${venv}(/\\S*)?(\\s|$)`).test(s));
-      if (!compile)
-        findings.push(`line ${line(instruction)}: ${segment}: nothing compiles the venv after it`);
-      else if (!/\s-j\s*0\b/.test(compile))
-        findings.push(`line ${line(instruction)}: ${compile}: compiles on one CPU (no -j 0)`);
+      const after = segments.slice(at + 1);
+      const direct = after.find((s) => overVenv.test(s));
+      const listed = after.findIndex((s) => findVenv.test(s));
+      const lists =
+        listed >= 0 &&
+        /^awk\b.*\$\(nproc\)/.test(after[listed + 1] ?? '') &&
+        after.slice(listed + 2).some((s) => /^python3? -m compileall\b.*\s-i\s+\S+\s*&(?!&)/.test(s));
+      if (lists || (direct && /\s-j\s*0\b/.test(direct))) return;
+      const where = `line ${line(instruction)}`;
+      if (direct) findings.push(`${where}: ${direct}: compiles on one CPU (no -j 0)`);
+      else if (listed >= 0)
+        findings.push(`${where}: ${after[listed]}: not one compileall per CPU in the background`);
+      else findings.push(`${where}: ${segment}: nothing compiles the venv after it`);
     });
   }
   return findings;
