@@ -44,6 +44,7 @@ import {
   developmentUser,
   execForm,
   installPackages,
+  mountFlags,
   productionUser,
   runtimePackages,
   shellChain,
@@ -95,8 +96,8 @@ export interface DockerfileView {
   nodeModulesPath: string;
   /** Compilers and headers: the builder's fallback when a package has no wheel; always in development. */
   toolchain: string[];
-  /** Bind mounts of the runtime dependency manifests at the wheel step. */
-  depsMounts: string[];
+  /** The wheel step's mounts: pip's cache and the runtime dependency manifests. */
+  depsMounts: string;
   /** Commands of the builder's RUN that makes the runtime dependencies' wheels (after the guard). */
   depsInstall: string[];
   /** The development stage's install of those wheels into its venv. */
@@ -209,16 +210,16 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
     nodeModulesPath: `${nodeWorkdir}/node_modules`,
     assetsCopy: assetsCopy(m),
     toolchain,
-    depsMounts,
+    depsMounts: mountFlags([PIP_CACHE_MOUNT, ...depsMounts]),
     depsInstall: [...depsPrepare, wheelsOrBuild(m, toolchain, depsRequirements)],
     wheelsInstall: wheelsInstall('pip'),
     productionInstall: shellChain(
       compiledWheelsInstall(`${INSTALLER_PIP} --disable-pip-version-check`, m.venv),
     ),
-    wheelMounts: [
+    wheelMounts: mountFlags([
       `--mount=type=bind,from=builder,source=${WHEELS_DIR},target=${WHEELS_DIR}`,
       `--mount=type=bind,from=builder,source=${INSTALLER_DIR},target=${INSTALLER_DIR}`,
-    ].join(' \\\n    '),
+    ]),
     installerDir: INSTALLER_DIR,
     installerSetup: installerSetup(pipPin.version),
     uv: s.pythonDeps === 'uv',
