@@ -183,10 +183,14 @@ export async function imagesBench({ runs, buildRuns }) {
       return run('docker', args, { cwd: app, env: dockerEnv }).ms;
     };
 
+    // Each timed step starts with the disk written out: a build leaves up to a few hundred MB of dirty
+    // pages, and their writeback would otherwise land on whichever side runs next.
+    const settle = () => run('sync', []);
     log(`images: ${buildRuns} cold builds each`);
     const cold = await interleave(
       buildRuns,
       each((s) => build(s, { noCache: true })),
+      { settle },
     );
 
     const size = (image) =>
@@ -236,10 +240,11 @@ export async function imagesBench({ runs, buildRuns }) {
     const rebuilds = {};
     for (const [kind, edit] of Object.entries(edits)) {
       log(`images: ${runs} rebuilds after a ${kind} change`);
-      rebuilds[kind] = await interleave(runs, {
-        edit: (i) => (edit(i), 0),
-        ...each((s) => build(s)),
-      });
+      rebuilds[kind] = await interleave(
+        runs,
+        each((s) => build(s)),
+        { before: edit, settle },
+      );
     }
 
     log(`images: ${runs} up/healthy/stop cycles each`);
@@ -283,7 +288,7 @@ export async function imagesBench({ runs, buildRuns }) {
       compose(['down', '-v', '--remove-orphans'], false);
       return { upHealthy, startHealthy, first200, idleMemory: memBytes(mem), stop, exitCode };
     };
-    const cycles = await interleave(runs, each(cycle));
+    const cycles = await interleave(runs, each(cycle), { settle });
 
     const baseSize = size(env.PY_IMAGE_EXACT);
     const floorScript = readFileSync(FLOOR_SCRIPT, 'utf8');

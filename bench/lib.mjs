@@ -18,13 +18,23 @@ export function stats(values) {
 export const ratio = (a, b) => (b.median > 0 ? a.median / b.median : NaN);
 
 /**
- * Runs the named variants in turn, A B A B ..., `runs` times each, so that the machine's noise falls on
- * all of them alike. Each variant returns one number (or an object of numbers) per run.
+ * Runs the named variants `runs` times each, interleaved, with the order rotated by one each run (A B C,
+ * B C A, C A B, ...): a variant that always ran right after another would carry that one's aftermath
+ * (right after the naive image's build, a rebuild measured about 5% slower on this 2-core machine), and
+ * one that always ran first would meet alone what `before` changed. `before(i)` runs untimed ahead of
+ * run i (an edit the rebuilds react to); `settle()` runs untimed ahead of every variant. results[v][i]
+ * is variant v in run i, whatever its place in that run.
  */
-export async function interleave(runs, variants) {
-  const results = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+export async function interleave(runs, variants, { before, settle } = {}) {
+  const names = Object.keys(variants);
+  const results = Object.fromEntries(names.map((k) => [k, []]));
   for (let i = 0; i < runs; i += 1) {
-    for (const [name, run] of Object.entries(variants)) results[name].push(await run(i));
+    await before?.(i);
+    for (let j = 0; j < names.length; j += 1) {
+      const name = names[(i + j) % names.length];
+      await settle?.();
+      results[name].push(await variants[name](i));
+    }
   }
   return results;
 }

@@ -9,7 +9,7 @@ function head(r) {
     `# generator-py-docker benchmark`,
     '',
     `Run ${r.date} (${r.totalSeconds} s in all): ${r.runs} runs per figure (image builds: ${r.buildRuns}), ` +
-      'variants interleaved (A B A B ...), figures are median (min-max).',
+      'variants interleaved, the order rotated each run (A B C, B C A, ...), figures are median (min-max).',
     ...(r.note ? ['', `**${r.note}**`] : []),
     '',
     table(
@@ -199,7 +199,7 @@ function images(i) {
       'app: a competent hand-written one in the style of `docker init` (bench/Dockerfile.handwritten) and a ' +
       'naive single-stage one written by the bench (both below). Builds: `docker build --network host` ' +
       `with the offline package index; ${i.buildRuns} cold builds and ${i.runs} of everything else, the ` +
-      'three interleaved. Ratios are generated / baseline; the targets against the hand-written image are ' +
+      'three interleaved, each timed step after a `sync`. Ratios are generated / baseline; the targets against the hand-written image are ' +
       "issue #17's.",
     '',
     table(

@@ -1,5 +1,5 @@
 // `npm run bench`: how fast the generator is and how good the images it generates are, each side by side
-// with a baseline measured in the same run (A B A B ...). A script, not a test: it asserts nothing and
+// with a baseline measured in the same run (A B C, B C A, ...). A script, not a test: it asserts nothing and
 // prints figures; the targets are reported as met or missed.
 //
 //   node bench/run.mjs [--runs N] [--build-runs N] [--only generation|images] [--out NAME]
