@@ -264,7 +264,9 @@ facts() { # facts IMAGE SCRIPT: output of SCRIPT run in IMAGE, remembered for th
 fact() { printf '%s\n' "$1" | awk -v k="$2" '$1==k{print $2; exit}'; }
 # shellcheck disable=SC2016 # the scripts run in the images
 {
-  py_facts=$(facts "$PY_IMAGE" 'echo python $(python -c "import platform; print(platform.python_version())");
+  # pyc first: each python run below writes bytecode into the container
+  py_facts=$(facts "$PY_IMAGE" 'echo pyc $(find /usr/lib/python3* /usr/local/lib/python3* -name "*.pyc" 2>/dev/null | wc -l)
+    echo python $(python -c "import platform; print(platform.python_version())");
     echo node $(command -v node || echo none); echo pip $(pip --version | cut -d" " -f2)
     echo headers $(python -c "import os, sysconfig; print(os.path.isfile(os.path.join(sysconfig.get_path(\"include\"), \"Python.h\")))")
     echo cc $(command -v cc gcc | head -n 1 || true)
@@ -290,6 +292,9 @@ REDIS_VERSION=$(fact "$redis_facts" redis)
 # comes in), and no compiler of its own
 [ "$(fact "$py_facts" headers)" = True ] || die "step check-python: no Python.h in sysconfig's include dir"
 [ -z "$(fact "$py_facts" cc)" ] || die "step check-python: the python stand-in has a compiler"
+# no bytecode in the standard library, as the official image (its Dockerfile deletes every .pyc)
+[ "$(fact "$py_facts" pyc)" = 0 ] ||
+  die "step check-python: the python stand-in has $(fact "$py_facts" pyc) .pyc files in its stdlib and site-packages; the official image has none"
 # the slim variant's dpkg excludes, as python:*-slim has them (they decide what apt-get install adds)
 [ "$(printf '%s\n' "$py_facts" | awk '$1=="slim"{print ($2 > 0 && $3 == 0)}')" = 1 ] ||
   die "step check-python: the python stand-in is not the slim variant (docs or no dpkg excludes): $py_facts"
