@@ -30,12 +30,14 @@ import {
   BASE_TOOLS_REMOVAL,
   COREPACK_GUARD,
   INSTALLER_DIR,
-  INSTALLER_PIP,
+  CACHED_PIP,
   compiledWheelsInstall,
   installerSetup,
   NPM_CACHE_MOUNT,
   PIP_CACHE_MOUNT,
   PIP_INDEX_GUARD,
+  PYCACHE_ENV,
+  pycacheMount,
   SETUID_SWEEP,
   UV_VERSION,
   WHEELS_DIR,
@@ -73,6 +75,9 @@ export interface DockerfileView {
   prodEnv: [string, string][];
   /** Inline variables of the collectstatic RUN: settings that load without the runtime environment. */
   buildEnv: string;
+  /** The collectstatic RUN's cache mount of the bytecode its Python compiles, and the command itself. */
+  pycacheMount: string;
+  collectstatic: string;
   nodeWorkdir: string;
   /** package.json and the package manager's lockfile, in the node folder. */
   npmManifests: string[];
@@ -96,7 +101,7 @@ export interface DockerfileView {
   nodeModulesPath: string;
   /** Compilers and headers: the builder's fallback when a package has no wheel; always in development. */
   toolchain: string[];
-  /** The wheel step's mounts: pip's cache and the runtime dependency manifests. */
+  /** The wheel step's mounts: pip's cache, the bytecode cache and the runtime dependency manifests. */
   depsMounts: string;
   /** Commands of the builder's RUN that makes the runtime dependencies' wheels (after the guard). */
   depsInstall: string[];
@@ -104,7 +109,7 @@ export interface DockerfileView {
   wheelsInstall: string;
   /** The production stage's install of the wheels, with the builder's pip from a bind mount. */
   productionInstall: string;
-  /** The bind mounts of that RUN: the wheels and the builder's pip. */
+  /** The mounts of that RUN: the wheels and the builder's pip (bind mounts), the bytecode cache. */
   wheelMounts: string;
   /** Installs the pinned pip (the package alone) into INSTALLER_DIR, with the base image's pip. */
   installerSetup: string[];
@@ -197,6 +202,8 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
     devEnv: env(s.devSettingsModule),
     prodEnv: [['VIRTUAL_ENV', m.venv], ['PATH', `${m.venv}/bin:$PATH`], ...env(s.settingsModule)],
     buildEnv,
+    pycacheMount: pycacheMount(s.projectName),
+    collectstatic: `${PYCACHE_ENV} ${buildEnv} python ${m.managePy} collectstatic --noinput`,
     nodeWorkdir,
     npmManifests: ['package.json', LOCKFILES[s.packageManager]].map((f) => under(inputs.nodeDir, f)),
     managerSetup: corepackSetup(s),
@@ -210,15 +217,14 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
     nodeModulesPath: `${nodeWorkdir}/node_modules`,
     assetsCopy: assetsCopy(m),
     toolchain,
-    depsMounts: mountFlags([PIP_CACHE_MOUNT, ...depsMounts]),
+    depsMounts: mountFlags([PIP_CACHE_MOUNT, pycacheMount(s.projectName), ...depsMounts]),
     depsInstall: [...depsPrepare, wheelsOrBuild(m, toolchain, depsRequirements)],
     wheelsInstall: wheelsInstall('pip'),
-    productionInstall: shellChain(
-      compiledWheelsInstall(`${INSTALLER_PIP} --disable-pip-version-check`, m.venv),
-    ),
+    productionInstall: shellChain(compiledWheelsInstall(`${CACHED_PIP} --disable-pip-version-check`, m.venv)),
     wheelMounts: mountFlags([
       `--mount=type=bind,from=builder,source=${WHEELS_DIR},target=${WHEELS_DIR}`,
       `--mount=type=bind,from=builder,source=${INSTALLER_DIR},target=${INSTALLER_DIR}`,
+      pycacheMount(s.projectName),
     ]),
     installerDir: INSTALLER_DIR,
     installerSetup: installerSetup(pipPin.version),

@@ -10,6 +10,7 @@ import { createServer, get, type Server } from 'node:http';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { STOP_GRACE_PERIOD_S } from '../../lib/model.js';
+import { INSTALLER_DIR, PYCACHE_DIR } from '../../generators/docker/dockerfile-steps.js';
 import {
   buildImage,
   composeDown,
@@ -54,7 +55,8 @@ async function processes(container: string): Promise<string[]> {
 /**
  * Run as the image's user: who it is, how many files /app and /opt/venv hold, those not owned by root,
  * those it may write or cannot read (at most 5 of each), the installers (pip, setuptools, wheel)
- * the venv holds, its modules without bytecode, and what apt leaves behind.
+ * the venv holds, its modules without bytecode, bytecode outside the venv (the build keeps its own in a
+ * cache mount: none in /app, none added to the standard library) and what apt leaves behind.
  */
 const OWNERSHIP_CHECK = `
 import glob, importlib.util, json, os, sysconfig, importlib.metadata as md
@@ -74,10 +76,12 @@ for top in ("/app", "/opt/venv"):
             if p.startswith(site) and p.endswith(".py"): sources.append(p)
 installers = sorted({d.metadata["Name"].lower() for d in md.distributions()} & {"pip", "setuptools", "wheel"})
 uncompiled = [p for p in sources if not os.path.exists(importlib.util.cache_from_source(p))]
+outside = sorted(os.path.join(root, f) for top in ("/app", sysconfig.get_path("stdlib"))
+    for root, _, files in os.walk(top) for f in files if f.endswith(".pyc") and "-packages" not in root)
 leftovers = sorted(p for pattern in ("/var/lib/apt/lists/*", "/var/log/apt/*", "/var/log/dpkg.log",
     "/var/lib/dpkg/*-old", "/var/cache/debconf/*-old") for p in glob.glob(pattern))
 print(json.dumps({"uid": os.getuid(), "files": count, **{k: v[:5] for k, v in bad.items()}, "installers": installers,
-    "sources": len(sources), "uncompiled": uncompiled[:5], "aptLeftovers": leftovers}))
+    "sources": len(sources), "uncompiled": uncompiled[:5], "bytecodeOutsideVenv": outside[:5], "aptLeftovers": leftovers}))
 `;
 
 /** `docker compose -p <project> <files> ...` in `dir`, with IMAGE_TAG the image the case built. */
@@ -157,10 +161,38 @@ describe('the generated images and stacks in real containers', function () {
       // left no lists, logs or database backups behind.
       sources: report.sources,
       uncompiled: [],
+      bytecodeOutsideVenv: [],
       aptLeftovers: [],
     });
     assert.ok((report.files as number) > 50, `${String(report.files)} files under /app and /opt/venv`);
     assert.ok((report.sources as number) > 500, `${String(report.sources)} modules in the venv`);
+
+    // Where the build's bytecode went instead: the project's cache mount holds the standard library's
+    // (compiled by collectstatic and pip, the base image ships none) and pip's, for the next build.
+    // The probe mounts it as the Dockerfile does (same id and target) and is not built with --no-cache,
+    // which hands a RUN a new, empty cache mount; a token of its own keeps its RUN from being cached.
+    const base = /^FROM (\S+) AS production$/m.exec(readFileSync(join(dir, 'Dockerfile'), 'utf8'))![1]!;
+    const probe = newFolder();
+    writeFileSync(
+      join(probe, 'Dockerfile'),
+      [
+        `FROM ${base} AS probe`,
+        `RUN --mount=type=cache,id=${projectName(dir)}-pycache,target=${PYCACHE_DIR} \\`,
+        `    echo ${Date.now()} > /dev/null; \\`,
+        `    { find ${PYCACHE_DIR} -path '*/lib/python3.*' -not -path '*-packages*' -name '*.pyc' | wc -l; \\`,
+        `      find ${PYCACHE_DIR}${INSTALLER_DIR} -name '*.pyc' | wc -l; } > /counts`,
+        'FROM scratch',
+        'COPY --from=probe /counts /',
+        '',
+      ].join('\n'),
+    );
+    await must('docker', ['build', '-o', `type=local,dest=${join(probe, 'out')}`, probe], 300_000);
+    const [stdlib, pip] = readFileSync(join(probe, 'out', 'counts'), 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    assert.ok(stdlib! > 100, `${stdlib} standard library modules' bytecode in the cache`);
+    assert.ok(pip! > 50, `${pip} of pip's modules' bytecode in the cache`);
   });
 
   it('migrations run once while two web replicas start (base + prod, `--scale web=2`)', async function () {

@@ -428,7 +428,7 @@ export function productionPipFindings(text: string, venv: string): string[] {
         else findings.push(`line ${line(instruction)}: ${segment}: the venv gets pip`);
       }
       const pip =
-        /^(?:(\w+)=(\S+)\s+)*(?:\S*\/)?(?:pip3?|python3?\s+-m\s+pip)\s+(?:--\S+\s+)*(\w+)(.*)$/.exec(segment);
+        /^(?:(\w+)=(\S*)\s+)*(?:\S*\/)?(?:pip3?|python3?\s+-m\s+pip)\s+(?:--\S+\s+)*(\w+)(.*)$/.exec(segment);
       if (!pip) continue;
       const [, , , subcommand, rest = ''] = pip;
       if (subcommand === 'uninstall') continue;
@@ -539,6 +539,71 @@ export function productionBytecodeFindings(text: string, venv: string): string[]
         findings.push(`${where}: ${after[listed]}: not one compileall per CPU in the background`);
       else findings.push(`${where}: ${segment}: nothing compiles the venv after it`);
     });
+  }
+  return findings;
+}
+
+/** The variables a shell command sets for itself (`A=1 B= cmd ...`), and the command after them. */
+function inlineEnv(segment: string): { env: Record<string, string>; command: string } {
+  const env: Record<string, string> = {};
+  let rest = segment.replace(/^(?:\{|if|!)\s+/g, '').replace(/^!\s+/, '');
+  for (let m = /^(\w+)=(\S*)\s+/.exec(rest); m; m = /^(\w+)=(\S*)\s+/.exec(rest)) {
+    env[m[1]!] = m[2]!;
+    rest = rest.slice(m[0].length);
+  }
+  return { env, command: rest };
+}
+
+/**
+ * The build's Python runs keep their bytecode in a cache mount: every `pip wheel` of the builder and
+ * every pip install and `manage.py` command of the final stage sets PYTHONPYCACHEPREFIX to the target
+ * of a cache mount of its RUN and may write there (PYTHONDONTWRITEBYTECODE empty). The official images'
+ * standard library and pip have no .pyc files, so without it each run compiles what it imports from
+ * source again. And the prefix never reaches a compileall or the stage's ENV: the venv's bytecode
+ * would then go to the cache, not into the image.
+ */
+export function buildBytecodeFindings(text: string): string[] {
+  const stages = parseStages(text);
+  const final = stages.at(-1);
+  if (!final) return ['no FROM instruction'];
+  const builder = stages.find((s) => s.name === 'builder');
+  const findings: string[] = [];
+  for (const stage of [builder, final]) {
+    if (!stage) continue;
+    const isFinal = stage === final;
+    for (const instruction of stage.instructions) {
+      const at = `line ${line(instruction)}`;
+      if (
+        keyword(instruction) === 'ENV' &&
+        /(^|\s)PYTHONPYCACHEPREFIX=/.test(instruction.getArgumentsContent() ?? '')
+      )
+        findings.push(
+          `${at}: ENV PYTHONPYCACHEPREFIX: every Python run of the stage writes its bytecode there`,
+        );
+      if (keyword(instruction) !== 'RUN') continue;
+      const caches = mountRecords(instruction)
+        .filter((m) => m.type === 'cache')
+        .map((m) => m.target ?? m.dst ?? m.destination ?? '');
+      for (const segment of rawSegments(runCommand(instruction))) {
+        const { env, command } = inlineEnv(segment);
+        if (/^(?:export\s+)?PYTHONPYCACHEPREFIX=/.test(command))
+          findings.push(`${at}: ${segment}: sets PYTHONPYCACHEPREFIX for the rest of the RUN`);
+        if (/^python3? -m compileall\b/.test(command) && 'PYTHONPYCACHEPREFIX' in env)
+          findings.push(`${at}: ${segment}: compiles into the cache, not the image`);
+        const pip = /^python3? -m pip\s+(?:--\S+\s+)*(\w+)/.exec(command)?.[1];
+        const runsPython =
+          (stage === builder && pip === 'wheel') ||
+          (isFinal && (pip === 'install' || /^python3? \S*manage\.py\s/.test(command)));
+        if (!runsPython) continue;
+        const prefix = env.PYTHONPYCACHEPREFIX;
+        if (prefix === undefined || !caches.includes(prefix))
+          findings.push(`${at}: ${segment}: its bytecode is not kept in a cache mount`);
+        else if (env.PYTHONDONTWRITEBYTECODE !== '')
+          findings.push(
+            `${at}: ${segment}: PYTHONDONTWRITEBYTECODE is not emptied, nothing is written to the cache`,
+          );
+      }
+    }
   }
   return findings;
 }

@@ -12,6 +12,7 @@ import { buildModel } from '../../../../lib/model.js';
 import { resolveSettings } from '../../../../lib/resolve.js';
 import {
   aptLeftoverFindings,
+  buildBytecodeFindings,
   builderVenvFindings,
   contextCopySources,
   dependencyLayerFindings,
@@ -23,6 +24,7 @@ import {
 } from '../../../support/dockerfile-rules.js';
 import {
   TODAY,
+  fixtureFiles,
   generatorPath,
   runExpectingError,
   runGenerator,
@@ -150,7 +152,7 @@ describe('py-docker:docker', () => {
     );
     assert.match(
       builder.join('\n'),
-      /if ! PYTHONPATH=\/opt\/installer python -m pip wheel --only-binary=:all: --wheel-dir \/opt\/wheels -r \/app\/requirements\.txt -r \/app\/docker\/requirements\.txt; then .*&& apk add --no-cache build-base libpq-dev\s+&& PYTHONPATH=\/opt\/installer python -m pip wheel --wheel-dir \/opt\/wheels -r \/app\/requirements\.txt -r \/app\/docker\/requirements\.txt; fi$/,
+      /if ! PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=\/root\/\.cache\/pycache PYTHONPATH=\/opt\/installer python -m pip wheel --only-binary=:all: --wheel-dir \/opt\/wheels -r \/app\/requirements\.txt -r \/app\/docker\/requirements\.txt; then .*&& apk add --no-cache build-base libpq-dev\s+&& PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=\/root\/\.cache\/pycache PYTHONPATH=\/opt\/installer python -m pip wheel --wheel-dir \/opt\/wheels -r \/app\/requirements\.txt -r \/app\/docker\/requirements\.txt; fi$/,
     );
     const production = runs(dockerfile, 'production').join('\n');
     assert.match(production, /apk add --no-cache libpq(\s|$)/);
@@ -283,6 +285,75 @@ describe('py-docker:docker', () => {
       );
     });
 
+    it('the build`s Python runs keep their bytecode in a cache mount (the official images ship none): pip in the builder and production, collectstatic; never the venv`s compileall', async () => {
+      const PREFIX = 'PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=/root/.cache/pycache ';
+      for (const [name, dockerfile] of await generated()) {
+        assert.deepEqual(buildBytecodeFindings(dockerfile), [], name);
+        // Not vacuous: the wheel step, the production install and collectstatic each carry the prefix.
+        const runsWithPrefix = [...runs(dockerfile, 'builder'), ...runs(dockerfile, 'production')].filter(
+          (r) => r.includes(PREFIX),
+        );
+        assert.equal(runsWithPrefix.length, 3, name);
+        assert.match(
+          runsWithPrefix.join('\n'),
+          /pip wheel[\s\S]*pip --disable-pip-version-check install[\s\S]*manage\.py collectstatic/,
+          name,
+        );
+      }
+      // uv mode too: uv exports the lock, the pinned pip still makes the wheels.
+      const uv = await runGenerator('docker', {
+        options: { yes: true },
+        cwd: projectDir(fixtureFiles('pyproject-uv')),
+      });
+      const uvDockerfile = read(uv.cwd, 'Dockerfile');
+      assert.match(uvDockerfile, /uv export/);
+      assert.deepEqual(buildBytecodeFindings(uvDockerfile), [], 'uv');
+      const [, dockerfile] = (await generated())[1]!;
+      const mount = /--mount=type=cache,id=[a-z0-9-]+-pycache,target=\/root\/\.cache\/pycache/.exec(
+        dockerfile,
+      )![0];
+      assert.equal(dockerfile.split(mount).length - 1, 3);
+      const collect = dockerfile.lastIndexOf(`RUN ${mount}`);
+      assert.ok(collect > 0);
+      // Before: collectstatic compiled the standard library from source on every build.
+      const unmounted = `${dockerfile.slice(0, collect)}RUN${dockerfile.slice(collect + 4 + mount.length).replace(/^ \\\n\s+/, ' ')}`;
+      assert.match(
+        buildBytecodeFindings(unmounted).join('\n'),
+        /manage\.py collectstatic --noinput: its bytecode is not kept in a cache mount/,
+      );
+      const unwritten = dockerfile.replace(
+        `${PREFIX}PY_DOCKER_BUILD=1`,
+        'PYTHONPYCACHEPREFIX=/root/.cache/pycache PY_DOCKER_BUILD=1',
+      );
+      assert.notEqual(unwritten, dockerfile);
+      assert.match(
+        buildBytecodeFindings(unwritten).join('\n'),
+        /collectstatic --noinput: PYTHONDONTWRITEBYTECODE is not emptied/,
+      );
+      const noPrefix = dockerfile.replaceAll(
+        `${PREFIX}PYTHONPATH=/opt/installer python -m pip wheel`,
+        'PYTHONPATH=/opt/installer python -m pip wheel',
+      );
+      assert.equal(
+        buildBytecodeFindings(noPrefix).filter((f) => / pip wheel .*: its bytecode is not kept/.test(f))
+          .length,
+        2,
+      );
+      // The prefix where it would send the venv's bytecode to the cache instead of the image.
+      const intoCache = dockerfile.replace(
+        'python -m compileall -q -i "$list" &',
+        'PYTHONPYCACHEPREFIX=/root/.cache/pycache python -m compileall -q -i "$list" &',
+      );
+      assert.notEqual(intoCache, dockerfile);
+      assert.match(buildBytecodeFindings(intoCache).join('\n'), /compiles into the cache, not the image/);
+      assert.match(
+        buildBytecodeFindings(
+          intoProduction(dockerfile, 'ENV PYTHONPYCACHEPREFIX=/root/.cache/pycache'),
+        ).join('\n'),
+        /ENV PYTHONPYCACHEPREFIX/,
+      );
+    });
+
     it('apt-get install in the production stage leaves no lists, logs or database backups in its layer', async () => {
       let checked = 0;
       for (const [name, dockerfile] of await generated()) {
@@ -313,7 +384,10 @@ describe('py-docker:docker', () => {
       // What the builder did before: a venv, its pip upgraded, the wheels made by that pip.
       const withVenv = dockerfile
         .replace(/^(FROM \S+ AS builder\n.*\n)/m, '$1RUN python -m venv /opt/venv\n')
-        .replace('&& if ! PYTHONPATH=/opt/installer python -m pip wheel', '&& if ! pip wheel');
+        .replace(
+          '&& if ! PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=/root/.cache/pycache PYTHONPATH=/opt/installer python -m pip wheel',
+          '&& if ! pip wheel',
+        );
       assert.notEqual(withVenv, dockerfile);
       assert.match(
         builderVenvFindings(withVenv, '/opt/venv', '/opt/installer').join('\n'),
@@ -380,16 +454,21 @@ describe('py-docker:docker', () => {
       builder[installer]!,
       /python -m pip install --no-deps --no-compile --target \/opt\/installer "pip==25\.1\.1"\s+&& rm -rf \/opt\/installer\/bin \/opt\/installer\/pip-\*\.dist-info/,
     );
-    // The base image's own pip is copied instead when it is the pinned release; either way compiled once.
+    // The base image's own pip is copied instead when it is the pinned release. Not compiled: its runs
+    // keep their bytecode in the cache mount.
     assert.match(
       builder[installer]!,
       /if \[ "\$\(python -c 'from importlib\.metadata import version; print\(version\("pip"\)\)' 2>\/dev\/null\)" = "25\.1\.1" \]; then\s+mkdir -p \/opt\/installer && cp -a "\$\(python -c 'import os, pip; print\(os\.path\.dirname\(pip\.__file__\)\)'\)" \/opt\/installer\/;\s+else /,
     );
-    assert.match(builder[installer]!, /; fi\s+&& python -m compileall -q -j 0 \/opt\/installer$/);
+    assert.match(builder[installer]!, /pip-\*\.dist-info; fi$/);
+    assert.doesNotMatch(builder[installer]!, /compileall/);
     const wheels = builder.findIndex((r) => r.includes('pip wheel'));
     assert.ok(installer < wheels, 'pip pinned before the dependencies');
     assert.match(builder[wheels]!, /PYTHONPATH=\/opt\/installer python -m pip wheel --only-binary=:all:/);
-    assert.match(builder[wheels]!, /&& PYTHONPATH=\/opt\/installer python -m pip wheel --wheel-dir/);
+    assert.match(
+      builder[wheels]!,
+      /&& PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=\/root\/\.cache\/pycache PYTHONPATH=\/opt\/installer python -m pip wheel --wheel-dir/,
+    );
     const upgrade = development.findIndex((r) => r.includes('pip install --upgrade'));
     assert.match(
       development[upgrade]!,
