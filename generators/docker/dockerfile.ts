@@ -161,6 +161,8 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
     ...new Set([...buildPackages(m), ...systemPackagesFor(m, inputs.pythonPackages ?? [], 'build')]),
   ];
   const npm = s.frontend === 'npm';
+  // One bytecode cache for the project's wheel step, production install and collectstatic.
+  const pycache = pycacheMount(s.projectName);
   const runtime = [
     ...new Set([...runtimePackages(m), ...systemPackagesFor(m, inputs.pythonPackages ?? [], 'runtime')]),
   ];
@@ -202,7 +204,7 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
     devEnv: env(s.devSettingsModule),
     prodEnv: [['VIRTUAL_ENV', m.venv], ['PATH', `${m.venv}/bin:$PATH`], ...env(s.settingsModule)],
     buildEnv,
-    pycacheMount: pycacheMount(s.projectName),
+    pycacheMount: pycache,
     collectstatic: `${PYCACHE_ENV} ${buildEnv} python ${m.managePy} collectstatic --noinput`,
     nodeWorkdir,
     npmManifests: ['package.json', LOCKFILES[s.packageManager]].map((f) => under(inputs.nodeDir, f)),
@@ -217,14 +219,14 @@ export function dockerfileView(m: Model, inputs: DockerfileInputs): DockerfileVi
     nodeModulesPath: `${nodeWorkdir}/node_modules`,
     assetsCopy: assetsCopy(m),
     toolchain,
-    depsMounts: mountFlags([PIP_CACHE_MOUNT, pycacheMount(s.projectName), ...depsMounts]),
+    depsMounts: mountFlags([PIP_CACHE_MOUNT, pycache, ...depsMounts]),
     depsInstall: [...depsPrepare, wheelsOrBuild(m, toolchain, depsRequirements)],
     wheelsInstall: wheelsInstall('pip'),
     productionInstall: shellChain(compiledWheelsInstall(`${CACHED_PIP} --disable-pip-version-check`, m.venv)),
     wheelMounts: mountFlags([
       `--mount=type=bind,from=builder,source=${WHEELS_DIR},target=${WHEELS_DIR}`,
       `--mount=type=bind,from=builder,source=${INSTALLER_DIR},target=${INSTALLER_DIR}`,
-      pycacheMount(s.projectName),
+      pycache,
     ]),
     installerDir: INSTALLER_DIR,
     installerSetup: installerSetup(pipPin.version),

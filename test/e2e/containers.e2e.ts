@@ -10,7 +10,7 @@ import { createServer, get, type Server } from 'node:http';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { STOP_GRACE_PERIOD_S } from '../../lib/model.js';
-import { INSTALLER_DIR, PYCACHE_DIR } from '../../generators/docker/dockerfile-steps.js';
+import { INSTALLER_DIR, PYCACHE_DIR, pycacheMount } from '../../generators/docker/dockerfile-steps.js';
 import {
   buildImage,
   composeDown,
@@ -177,7 +177,7 @@ describe('the generated images and stacks in real containers', function () {
       join(probe, 'Dockerfile'),
       [
         `FROM ${base} AS probe`,
-        `RUN --mount=type=cache,id=${projectName(dir)}-pycache,target=${PYCACHE_DIR} \\`,
+        `RUN ${pycacheMount(projectName(dir))} \\`,
         `    echo ${Date.now()} > /dev/null; \\`,
         `    { find ${PYCACHE_DIR} -path '*/lib/python3.*' -not -path '*-packages*' -name '*.pyc' | wc -l; \\`,
         `      find ${PYCACHE_DIR}${INSTALLER_DIR} -name '*.pyc' | wc -l; } > /counts`,

@@ -546,7 +546,7 @@ export function productionBytecodeFindings(text: string, venv: string): string[]
 /** The variables a shell command sets for itself (`A=1 B= cmd ...`), and the command after them. */
 function inlineEnv(segment: string): { env: Record<string, string>; command: string } {
   const env: Record<string, string> = {};
-  let rest = segment.replace(/^(?:\{|if|!)\s+/g, '').replace(/^!\s+/, '');
+  let rest = segment.replace(/^(?:(?:\{|if|!)\s+)+/, '');
   for (let m = /^(\w+)=(\S*)\s+/.exec(rest); m; m = /^(\w+)=(\S*)\s+/.exec(rest)) {
     env[m[1]!] = m[2]!;
     rest = rest.slice(m[0].length);
